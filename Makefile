@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format check-python install install-dev migrate seed messages clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
+
+$(PY): | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## make run: set up everything and serve the demo on http://127.0.0.1:8000
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: lint, the architecture contracts and the whole test suite
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: extract and compile the Swedish translations (needs GNU gettext)
+messages: install
+	cd people && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	cd courses && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	cd certifications && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=people/* --ignore=courses/* --ignore=certifications/* --ignore=$(VENV)/* --ignore=tests/*
+	$(PY) manage.py compilemessages --ignore=$(VENV)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,17 @@
+"""Lesson pages are for members: a new lesson gets a login restriction (Wagtail privacy),
+unless an ancestor page already restricts it. Editors can change it in the privacy settings."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
+
+from .models import LessonPage
+
+
+@receiver(post_save, sender=LessonPage)
+def restrict_new_lesson_to_members(sender, instance: LessonPage, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    restricted = PageViewRestriction.objects.filter(page__in=instance.get_ancestors(inclusive=True)).exists()
+    if not restricted:
+        PageViewRestriction.objects.create(page=instance, restriction_type=PageViewRestriction.LOGIN)

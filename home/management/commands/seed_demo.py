@@ -1,0 +1,187 @@
+"""python manage.py seed_demo: demo data for ``make run``. Idempotent: what exists is left as it is."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page, Site
+
+from courses.models import CourseIndexPage, CoursePage, CourseUnit, LessonPage
+from home import demo_content as demo
+from home.models import HomePage
+from people.models import MEMBER_GROUPS, Organisation, User, group_field
+from people.permissions import COORDINATORS_GROUP
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, courses and people (safe to run again: changes nothing)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=demo.ORGANISATION["slug"], defaults={"name": demo.ORGANISATION["name"]}
+        )
+        home = self.home_page()
+        index = self.child_page(
+            home,
+            CourseIndexPage,
+            slug=demo.COURSE_INDEX["slug"],
+            title=demo.COURSE_INDEX["title"],
+            introduction=demo.COURSE_INDEX["introduction"],
+        )
+        basic = self.course(index, organisation, demo.BASIC_COURSE, demo.BASIC_UNITS)
+        self.course(index, organisation, demo.CONTINUING_COURSE, demo.CONTINUING_UNITS)
+        if home.basic_course_id is None:
+            home.basic_course = basic
+            home.save_revision().publish()
+        self.coordinator_page_permissions(index)
+        created = self.people(organisation)
+        self.stdout.write(
+            f"Demo data ready: {organisation.name}, {User.objects.filter(organisation=organisation).count()} "
+            f"people ({created} new)."
+        )
+        self.print_logins()
+
+    # Pages ------------------------------------------------------------------------------
+
+    def home_page(self) -> HomePage:
+        home = HomePage.objects.first()
+        site = Site.objects.filter(is_default_site=True).first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = root.add_child(
+                instance=HomePage(
+                    title=demo.HOME["title"],
+                    slug="start",
+                    introduction=demo.HOME["introduction"],
+                    join_text=demo.HOME["join_text"],
+                )
+            )
+            home.save_revision().publish()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=demo.SITE_NAME
+            )
+        elif site.root_page_id != home.pk:
+            welcome = site.root_page
+            site.root_page = home
+            site.site_name = site.site_name or demo.SITE_NAME
+            site.save()
+            # Wagtail's placeholder "Welcome to your new Wagtail site!" page is of the base type.
+            if welcome.specific_class is Page and welcome.depth == 2 and not welcome.get_children().exists():
+                welcome.delete()
+        return home
+
+    def child_page(self, parent: Page, model: type[Page], slug: str, **fields) -> Page:
+        existing = parent.get_children().filter(slug=slug).first()
+        if existing is not None:
+            return existing.specific
+        page = parent.add_child(instance=model(slug=slug, **fields))
+        page.save_revision().publish()
+        return page
+
+    def course(self, index: Page, organisation: Organisation, spec: dict, units: list[dict]) -> CoursePage:
+        existing = index.get_children().filter(slug=spec["slug"]).first()
+        if existing is not None:
+            return existing.specific
+        course = CoursePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            organisation=organisation,
+            kind=spec["kind"],
+            introduction=spec["introduction"],
+            how_to_join=spec["how_to_join"],
+        )
+        for number, unit in enumerate(units, start=1):
+            course.units.add(
+                CourseUnit(
+                    number=number,
+                    sort_order=number,
+                    title=unit["title"],
+                    hours=Decimal(unit.get("hours", "2.5")),
+                    learning_goals=unit["goals"],
+                )
+            )
+        index.add_child(instance=course)
+        course.save_revision().publish()
+        for number, unit in enumerate(units, start=1):
+            self.child_page(
+                course,
+                LessonPage,
+                slug=f"traff-{number}",
+                title=f"{number}. {unit['title']}",
+                unit_number=number,
+                summary=unit["summary"],
+                body=lesson_body(unit),
+            )
+        return course
+
+    def coordinator_page_permissions(self, index: Page) -> None:
+        group = Group.objects.get(name=COORDINATORS_GROUP)
+        for codename in ("add_page", "change_page", "publish_page"):
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+
+    # People -------------------------------------------------------------------------------
+
+    def people(self, organisation: Organisation) -> int:
+        existing = set(User.objects.values_list("email", flat=True))
+        new_people = []
+        for email, first, last, groups, joined, left, protected in demo.PEOPLE:
+            if email in existing:
+                continue
+            person = User(
+                email=email,
+                first_name=first,
+                last_name=last,
+                organisation=organisation,
+                joined_on=datetime.date.fromisoformat(joined),
+                left_on=datetime.date.fromisoformat(left) if left else None,
+                protected_identity=protected,
+                **{group_field(code): code in groups.split(";") for code in MEMBER_GROUPS},
+            )
+            person.set_unusable_password()
+            new_people.append(person)
+        if "admin@example.org" not in existing:
+            new_people.append(
+                User(email="admin@example.org", first_name="Admin", last_name="Paraply", is_superuser=True)
+            )
+        for person in new_people:
+            if person.email in {login[0] for login in demo.LOGINS}:
+                person.set_password(demo.DEMO_PASSWORD)
+        User.objects.bulk_create(new_people)
+        for email, _description, group_name, _superuser in demo.LOGINS:
+            if group_name:
+                User.objects.get(email=email).groups.add(Group.objects.get(name=group_name))
+        return len(new_people)
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for email, description, _group, _superuser in demo.LOGINS:
+            self.stdout.write(f"  {email:<26} {description}")
+        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n")
+
+
+def lesson_body(unit: dict) -> list[tuple[str, object]]:
+    """A lesson's StreamField content from the demo text."""
+    body: list[tuple[str, object]] = [("text", "".join(f"<p>{p}</p>" for p in unit["text"]))]
+    body.append(("heading", unit["heading"]))
+    body.append(("text", f"<p>{unit['text2']}</p>"))
+    body.append(("discussion", {"heading": "Att samtala om", "questions": unit["questions"]}))
+    body.append(
+        (
+            "reading_list",
+            {
+                "heading": "Läs mer",
+                "items": [
+                    {"title": title, "author": author, "link": "", "note": note}
+                    for title, author, note in unit["reading"]
+                ],
+            },
+        )
+    )
+    return body

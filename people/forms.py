@@ -1,0 +1,79 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import Organisation, PersonManager
+
+
+class PersonForm(WagtailAdminModelForm):
+    """The register's create/edit form. A coordinator's people always join her organisation;
+    only a superuser picks the organisation (the field is a superuser-only panel)."""
+
+    def clean_email(self) -> str:
+        return PersonManager.normalize_email(self.cleaned_data.get("email"))
+
+    def clean(self):
+        cleaned = super().clean()
+        joined_on, left_on = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined_on and left_on and left_on < joined_on:
+            self.add_error("left_on", _("The leaving date cannot be before the joining date."))
+        return cleaned
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        user = self.for_user
+        if user is not None and not user.is_superuser:
+            person.organisation_id = user.organisation_id
+        if person._state.adding and not person.password:
+            person.set_unusable_password()
+        if commit:
+            person.save()
+            self.save_m2m()
+        return person
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, first_name, last_name, groups, joined_on, left_on, protected_identity. "
+            "UTF-8, comma or semicolon separated."
+        ),
+    )
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_superuser:
+            self.fields["organisation"].queryset = Organisation.objects.all()
+        else:
+            del self.fields["organisation"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.PEOPLE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """Carries the checked file back on confirmation; it is parsed and checked again."""
+
+    content = forms.CharField(widget=forms.HiddenInput, strip=False)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), widget=forms.HiddenInput, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.for_user(user)
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        if len(content.encode()) > settings.PEOPLE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return content

@@ -1,0 +1,71 @@
+"""python manage.py import_people FILE.csv --organisation SLUG"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import slug_re
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from people.importing import apply_people_import, decode_csv, parse_people_csv
+from people.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Import people from a CSV file (columns: email,first_name,last_name,groups,joined_on,"
+        "left_on,protected_identity). Re-importing updates people by email. A file with any "
+        "problem imports nothing and exits with status 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="the CSV file (UTF-8, comma or semicolon separated)")
+        parser.add_argument(
+            "--organisation", required=True, metavar="SLUG", help="the organisation's short name"
+        )
+        parser.add_argument("--name", help="the organisation's full name, if it is created now")
+
+    def handle(self, *args, **options):
+        # The command's output is a stable, scriptable format: always in English.
+        with translation.override("en"):
+            self.import_file(options["file"], options["organisation"], options["name"])
+
+    def import_file(self, file: Path, organisation: str, name: str | None) -> None:
+        if not slug_re.fullmatch(organisation):
+            raise CommandError(f"'{organisation}' is not a valid short name (letters, digits, - and _)")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
+        if len(data) > settings.PEOPLE_IMPORT_MAX_BYTES:
+            self._fail([f"line 1: file: larger than {settings.PEOPLE_IMPORT_MAX_BYTES} bytes"])
+        try:
+            text = decode_csv(data)
+        except ValueError as exc:
+            self._fail([f"line 1: file: {exc}"])
+
+        org = Organisation.objects.filter(slug=organisation).first()
+        parsed = parse_people_csv(text, org)
+        if not parsed.ok:
+            self._fail([str(problem) for problem in parsed.problems])
+
+        try:
+            with transaction.atomic():
+                if org is None:
+                    org = Organisation.objects.create(slug=organisation, name=name or organisation)
+                    self.stdout.write(f"Created organisation '{org.slug}'.")
+                summary = apply_people_import(parsed, org)
+        except IntegrityError as exc:
+            raise CommandError(f"nothing imported: the database refused a row ({exc})") from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {summary.created + summary.updated} people into '{org.slug}': "
+                f"{summary.created} created, {summary.updated} updated."
+            )
+        )
+
+    def _fail(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stderr.write(line)
+        raise SystemExit(1)

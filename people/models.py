@@ -1,0 +1,224 @@
+"""The people register: organisations and the people who belong to them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import OrganisationScopedQuerySet, visible_organisation_ids
+
+#: The member groups a person can belong to (one person may be in several), in display order.
+#: Each code maps to the boolean field ``group_<code>`` on :class:`User`.
+MEMBER_GROUPS: dict[str, str] = {
+    "volunteer": _("Volunteer"),
+    "staff": _("Staff"),
+    "board": _("Board"),
+}
+
+
+def group_field(code: str) -> str:
+    """The boolean field on :class:`User` that stores membership of group ``code``."""
+    if code not in MEMBER_GROUPS:
+        raise ValueError(f"unknown member group {code!r}")
+    return f"group_{code}"
+
+
+def today() -> datetime.date:
+    """Today's calendar date in the site's time zone (Europe/Stockholm)."""
+    return timezone.localdate()
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user) -> OrganisationQuerySet:
+        ids = visible_organisation_ids(user)
+        if ids is None:
+            return self.all()
+        return self.filter(pk__in=ids)
+
+
+class Organisation(models.Model):
+    """A shelter association (kvinnojour, tjejjour). Every domain row belongs to one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=100, unique=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+    def in_group(self, code: str) -> PersonQuerySet:
+        return self.filter(**{group_field(code): True})
+
+    def active_on(self, day: datetime.date) -> PersonQuerySet:
+        """People who are members on ``day``: joined on or before it and not yet left."""
+        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+    def left_before(self, day: datetime.date) -> PersonQuerySet:
+        return self.filter(left_on__lt=day)
+
+
+class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Emails are logins and are compared case-insensitively: store them lower-cased."""
+        return (email or "").strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: a volunteer, a member of staff or of the board, or an administrator.
+
+    The email address is the login. People can exist without a usable password (they are
+    invited later). Membership dates and groups are what the register, the clearance
+    engine and the reports are built on.
+    """
+
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+        help_text=_("Empty only for umbrella administrators."),
+    )
+    group_volunteer = models.BooleanField(_("volunteer"), default=False)
+    group_staff = models.BooleanField(_("staff"), default=False)
+    group_board = models.BooleanField(_("board"), default=False)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    protected_identity = models.BooleanField(
+        _("protected identity"),
+        default=False,
+        help_text=_(
+            "Skyddade personuppgifter: the name is shown only in the people register, "
+            "never in feeds, exports or reports."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("active account"),
+        default=True,
+        help_text=_("Whether this person can log in. Untick instead of deleting."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="person_left_on_after_joined_on",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = PersonManager.normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = PersonManager.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def member_groups(self) -> list[str]:
+        """The codes of the member groups this person belongs to, in display order."""
+        return [code for code in MEMBER_GROUPS if getattr(self, group_field(code))]
+
+    def member_groups_display(self) -> str:
+        return ", ".join(str(MEMBER_GROUPS[code]) for code in self.member_groups)
+
+    member_groups_display.short_description = _("groups")
+
+    def is_member_on(self, day: datetime.date) -> bool:
+        """Joined on or before ``day`` and not left before it."""
+        return (
+            self.joined_on is not None
+            and self.joined_on <= day
+            and (self.left_on is None or day <= self.left_on)
+        )
+
+    def status_display(self) -> str:
+        day = today()
+        if self.left_on is not None and self.left_on < day:
+            return str(_("Left"))
+        if self.joined_on is None or self.joined_on > day:
+            return str(_("Not yet joined"))
+        return str(_("Active"))
+
+    status_display.short_description = _("status")
+
+
+class Person(User):
+    """The people register as coordinators see it in the admin.
+
+    A proxy of :class:`User` so that the register has permissions of its own
+    (``people.view_person``, ``people.add_person``, ...), separate from the account
+    administration that only superusers have (``people.change_user``).
+    """
+
+    objects = PersonManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("person")
+        verbose_name_plural = _("people")

@@ -1,0 +1,95 @@
+"""Who may see what: the one place organisation scoping is decided.
+
+Every queryset a user can reach goes through ``for_user``: a superuser (the umbrella
+administrator) sees every organisation, anyone else only the organisation she belongs to,
+and a user without an organisation sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+#: Names of the Django auth groups that carry the admin roles, and the model permissions each
+#: role gets (created after every ``migrate``; permissions are only ever added, never removed).
+COORDINATORS_GROUP = "Coordinators"
+BOARD_GROUP = "Board"
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    COORDINATORS_GROUP: [
+        "wagtailadmin.access_admin",
+        "people.view_person",
+        "people.add_person",
+        "people.change_person",
+    ],
+    BOARD_GROUP: [
+        "wagtailadmin.access_admin",
+        "people.view_person",
+    ],
+}
+
+
+def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
+    """The organisations ``user`` may see: ``None`` means all of them, ``[]`` none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    organisation_id = getattr(user, "organisation_id", None)
+    return [organisation_id] if organisation_id else []
+
+
+class OrganisationScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to an organisation, directly or through a parent.
+
+    Subclasses (or models) set ``organisation_lookup`` to the path of the organisation
+    foreign key, e.g. ``"organisation"`` or ``"run__organisation"``.
+    """
+
+    organisation_lookup = "organisation"
+
+    def for_organisation(self, organisation: Any) -> OrganisationScopedQuerySet:
+        return self.filter(**{self.organisation_lookup: organisation})
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> OrganisationScopedQuerySet:
+        ids = visible_organisation_ids(user)
+        if ids is None:
+            return self.all()
+        if not ids:
+            return self.none()
+        return self.filter(**{f"{self.organisation_lookup}__in": ids})
+
+
+def ensure_role_groups(apps: Any = None, using: str = "default", **kwargs: Any) -> None:
+    """Create the role groups and give them their permissions (a ``post_migrate`` handler)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    try:
+        group_model = apps.get_model("auth", "Group")
+        permission_model = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    needed = {name.split(".")[0] for names in ROLE_PERMISSIONS.values() for name in names}
+    for label in needed:
+        try:
+            config = global_apps.get_app_config(label)
+        except LookupError:
+            continue
+        create_permissions(config, verbosity=0, interactive=False, using=using, apps=apps)
+    for group_name, names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.using(using).get_or_create(name=group_name)
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = (
+                permission_model.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if permission is not None:
+                group.permissions.add(permission)

@@ -1,0 +1,166 @@
+"""Admin views of the people register: scoped to the user's organisation, plus the import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.widgets.button import HeaderButton
+
+from .forms import ImportConfirmForm, ImportUploadForm
+from .importing import apply_people_import, decode_csv, parse_people_csv
+from .models import MEMBER_GROUPS, Organisation
+
+
+class ScopedObjectMixin:
+    """Detail views answer 404 for an object outside the user's organisations.
+
+    The model's default manager must offer ``for_user(user)``
+    (see :class:`people.permissions.OrganisationScopedQuerySet`).
+    """
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        visible = self.model._default_manager.for_user(self.request.user)
+        if not visible.filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class ScopedIndexMixin:
+    def get_base_queryset(self):
+        return super().get_base_queryset().for_user(self.request.user)
+
+
+class PersonIndexView(ScopedIndexMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation")
+
+    @property
+    def columns(self):
+        columns = super().columns
+        if not self.request.user.is_superuser:
+            columns = [column for column in columns if column.name != "organisation"]
+        return columns
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            buttons.append(
+                HeaderButton(
+                    _("Import from spreadsheet"),
+                    url=reverse("people_import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
+
+class PersonEditView(ScopedObjectMixin, generic.EditView):
+    pass
+
+
+class PersonDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class PersonHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class PersonUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+class PersonInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ImportPeopleView(View):
+    """Upload a CSV file, see what it would change (or every problem in it), then confirm.
+
+    Nothing is written until the confirmation, and then all or nothing.
+    """
+
+    template_name = "people/import.html"
+    page_title = gettext_lazy("Import people")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("people.add_person"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, **context):
+        context.setdefault("upload_form", ImportUploadForm(user=self.request.user))
+        context.update(
+            page_title=self.page_title,
+            header_title=self.page_title,
+            header_icon="upload",
+            index_url=reverse("people_person:index"),
+            group_labels=MEMBER_GROUPS,
+            breadcrumbs_items=[
+                {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+                {"url": reverse("people_person:index"), "label": _("People")},
+                {"url": "", "label": self.page_title},
+            ],
+        )
+        return TemplateResponse(self.request, self.template_name, context)
+
+    def get(self, request):
+        return self.render()
+
+    def post(self, request):
+        if "content" in request.POST:
+            return self.confirm(request)
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.render(upload_form=form)
+        organisation = self._organisation(form.cleaned_data.get("organisation"))
+        try:
+            text = decode_csv(form.cleaned_data["file"].read())
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+            return self.render(upload_form=form)
+        parsed = parse_people_csv(text, organisation)
+        if not parsed.ok:
+            return self.render(upload_form=form, problems=parsed.problems)
+        confirm_form = ImportConfirmForm(
+            initial={"content": text, "organisation": organisation.pk}, user=request.user
+        )
+        return self.render(parsed=parsed, confirm_form=confirm_form, organisation=organisation)
+
+    def confirm(self, request):
+        form = ImportConfirmForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("The import could not be confirmed; please upload the file again."))
+            return redirect("people_import")
+        organisation = self._organisation(form.cleaned_data.get("organisation"))
+        parsed = parse_people_csv(form.cleaned_data["content"], organisation)
+        if not parsed.ok:
+            # The register changed between the preview and the confirmation.
+            return self.render(problems=parsed.problems)
+        summary = apply_people_import(parsed, organisation)
+        messages.success(
+            request,
+            _("Imported into %(organisation)s: %(created)d created, %(updated)d updated.")
+            % {"organisation": organisation, "created": summary.created, "updated": summary.updated},
+        )
+        return redirect("people_person:index")
+
+    def _organisation(self, chosen: Organisation | None) -> Organisation:
+        user = self.request.user
+        if user.is_superuser and chosen is not None:
+            return chosen
+        if user.organisation_id is None:
+            raise PermissionDenied
+        return user.organisation

@@ -1,0 +1,119 @@
+"""The home page and the demo data that `make run` loads."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Page, PageViewRestriction, Site
+
+from courses.models import CoursePage, LessonPage
+from home.models import HomePage
+from people.models import User
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def database_snapshot() -> dict[str, list]:
+    """Every stored row of our apps, Wagtail's core and auth, as the database holds it."""
+    labels = {"people", "courses", "home", "wagtailcore", "auth"}
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label in labels and not model._meta.proxy and model._meta.managed:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - table names from the models
+                snapshot[model._meta.db_table] = sorted(map(repr, cursor.fetchall()))
+    return snapshot
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    seed()
+    first = database_snapshot()
+    output = seed()
+    assert database_snapshot() == first
+    assert "(0 new)" in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_content_and_logins():
+    output = seed()
+    for email in (
+        "samordnare@example.org",
+        "styrelse@example.org",
+        "volontar1@example.org",
+        "volontar2@example.org",
+    ):
+        assert email in output
+        assert User.objects.get(email=email).check_password("jourdemo-2026")
+    people = User.objects.filter(organisation__slug="bjorkdalen")
+    assert 20 <= people.count() <= 30
+    assert people.filter(protected_identity=True).count() == 1
+    assert people.filter(left_on__isnull=False).exists()
+    for code in ("volunteer", "staff", "board"):
+        assert people.in_group(code).exists()
+    basic = CoursePage.objects.get(title="Studiecirkel för nya jourkvinnor")
+    assert basic.units.count() == 8
+    assert LessonPage.objects.child_of(basic).count() == 8
+    assert CoursePage.objects.filter(kind="continuing").exists()
+    assert (
+        PageViewRestriction.objects.filter(page__in=LessonPage.objects.all()).count()
+        == LessonPage.objects.count()
+    )
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific_class is HomePage
+    assert not Page.objects.filter(depth=2).exclude(pk=site.root_page_id).exists()
+
+
+@pytest.mark.django_db
+def test_home_page_leads_each_kind_of_user_to_her_place(client):
+    seed()
+    html = client.get("/").content.decode()
+    course = CoursePage.objects.get(title="Studiecirkel för nya jourkvinnor")
+    assert f'href="{course.url}"' in html  # prospective volunteers
+    assert 'href="/accounts/login/"' in html  # participants
+    assert 'href="/admin/"' in html  # coordinators and board
+
+    client.force_login(User.objects.get(email="volontar1@example.org"))
+    html = client.get("/").content.decode()
+    assert "Sara" in html
+    assert f'href="{course.url}"' in html
+
+
+@pytest.mark.django_db
+def test_login_with_email_and_password(client):
+    seed()
+    response = client.post(
+        "/accounts/login/", {"username": "volontar1@example.org", "password": "jourdemo-2026"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    wrong = client.post("/accounts/login/", {"username": "volontar1@example.org", "password": "nope"})
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_swedish_by_default_and_english_on_request(client):
+    seed()
+    swedish = client.get("/").content.decode()
+    assert '<html lang="sv">' in swedish
+    assert "Logga in" in swedish
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert '<html lang="en">' in english
+    assert "Log in" in english
+    assert 'lang="sv"' in english  # the switch back is offered in Swedish
+
+
+@pytest.mark.django_db
+def test_404_page_is_friendly(client):
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "<h1>" in response.content.decode()

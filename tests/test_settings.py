@@ -1,0 +1,45 @@
+"""Settings: production refuses to start without its secrets; the defaults are Swedish and Stockholm."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_production(**env):
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="lms.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = check_production(ALLOWED_HOSTS="jour.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = check_production(SECRET_KEY="x" * 64)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_both():
+    result = check_production(SECRET_KEY="k" * 64, ALLOWED_HOSTS="jour.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "sv"
+    assert [code for code, _ in settings.LANGUAGES] == ["sv", "en"]
+    assert settings.TIME_ZONE == "Europe/Stockholm"
+    assert settings.USE_TZ
+    assert settings.AUTH_USER_MODEL == "people.User"
