@@ -10,7 +10,9 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILES = sorted(p for p in ROOT.glob("**/locale/sv/LC_MESSAGES/django.po") if ".venv" not in p.parts)
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M)
+ENTRY = re.compile(
+    r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M
+)
 
 
 def unquote(block: str) -> str:
@@ -23,7 +25,9 @@ def entries(po: Path):
     for match in ENTRY.finditer(text):
         msgid = unquote(match.group(1))
         if msgid:
-            msgstrs = [unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(2)) if part.strip()]
+            msgstrs = [
+                unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(2)) if part.strip()
+            ]
             yield msgid, msgstrs
 
 

@@ -182,7 +182,9 @@ def test_admin_import_lists_problems_and_imports_nothing(client, org_a, coordina
     response = client.post(reverse("people_import"), {"file": upload})
     assert response.status_code == 200
     problems = [str(p) for p in response.context["problems"]]
-    assert problems == ["line 2: joined_on: '2026-09-31' är inget datum på formen ÅÅÅÅ-MM-DD"]  # the UI is Swedish
+    assert problems == [
+        "line 2: joined_on: '2026-09-31' är inget datum på formen ÅÅÅÅ-MM-DD"
+    ]  # the UI is Swedish
     assert "confirm_form" not in response.context
     assert User.objects.filter(organisation=org_a).count() == 1
 
