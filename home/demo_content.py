@@ -145,7 +145,7 @@ BASIC_UNITS = [
             "Normaliseringsprocessen beskriver hur våld och kontroll gradvis blir en del av "
             "vardagen. Gränser förskjuts, kvinnan isoleras och tar över förövarens "
             "förklaringar till våldet.",
-            'Frågan "varför går hon inte?" blir därför fel. En bättre fråga är vad som '
+            "Frågan ”varför går hon inte?” blir därför fel. En bättre fråga är vad som "
             "hindrar henne, och vad som skulle göra det möjligt att gå.",
         ],
         "heading": "Växling mellan våld och värme",

@@ -48,6 +48,9 @@ class PersonRow:
     left_on: datetime.date | None
     protected_identity: bool
 
+    def group_labels(self) -> list[str]:
+        return [str(label) for code, label in MEMBER_GROUPS.items() if code in self.groups]
+
 
 @dataclass
 class ParsedImport:

@@ -189,6 +189,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     member_groups_display.short_description = _("groups")
 
+    def protected_identity_display(self) -> str:
+        return str(_("Protected")) if self.protected_identity else ""
+
+    protected_identity_display.short_description = _("protected identity")
+
     def is_member_on(self, day: datetime.date) -> bool:
         """Joined on or before ``day`` and not left before it."""
         return (

@@ -18,7 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importing import apply_people_import, decode_csv, parse_people_csv
-from .models import MEMBER_GROUPS, Organisation
+from .models import Organisation
 
 
 class ScopedObjectMixin:
@@ -107,7 +107,6 @@ class ImportPeopleView(View):
             header_title=self.page_title,
             header_icon="upload",
             index_url=reverse("people_person:index"),
-            group_labels=MEMBER_GROUPS,
             breadcrumbs_items=[
                 {"url": reverse("wagtailadmin_home"), "label": _("Home")},
                 {"url": reverse("people_person:index"), "label": _("People")},

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -50,7 +50,7 @@ class PersonViewSet(ModelViewSet):
         "joined_on",
         "left_on",
         Column("status_display", label=_("Status")),
-        BooleanColumn("protected_identity", label=_("Protected identity")),
+        Column("protected_identity_display", label=_("Protected identity")),
         Column("organisation", label=_("Organisation"), sort_key="organisation__name"),
     ]
     list_export = [

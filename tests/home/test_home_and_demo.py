@@ -117,3 +117,10 @@ def test_404_page_is_friendly(client):
     response = client.get("/finns-inte/")
     assert response.status_code == 404
     assert "<h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_the_swedish_default(client):
+    seed()
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html
