@@ -34,6 +34,7 @@ seed: migrate
 
 ## make run: set up everything and serve the demo on http://127.0.0.1:8000
 run: seed
+	@echo "\nServing on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: lint, the architecture contracts and the whole test suite

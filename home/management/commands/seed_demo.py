@@ -163,7 +163,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for email, description, _group, _superuser in demo.LOGINS:
             self.stdout.write(f"  {email:<26} {description}")
-        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/\n")
 
 
 def lesson_body(unit: dict) -> list[tuple[str, object]]:
