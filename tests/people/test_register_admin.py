@@ -200,3 +200,30 @@ def test_admin_import_of_another_organisations_email_is_refused(client, org_a, c
     response = client.post(reverse("people_import"), {"content": content})
     assert response.status_code == 200
     assert User.objects.get(email="coord-b@example.org").first_name != "Vol"
+
+
+@pytest.mark.django_db
+def test_account_administration_and_organisations_are_for_superusers_only(
+    client, org_a, coordinator_a, superuser
+):
+    client.force_login(coordinator_a)
+    for url in (reverse("wagtailusers_users:index"), reverse("people_organisation:index")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" not in response["Location"], url
+
+    client.force_login(superuser)
+    assert client.get(reverse("people_organisation:index")).status_code == 200
+    assert client.get(reverse("wagtailusers_users:index")).status_code == 200
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "Ny.Admin@example.org",
+            "first_name": "Ny",
+            "last_name": "Admin",
+            "password1": "ett-langt-losenord-2026",
+            "password2": "ett-langt-losenord-2026",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.get(email="ny.admin@example.org").check_password("ett-langt-losenord-2026")
