@@ -8,4 +8,16 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+
         from . import signals  # noqa: F401
+
+        managed = ["courserun", "session", "enrolment", "attendance", "makeup"]
+        register_role_permissions(
+            COORDINATORS_GROUP,
+            [f"courses.{action}_{model}" for model in managed for action in ("add", "change", "view")]
+            + ["courses.view_completion", "courses.change_completion"],
+        )
+        register_role_permissions(
+            BOARD_GROUP, ["courses.view_courserun", "courses.view_attendance", "courses.view_completion"]
+        )

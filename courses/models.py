@@ -1,21 +1,30 @@
-"""Course content as Wagtail pages: an index of courses, each course with its ordered units,
-and a lesson page per unit (members only)."""
+"""Courses: the content as Wagtail pages (an index of courses, each course with its ordered
+units, a lesson page per unit for members), and the courses in practice: runs with their
+sessions, enrolments, attendance, make-ups and completions."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from people.permissions import OrganisationScopedQuerySet
+
 from .blocks import LessonStreamBlock
-from .forms import CoursePageForm
+from .page_forms import CoursePageForm
 
 
 class CourseIndexPage(Page):
@@ -63,12 +72,27 @@ class CoursePage(Page):
     how_to_join = RichTextField(
         _("how to join"), blank=True, help_text=_("How a prospective participant signs up.")
     )
+    max_missed_units = models.PositiveSmallIntegerField(
+        _("units that may be missed"),
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text=_(
+            "The completion rule: at most this many units may be neither attended nor made up. "
+            "0 means every unit counts."
+        ),
+    )
+    self_paced = models.BooleanField(
+        _("self-paced"),
+        default=False,
+        help_text=_("Members mark each lesson as done; the course is complete when all lessons are done."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("organisation"), FieldPanel("kind")]),
         FieldPanel("introduction"),
         FieldPanel("how_to_join"),
+        FieldRowPanel([FieldPanel("max_missed_units"), FieldPanel("self_paced")], heading=_("Completion")),
         InlinePanel("units", heading=_("Units"), label=_("Unit"), min_num=1),
     ]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
@@ -180,3 +204,343 @@ class LessonPage(Page):
                     lessons[numbers[position + 1]] if position + 1 < len(numbers) else None
                 )
         return context
+
+
+# The course in practice -------------------------------------------------------------------
+
+
+class CourseRunQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+
+class CourseRun(models.Model):
+    """One run of a course, e.g. "Studiecirkel VT 2027", with its sessions and participants."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="runs"
+    )
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="runs"
+    )
+    title = models.CharField(_("title"), max_length=200, help_text=_("For example Studiecirkel VT 2027."))
+    location = models.CharField(
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("A label such as Föreningslokalen, not a street address."),
+    )
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("circle leaders"), related_name="led_runs", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CourseRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("course run")
+        verbose_name_plural = _("course runs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.course_id and self.organisation_id and self.course.organisation_id != self.organisation_id:
+            raise ValidationError({"course": _("The course belongs to another organisation.")})
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "run__organisation"
+
+    def not_cancelled(self) -> SessionQuerySet:
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+
+class Session(models.Model):
+    """One meeting of a run (träff). Times are aware datetimes; they keep their local
+    wall-clock time in Europe/Stockholm because they are made from local dates and times."""
+
+    run = models.ForeignKey(
+        CourseRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    unit_number = models.PositiveSmallIntegerField(
+        _("unit"), null=True, blank=True, help_text=_("The course unit taught; empty for an extra meeting.")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Grows whenever the time or the status changes (iCalendar)."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "starts_at"])]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        label = f"{self.unit_number}. " if self.unit_number else ""
+        return f"{self.run.title}: {label}{local:%Y-%m-%d %H:%M}"
+
+    _TRACKED = ("starts_at", "ends_at", "status")
+
+    def save(self, *args, **kwargs) -> None:
+        loaded = getattr(self, "_loaded", None)
+        if loaded and any(getattr(self, name) != value for name, value in loaded.items()):
+            self.sequence += 1
+        super().save(*args, **kwargs)
+        self._loaded = {name: getattr(self, name) for name in self._TRACKED}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {name: getattr(instance, name) for name in cls._TRACKED if name in field_names}
+        return instance
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def local_date(self):
+        return timezone.localtime(self.starts_at).date()
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The session must end after it starts.")})
+        if self.status == SessionStatus.CANCELLED and not self.cancel_reason.strip():
+            raise ValidationError({"cancel_reason": _("Give a reason when cancelling a session.")})
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EnrolmentQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "run__organisation"
+
+    def active(self) -> EnrolmentQuerySet:
+        return self.filter(status=EnrolmentStatus.ENROLLED)
+
+
+class Enrolment(models.Model):
+    run = models.ForeignKey(
+        CourseRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "person"], name="one_enrolment_per_person_and_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.run}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == EnrolmentStatus.WITHDRAWN
+
+
+class Mark(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+#: Marks that count as having attended.
+ATTENDED_MARKS = frozenset({Mark.PRESENT, Mark.LATE})
+
+
+class AttendanceQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "session__run__organisation"
+
+
+class Attendance(models.Model):
+    """A person's mark for one session. Every change is kept in ``history`` with who and when."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="attendance"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    mark = models.CharField(_("mark"), max_length=10, choices=Mark.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+
+    objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_mark_per_person_and_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.session}: {self.get_mark_display()}"
+
+
+class MakeUpKind(models.TextChoices):
+    OTHER_RUN = "other_run", _("The same unit in another run")
+    CATCH_UP = "catch_up", _("Individual catch-up")
+
+
+class MakeUpQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "enrolment__run__organisation"
+
+
+class MakeUp(models.Model):
+    """A missed unit made up: by attending the same unit's session in another run, or by an
+    individual catch-up. Recorded on the enrolment; it never rewrites the original mark."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="makeups"
+    )
+    unit_number = models.PositiveSmallIntegerField(_("unit"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MakeUpKind.choices)
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session in another run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="makeups",
+    )
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("For an individual catch-up."))
+    led_by = models.CharField(_("led by"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MakeUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit_number", "recorded_at"]
+        verbose_name = _("make-up")
+        verbose_name_plural = _("make-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="other_run") & Q(session__isnull=False))
+                | (Q(kind="catch_up") & Q(date__isnull=False)),
+                name="makeup_has_session_or_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person} – {self.unit_number}: {self.get_kind_display()}"
+
+
+class CompletionQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "course__organisation"
+
+
+class Completion(models.Model):
+    """A person completed a course, on the date of the session or make-up that met the rule.
+
+    Once recorded it stays: a later edit that breaks the rule flags it for the coordinator.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="completions",
+    )
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="completions"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="completions",
+    )
+    completed_on = models.DateField(_("completed on"))
+    flagged = models.BooleanField(_("needs checking"), default=False)
+    flag_reason = models.CharField(_("why it needs checking"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CompletionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on"]
+        verbose_name = _("completion")
+        verbose_name_plural = _("completions")
+        constraints = [models.UniqueConstraint(fields=["person", "course"], name="one_completion_per_course")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.course.title} ({self.completed_on})"
+
+
+class LessonCompletion(models.Model):
+    """A member marked a lesson of a self-paced course as done."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "lesson"], name="one_lesson_completion")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.lesson}"

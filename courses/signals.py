@@ -2,10 +2,14 @@
 unless an ancestor page already restricts it. Editors can change it in the privacy settings."""
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from wagtail.models import PageViewRestriction
 
 from .models import LessonPage
+
+#: Sent after completions are recorded, with ``completions``: the new Completion rows.
+#: Apps built on courses (e.g. certifications) award what a completed course grants.
+completions_recorded = Signal()
 
 
 @receiver(post_save, sender=LessonPage)

@@ -233,6 +233,7 @@ CONTINUING_COURSE = {
     "title": "Stödsamtal i chatten – fördjupning",
     "slug": "stodsamtal-i-chatten",
     "kind": "continuing",
+    "self_paced": True,
     "introduction": (
         "<p>En fortbildning för dig som redan är aktiv och vill ta chattpass. Vi går igenom "
         "hur skriftliga samtal skiljer sig från telefonsamtal, hur vi bedömer risk och hur "
@@ -318,3 +319,40 @@ LOGINS = [
     ("volontar1@example.org", "volunteer", None, False),
     ("volontar2@example.org", "volunteer", None, False),
 ]
+
+#: The demo runs of the study circle, placed relative to the day the demo is loaded:
+#: (key, weeks from the current run's first session, leaders' emails)
+RUNS = [
+    ("earlier", -30, ["styrelse@example.org"]),
+    ("current", 0, ["styrelse@example.org", "petra.sjoberg@example.org"]),
+    ("next", 20, ["petra.sjoberg@example.org"]),
+]
+LOCATION = "Föreningslokalen"
+
+#: Attendance in the current run: one mark per held session (six are held when the demo is
+#: loaded); "-" = no mark. Make-ups: (unit, kind, detail).
+CURRENT_ATTENDANCE = {
+    "volontar1@example.org": (
+        "present present late present excused present",
+        [(5, "catch_up", "Karin Holm")],
+    ),
+    "volontar2@example.org": ("present present absent present excused late", []),
+    "vera.lindgren@example.org": ("present present present present present present", []),
+    "yasmin.omar@example.org": (
+        "present present excused present present present",
+        [(3, "other_run", "next")],
+    ),
+    "agnes.blom@example.org": ("present late absent absent - -", []),
+    "tove.isaksson@example.org": ("present absent - - - -", []),
+}
+CURRENT_WITHDRAWN = ["tove.isaksson@example.org"]
+#: The earlier run: everyone attended everything except one unit made up with the leader.
+EARLIER_PARTICIPANTS = [
+    "sofia.bergman@example.org",
+    "maja.forsberg@example.org",
+    "nadia.rahimi@example.org",
+    "ida.strom@example.org",
+]
+EARLIER_MISSED = {"ida.strom@example.org": 7}
+#: Lessons of the self-paced course already done: (email, unit numbers)
+LESSONS_DONE = [("volontar1@example.org", [1]), ("anna.berg@example.org", [1, 2])]

@@ -15,22 +15,24 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-#: Names of the Django auth groups that carry the admin roles, and the model permissions each
-#: role gets (created after every ``migrate``; permissions are only ever added, never removed).
+#: Names of the Django auth groups that carry the admin roles.
 COORDINATORS_GROUP = "Coordinators"
 BOARD_GROUP = "Board"
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    COORDINATORS_GROUP: [
-        "wagtailadmin.access_admin",
-        "people.view_person",
-        "people.add_person",
-        "people.change_person",
-    ],
-    BOARD_GROUP: [
-        "wagtailadmin.access_admin",
-        "people.view_person",
-    ],
-}
+
+#: The model permissions each role gets, added after every ``migrate`` (only ever added, never
+#: removed). Each app registers its own with :func:`register_role_permissions` in its ``ready()``.
+ROLE_PERMISSIONS: dict[str, set[str]] = {COORDINATORS_GROUP: set(), BOARD_GROUP: set()}
+
+
+def register_role_permissions(group_name: str, permissions: list[str]) -> None:
+    ROLE_PERMISSIONS.setdefault(group_name, set()).update(permissions)
+
+
+register_role_permissions(
+    COORDINATORS_GROUP,
+    ["wagtailadmin.access_admin", "people.view_person", "people.add_person", "people.change_person"],
+)
+register_role_permissions(BOARD_GROUP, ["wagtailadmin.access_admin", "people.view_person"])
 
 
 def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
@@ -84,12 +86,8 @@ def ensure_role_groups(apps: Any = None, using: str = "default", **kwargs: Any) 
         create_permissions(config, verbosity=0, interactive=False, using=using, apps=apps)
     for group_name, names in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.using(using).get_or_create(name=group_name)
+        wanted = models.Q(pk__in=[])
         for name in names:
             app_label, codename = name.split(".")
-            permission = (
-                permission_model.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if permission is not None:
-                group.permissions.add(permission)
+            wanted |= models.Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*permission_model.objects.using(using).filter(wanted))

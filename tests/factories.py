@@ -36,3 +36,50 @@ class PersonFactory(factory.django.DjangoModelFactory):
             from django.contrib.auth.models import Group
 
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def make_course(
+    organisation, title="Studiecirkel", units=8, max_missed_units=0, kind="basic", self_paced=False
+):
+    """A published course page (under a course index) with ``units`` units of 2.5 hours."""
+    from decimal import Decimal
+
+    from wagtail.models import Page
+
+    from courses.models import CourseIndexPage, CoursePage, CourseUnit
+
+    root = Page.get_first_root_node()
+    index = CourseIndexPage.objects.first() or root.add_child(
+        instance=CourseIndexPage(title="Utbildningar", slug="utbildningar")
+    )
+    course = CoursePage(
+        title=title,
+        slug=f"{organisation.slug}-{title.lower().replace(' ', '-')}",
+        organisation=organisation,
+        kind=kind,
+        introduction="<p>Om kursen.</p>",
+        max_missed_units=max_missed_units,
+        self_paced=self_paced,
+    )
+    for number in range(1, units + 1):
+        course.units.add(
+            CourseUnit(number=number, sort_order=number, title=f"Avsnitt {number}", hours=Decimal("2.5"))
+        )
+    index.add_child(instance=course)
+    return course
+
+
+def make_run(course, first_date, title="Studiecirkel HT", start="18:00", end="20:30", units=None):
+    """A run of ``course`` with a weekly session per unit from ``first_date``."""
+    import datetime
+
+    from courses.models import CourseRun
+    from courses.scheduling import generate_sessions
+
+    run = CourseRun.objects.create(
+        organisation=course.organisation, course=course, title=title, location="Lokalen"
+    )
+    generate_sessions(
+        run, first_date, datetime.time.fromisoformat(start), datetime.time.fromisoformat(end), units
+    )
+    return run

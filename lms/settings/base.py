@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "modelcluster",
+    "simple_history",
     "taggit",
     "django_filters",
+    "django_tables2",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",

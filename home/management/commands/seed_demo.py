@@ -8,9 +8,21 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
-from courses.models import CourseIndexPage, CoursePage, CourseUnit, LessonPage
+from courses.attendance import enrol, record_makeup, set_marks, withdraw
+from courses.completion import mark_lesson_done
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    CourseRun,
+    CourseUnit,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
+from courses.scheduling import generate_sessions
 from home import demo_content as demo
 from home.models import HomePage
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
@@ -34,12 +46,14 @@ class Command(BaseCommand):
             introduction=demo.COURSE_INDEX["introduction"],
         )
         basic = self.course(index, organisation, demo.BASIC_COURSE, demo.BASIC_UNITS)
-        self.course(index, organisation, demo.CONTINUING_COURSE, demo.CONTINUING_UNITS)
+        continuing = self.course(index, organisation, demo.CONTINUING_COURSE, demo.CONTINUING_UNITS)
         if home.basic_course_id is None:
             home.basic_course = basic
             home.save_revision().publish()
         self.coordinator_page_permissions(index)
         created = self.people(organisation)
+        self.runs(basic)
+        self.lessons_done(continuing)
         self.stdout.write(
             f"Demo data ready: {organisation.name}, {User.objects.filter(organisation=organisation).count()} "
             f"people ({created} new)."
@@ -93,6 +107,7 @@ class Command(BaseCommand):
             slug=spec["slug"],
             organisation=organisation,
             kind=spec["kind"],
+            self_paced=spec.get("self_paced", False),
             introduction=spec["introduction"],
             how_to_join=spec["how_to_join"],
         )
@@ -158,6 +173,88 @@ class Command(BaseCommand):
             if group_name:
                 User.objects.get(email=email).groups.add(Group.objects.get(name=group_name))
         return len(new_people)
+
+    # Runs and attendance ------------------------------------------------------------------------
+
+    def runs(self, course: CoursePage) -> None:
+        if CourseRun.objects.filter(course=course).exists():
+            return
+        people = {p.email: p for p in User.objects.filter(organisation=course.organisation)}
+        coordinator = people["samordnare@example.org"]
+        today = timezone.localdate()
+        # The current run began on a Thursday five weeks ago: six sessions held, two to come.
+        first = today - datetime.timedelta(weeks=5, days=(today.weekday() - 3) % 7)
+        runs = {}
+        for key, weeks, leaders in demo.RUNS:
+            start = first + datetime.timedelta(weeks=weeks)
+            season = "HT" if start.month >= 7 else "VT"
+            run = CourseRun.objects.create(
+                organisation=course.organisation,
+                course=course,
+                title=f"Studiecirkel {season} {start.year}",
+                location=demo.LOCATION,
+            )
+            run.leaders.set([people[email] for email in leaders])
+            generate_sessions(run, start, datetime.time(18), datetime.time(20, 30))
+            runs[key] = run
+
+        earlier = runs["earlier"]
+        enrol(earlier, [people[e] for e in demo.EARLIER_PARTICIPANTS])
+        for session in earlier.sessions.all():
+            marks = {
+                people[e].pk: "absent" if demo.EARLIER_MISSED.get(e) == session.unit_number else "present"
+                for e in demo.EARLIER_PARTICIPANTS
+            }
+            set_marks(session, marks, coordinator)
+        for email, unit in demo.EARLIER_MISSED.items():
+            enrolment = Enrolment.objects.get(run=earlier, person=people[email])
+            missed_on = earlier.sessions.get(unit_number=unit).local_date
+            record_makeup(
+                enrolment,
+                unit,
+                coordinator,
+                date=missed_on + datetime.timedelta(days=12),
+                led_by="Karin Holm",
+                note="Genomgång i föreningslokalen.",
+            )
+
+        current = runs["current"]
+        enrol(current, [people[e] for e in demo.CURRENT_ATTENDANCE])
+        held = [s for s in current.sessions.order_by("starts_at") if s.starts_at < timezone.now()]
+        for index, session in enumerate(held):
+            marks = {}
+            for email, (line, _makeups) in demo.CURRENT_ATTENDANCE.items():
+                words = line.split()
+                if index < len(words) and words[index] != "-":
+                    marks[people[email].pk] = words[index]
+            set_marks(session, marks, coordinator)
+        for email, (_line, makeups) in demo.CURRENT_ATTENDANCE.items():
+            enrolment = Enrolment.objects.get(run=current, person=people[email])
+            for unit, kind, detail in makeups:
+                if kind == "catch_up":
+                    missed_on = current.sessions.get(unit_number=unit).local_date
+                    record_makeup(
+                        enrolment,
+                        unit,
+                        coordinator,
+                        date=min(missed_on + datetime.timedelta(days=3), today),
+                        led_by=detail,
+                    )
+                else:
+                    record_makeup(
+                        enrolment, unit, coordinator, session=runs[detail].sessions.get(unit_number=unit)
+                    )
+        for email in demo.CURRENT_WITHDRAWN:
+            withdraw(Enrolment.objects.get(run=current, person=people[email]))
+
+    def lessons_done(self, course: CoursePage) -> None:
+        if LessonCompletion.objects.filter(lesson__in=LessonPage.objects.child_of(course)).exists():
+            return
+        lessons = {lesson.unit_number: lesson for lesson in LessonPage.objects.child_of(course)}
+        for email, units in demo.LESSONS_DONE:
+            person = User.objects.get(email=email)
+            for unit in units:
+                mark_lesson_done(person, lessons[unit])
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")

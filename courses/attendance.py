@@ -1,0 +1,177 @@
+"""Enrolment, attendance and make-ups: the writes, each followed by the completion rule."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from people.models import User
+
+from .completion import enrolments_affected_by_session, refresh_completions
+from .models import (
+    Attendance,
+    CourseRun,
+    Enrolment,
+    EnrolmentStatus,
+    MakeUp,
+    MakeUpKind,
+    Mark,
+    Session,
+)
+
+
+class AttendanceError(ValueError):
+    """A request that would make the records wrong; the message says why, in the UI language."""
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    enrolled: list[User]
+    already: list[User]
+    re_enrolled: list[User]
+
+
+@transaction.atomic
+def enrol(run: CourseRun, people: list[User]) -> EnrolResult:
+    """Enrol people in a run. Someone already enrolled is reported, not enrolled twice; someone
+    who had withdrawn is enrolled again."""
+    CourseRun.objects.select_for_update().filter(pk=run.pk).first()
+    foreign = [p for p in people if p.organisation_id != run.organisation_id]
+    if foreign:
+        raise AttendanceError(_("%(name)s belongs to another organisation.") % {"name": foreign[0]})
+    existing = {e.person_id: e for e in Enrolment.objects.filter(run=run, person__in=people)}
+    new = [Enrolment(run=run, person=p) for p in people if p.pk not in existing]
+    bulk_create_with_history(new, Enrolment)
+    withdrawn = [existing[p.pk] for p in people if p.pk in existing and existing[p.pk].is_withdrawn]
+    for enrolment in withdrawn:
+        enrolment.status, enrolment.withdrawn_on = EnrolmentStatus.ENROLLED, None
+    bulk_update_with_history(withdrawn, Enrolment, ["status", "withdrawn_on"])
+    if new or withdrawn:
+        refresh_completions(Enrolment.objects.filter(pk__in=[e.pk for e in new + withdrawn]))
+    return EnrolResult(
+        enrolled=[e.person for e in new],
+        already=[p for p in people if p.pk in existing and not existing[p.pk].is_withdrawn],
+        re_enrolled=[e.person for e in withdrawn],
+    )
+
+
+@transaction.atomic
+def withdraw(enrolment: Enrolment, on: datetime.date | None = None) -> None:
+    """Mark an enrolment withdrawn. It is kept, with its marks."""
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_on = on or timezone.localdate()
+    enrolment.save(update_fields=["status", "withdrawn_on"])
+
+
+def register_people(session: Session) -> list[tuple[User, Enrolment | None, MakeUp | None]]:
+    """Who belongs on a session's register: the run's enrolled participants, then the people
+    making up this unit here from another run."""
+    enrolments = Enrolment.objects.active().filter(run_id=session.run_id).select_related("person")
+    guests = MakeUp.objects.filter(session=session).select_related("enrolment__person")
+    rows = [(e.person, e, None) for e in enrolments]
+    seen = {person.pk for person, _e, _m in rows}
+    for makeup in guests:
+        if makeup.enrolment.person_id not in seen:
+            rows.append((makeup.enrolment.person, None, makeup))
+            seen.add(makeup.enrolment.person_id)
+    return rows
+
+
+@transaction.atomic
+def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
+    """Save the marks of a session's register together. ``marks`` maps person id to a mark;
+    people not on the register are refused. Returns how many marks changed. Every change is
+    kept in the attendance history with who and when."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    if session.is_cancelled:
+        raise AttendanceError(_("The session is cancelled; attendance cannot be marked."))
+    allowed = {person.pk for person, _e, _m in register_people(session)}
+    unknown = set(marks) - allowed
+    if unknown:
+        raise AttendanceError(_("Someone in the list is not on this session's register."))
+    invalid = {mark for mark in marks.values() if mark not in Mark.values}
+    if invalid:
+        raise AttendanceError(_("Unknown mark: %(mark)s") % {"mark": ", ".join(sorted(invalid))})
+
+    existing = {a.person_id: a for a in Attendance.objects.filter(session=session, person_id__in=marks)}
+    now = timezone.now()
+    new, changed = [], []
+    for person_id, mark in marks.items():
+        attendance = existing.get(person_id)
+        if attendance is None:
+            new.append(
+                Attendance(session=session, person_id=person_id, mark=mark, marked_by=by, marked_at=now)
+            )
+        elif attendance.mark != mark:
+            attendance.mark, attendance.marked_by, attendance.marked_at = mark, by, now
+            changed.append(attendance)
+    bulk_create_with_history(new, Attendance, default_user=by)
+    bulk_update_with_history(changed, Attendance, ["mark", "marked_by", "marked_at"], default_user=by)
+    if new or changed:
+        refresh_completions(enrolments_affected_by_session(session))
+    return len(new) + len(changed)
+
+
+@transaction.atomic
+def record_makeup(
+    enrolment: Enrolment,
+    unit_number: int,
+    by: User,
+    *,
+    session: Session | None = None,
+    attended: bool = False,
+    date: datetime.date | None = None,
+    led_by: str = "",
+    note: str = "",
+) -> MakeUp:
+    """Record a make-up for a unit: at ``session`` (the same unit in another run; with
+    ``attended`` she is also marked present there), or an individual catch-up on ``date``.
+    The original mark is never changed."""
+    course = enrolment.run.course
+    if not course.units.filter(number=unit_number).exists():
+        raise AttendanceError(_("The course has no unit %(number)s.") % {"number": unit_number})
+    if session is not None:
+        if session.run_id == enrolment.run_id:
+            raise AttendanceError(_("Choose a session in another run."))
+        if session.run.course_id != course.pk or session.unit_number != unit_number:
+            raise AttendanceError(_("The session must be the same unit of the same course."))
+        if session.run.organisation_id != enrolment.run.organisation_id:
+            raise AttendanceError(_("The session belongs to another organisation."))
+        if session.is_cancelled:
+            raise AttendanceError(_("The session is cancelled."))
+        makeup = MakeUp.objects.create(
+            enrolment=enrolment,
+            unit_number=unit_number,
+            kind=MakeUpKind.OTHER_RUN,
+            session=session,
+            note=note,
+            recorded_by=by,
+        )
+        if attended:
+            set_marks(session, {enrolment.person_id: Mark.PRESENT}, by)
+    else:
+        if date is None:
+            raise AttendanceError(_("Give the date of the catch-up."))
+        if date > timezone.localdate():
+            raise AttendanceError(_("A catch-up cannot be recorded before it has happened."))
+        makeup = MakeUp.objects.create(
+            enrolment=enrolment,
+            unit_number=unit_number,
+            kind=MakeUpKind.CATCH_UP,
+            date=date,
+            led_by=led_by,
+            note=note,
+            recorded_by=by,
+        )
+    refresh_completions(Enrolment.objects.filter(pk=enrolment.pk))
+    return makeup
+
+
+def session_changed(session: Session) -> None:
+    """After a session was moved, cancelled or reinstated: apply the rule again."""
+    refresh_completions(enrolments_affected_by_session(session))

@@ -1,0 +1,401 @@
+"""Admin screens for runs: the overview with its matrix, the attendance register, sessions,
+enrolment, withdrawal and make-ups. Thin: check access, call courses.attendance/completion."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Min, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from people.exports import export_response
+from people.views import ScopedIndexMixin, ScopedObjectMixin
+
+from .attendance import (
+    AttendanceError,
+    enrol,
+    record_makeup,
+    register_people,
+    session_changed,
+    set_marks,
+    withdraw,
+)
+from .completion import progress_for_enrolments, progress_for_run
+from .forms import EnrolForm, MakeUpForm, SessionForm
+from .models import Completion, CourseRun, Enrolment, Mark, Session
+from .scheduling import generate_sessions
+from .tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
+
+# The run list, create and edit (a ModelViewSet, see wagtail_hooks) ------------------------------
+
+
+class RunIndexView(ScopedIndexMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("course")
+            .annotate(
+                first_session=Min("sessions__starts_at"),
+                participants=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
+            )
+        )
+
+    def get_edit_url(self, instance):
+        return reverse("courses_run_overview", args=[instance.pk])
+
+
+class RunCreateView(generic.CreateView):
+    def save_instance(self):
+        run = super().save_instance()
+        data = self.form.cleaned_data
+        if data.get("first_session_date"):
+            generate_sessions(
+                run,
+                data["first_session_date"],
+                data["start_time"],
+                data["end_time"],
+                every_days=data["every_days"],
+            )
+        return run
+
+    def get_success_url(self):
+        return reverse("courses_run_overview", args=[self.object.pk])
+
+
+class RunEditView(ScopedObjectMixin, generic.EditView):
+    def get_success_url(self):
+        return reverse("courses_run_overview", args=[self.object.pk])
+
+
+# Custom screens ----------------------------------------------------------------------------------
+
+
+class RunScreenMixin(WagtailAdminTemplateMixin):
+    """Finds the run (or session, enrolment) among those the user may see, checks the permission."""
+
+    permission_required = "courses.view_courserun"
+    header_icon = "calendar"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission_required):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_run(self) -> CourseRun:
+        return get_object_or_404(
+            CourseRun.objects.for_user(self.request.user).select_related("course"), pk=self.kwargs["pk"]
+        )
+
+    def run_breadcrumbs(self, run: CourseRun, *more: dict) -> list[dict]:
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("courses_run:index"), "label": _("Course runs")},
+            {"url": reverse("courses_run_overview", args=[run.pk]), "label": run.title},
+            *more,
+        ]
+
+
+def matrix_rows(run: CourseRun) -> list[MatrixRow]:
+    progresses = progress_for_run(run)
+    completions = {
+        c.person_id: c
+        for c in Completion.objects.filter(
+            course_id=run.course_id, person_id__in=[p.enrolment.person_id for p in progresses]
+        )
+    }
+    return [MatrixRow(p, completions.get(p.enrolment.person_id)) for p in progresses]
+
+
+class RunOverviewView(RunScreenMixin, TemplateView):
+    template_name = "courses/admin/run_overview.html"
+
+    def get(self, request, *args, **kwargs):
+        self.run = self.get_run()
+        self.sessions = list(self.run.sessions.all())
+        self.rows = matrix_rows(self.run)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return self.export(export)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.run.title
+
+    def get_breadcrumbs_items(self):
+        return [*self.run_breadcrumbs(self.run)[:-1], {"url": "", "label": self.run.title}]
+
+    def get_header_buttons(self):
+        buttons = []
+        if self.request.user.has_perm("courses.change_courserun"):
+            buttons += [
+                HeaderButton(
+                    _("Edit run"), url=reverse("courses_run:edit", args=[self.run.pk]), icon_name="edit"
+                ),
+                HeaderButton(
+                    _("Add a session"),
+                    url=reverse("courses_session_add", args=[self.run.pk]),
+                    icon_name="plus",
+                ),
+            ]
+        for fmt in ("csv", "xlsx"):
+            buttons.append(
+                HeaderButton(
+                    _("Download %(format)s") % {"format": fmt.upper()},
+                    url=f"{reverse('courses_run_overview', args=[self.run.pk])}?export={fmt}",
+                    icon_name="download",
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        can_change = self.request.user.has_perm("courses.change_courserun")
+        context.update(
+            run=self.run,
+            sessions=self.sessions,
+            now=timezone.now(),
+            table=AttendanceMatrixTable(self.rows, self.sessions),
+            rows=self.rows,
+            flagged=[row for row in self.rows if row.completion and row.completion.flagged],
+            can_change=can_change,
+            enrol_form=EnrolForm(run=self.run) if can_change else None,
+            leaders=list(self.run.leaders.all()),
+        )
+        return context
+
+    def export(self, fmt: str):
+        headers = [_("Participant"), *[str(s) for s in self.sessions], _("Units done"), _("Completed")]
+        protected = 0
+        rows = []
+        for row in self.rows:
+            person = row.progress.enrolment.person
+            if person.protected_identity:
+                protected += 1
+                name = _("Protected identity %(number)d") % {"number": protected}
+            else:
+                name = row.name
+            rows.append(
+                [
+                    name,
+                    *[cell_text(row, s) for s in self.sessions],
+                    f"{row.progress.done}/{row.progress.required}",
+                    completion_text(row),
+                ]
+            )
+        return export_response(
+            headers, rows, fmt, filename=f"attendance-run-{self.run.pk}", title=_("Attendance")
+        )
+
+
+class RegisterView(RunScreenMixin, TemplateView):
+    """The attendance register: every participant on one page, one click each, saved together."""
+
+    template_name = "courses/admin/register.html"
+    permission_required = "courses.change_attendance"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.session = get_object_or_404(
+            Session.objects.for_user(request.user).select_related("run__course"), pk=kwargs["pk"]
+        )
+
+    def get_page_title(self):
+        return _("Attendance register")
+
+    def get_page_subtitle(self):
+        return str(self.session)
+
+    def get_breadcrumbs_items(self):
+        return self.run_breadcrumbs(self.session.run, {"url": "", "label": _("Attendance register")})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        marks = dict(self.session.attendance.values_list("person_id", "mark"))
+        unit = self.session.run.course.units.filter(number=self.session.unit_number).first()
+        context.update(
+            session=self.session,
+            unit=unit,
+            rows=[
+                {"person": person, "makeup": makeup, "mark": marks.get(person.pk)}
+                for person, _enrolment, makeup in register_people(self.session)
+            ],
+            marks=Mark.choices,
+            errors=kwargs.get("errors"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        prefix = "mark-"
+        marks = {
+            int(key[len(prefix) :]): value
+            for key, value in request.POST.items()
+            if key.startswith(prefix) and key[len(prefix) :].isdigit() and value
+        }
+        try:
+            changed = set_marks(self.session, marks, request.user)
+        except AttendanceError as exc:
+            messages.error(request, str(exc))
+            return self.render_to_response(self.get_context_data(errors=[str(exc)]))
+        messages.success(request, _("Attendance saved: %(count)d marks changed.") % {"count": changed})
+        return redirect("courses_run_overview", self.session.run_id)
+
+
+class SessionFormView(RunScreenMixin, FormView):
+    """Add an extra session to a run, or move, cancel or reinstate one."""
+
+    template_name = "courses/admin/session_form.html"
+    form_class = SessionForm
+    permission_required = "courses.change_session"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if "session_pk" in kwargs:
+            self.session = get_object_or_404(
+                Session.objects.for_user(request.user).select_related("run__course"), pk=kwargs["session_pk"]
+            )
+            self.run = self.session.run
+        else:
+            self.session = None
+            self.run = get_object_or_404(
+                CourseRun.objects.for_user(request.user).select_related("course"), pk=kwargs["pk"]
+            )
+
+    def get_page_title(self):
+        return _("Edit session") if self.session else _("Add a session")
+
+    def get_breadcrumbs_items(self):
+        return self.run_breadcrumbs(self.run, {"url": "", "label": self.get_page_title()})
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "run": self.run, "instance": self.session}
+
+    def form_valid(self, form):
+        session = form.save()
+        session_changed(session)
+        messages.success(request=self.request, message=_("Session saved: %(session)s") % {"session": session})
+        return redirect("courses_run_overview", self.run.pk)
+
+
+class EnrolView(RunScreenMixin, FormView):
+    form_class = EnrolForm
+    permission_required = "courses.add_enrolment"
+    template_name = "courses/admin/enrol.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.run = get_object_or_404(CourseRun.objects.for_user(request.user), pk=kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Enrol people")
+
+    def get_breadcrumbs_items(self):
+        return self.run_breadcrumbs(self.run, {"url": "", "label": self.get_page_title()})
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "run": self.run}
+
+    def form_valid(self, form):
+        try:
+            result = enrol(self.run, list(form.cleaned_data["people"]))
+        except AttendanceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if result.enrolled or result.re_enrolled:
+            messages.success(
+                self.request,
+                _("Enrolled: %(names)s")
+                % {"names": ", ".join(map(str, result.enrolled + result.re_enrolled))},
+            )
+        if result.already:
+            messages.warning(
+                self.request,
+                _("Already enrolled, nothing changed: %(names)s")
+                % {"names": ", ".join(map(str, result.already))},
+            )
+        return redirect("courses_run_overview", self.run.pk)
+
+
+class EnrolmentScreenMixin(RunScreenMixin):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.enrolment = get_object_or_404(
+            Enrolment.objects.for_user(request.user).select_related("run__course", "person"), pk=kwargs["pk"]
+        )
+
+    def get_breadcrumbs_items(self):
+        return self.run_breadcrumbs(self.enrolment.run, {"url": "", "label": self.get_page_title()})
+
+
+class WithdrawView(EnrolmentScreenMixin, TemplateView):
+    template_name = "courses/admin/withdraw.html"
+    permission_required = "courses.change_enrolment"
+
+    def get_page_title(self):
+        return _("Withdraw %(person)s") % {"person": self.enrolment.person}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enrolment": self.enrolment}
+
+    def post(self, request, *args, **kwargs):
+        if self.enrolment.is_withdrawn:
+            raise Http404
+        withdraw(self.enrolment)
+        messages.success(
+            request, _("%(person)s is withdrawn from the run.") % {"person": self.enrolment.person}
+        )
+        return redirect("courses_run_overview", self.enrolment.run_id)
+
+
+class MakeUpView(EnrolmentScreenMixin, FormView):
+    template_name = "courses/admin/makeup.html"
+    form_class = MakeUpForm
+    permission_required = "courses.add_makeup"
+    page_title = gettext_lazy("Record a make-up")
+
+    def get_page_subtitle(self):
+        return str(self.enrolment.person)
+
+    def get_form_kwargs(self):
+        (progress,) = progress_for_run_enrolment(self.enrolment)
+        self.progress = progress
+        missing = [u.number for u in progress.units if not u.is_satisfied]
+        return {**super().get_form_kwargs(), "enrolment": self.enrolment, "missing_units": missing}
+
+    def get_initial(self):
+        return {"unit_number": self.request.GET.get("unit")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "enrolment": self.enrolment, "progress": self.progress}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            record_makeup(
+                self.enrolment,
+                data["unit_number"],
+                self.request.user,
+                session=data["session"] if data["kind"] == "other_run" else None,
+                attended=data["attended"],
+                date=data["date"] if data["kind"] == "catch_up" else None,
+                led_by=data["led_by"],
+                note=data["note"],
+            )
+        except AttendanceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Make-up recorded."))
+        return redirect("courses_run_overview", self.enrolment.run_id)
+
+
+def progress_for_run_enrolment(enrolment: Enrolment):
+    return progress_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))

@@ -1,0 +1,45 @@
+"""Spreadsheet exports (CSV, XLSX) with formula-injection escaping in one place.
+
+A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be run as
+a formula by a spreadsheet program; such text cells are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import tablib
+from django.http import HttpResponse
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would read as a formula, made inert; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def dataset(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "") -> tablib.Dataset:
+    data = tablib.Dataset(headers=[str(neutralise(str(h))) for h in headers], title=title[:31] or None)
+    for row in rows:
+        data.append([neutralise(value) for value in row])
+    return data
+
+
+def export_response(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, filename: str, title: str = ""
+) -> HttpResponse:
+    """An attachment response; ``filename`` is chosen by the server, without extension."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"unknown export format {fmt!r}")
+    data = dataset(headers, rows, title)
+    content = ("\ufeff" + data.export("csv")).encode() if fmt == "csv" else data.export("xlsx")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
