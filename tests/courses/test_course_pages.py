@@ -103,6 +103,7 @@ def test_course_editor_refuses_duplicate_unit_numbers(client, course):
         "introduction": '{"blocks":[{"key":"a","type":"unstyled","text":"Intro","depth":0,'
         '"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
         "how_to_join": '{"blocks":[],"entityMap":{}}',
+        "max_missed_units": "0",
         "units-TOTAL_FORMS": str(len(units)),
         "units-INITIAL_FORMS": str(len(units)),
         "units-MIN_NUM_FORMS": "1",
