@@ -302,6 +302,10 @@ class SelfPacedProgress:
     done: dict[int, datetime.datetime]
 
     @property
+    def done_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.done)
+
+    @property
     def complete(self) -> bool:
         return bool(self.lessons) and all(lesson.pk in self.done for lesson in self.lessons)
 

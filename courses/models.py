@@ -192,6 +192,10 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
         context["course"] = course
+        if course is not None and course.self_paced and request.user.is_authenticated:
+            context["lesson_done"] = LessonCompletion.objects.filter(
+                person=request.user, lesson=self
+            ).exists()
         if course is not None:
             units = course.ordered_units()
             context["unit"] = next((u for u in units if u.number == self.unit_number), None)

@@ -4,6 +4,7 @@ enrolment, withdrawal and make-ups. Thin: check access, call courses.attendance/
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
@@ -29,9 +31,9 @@ from .attendance import (
     set_marks,
     withdraw,
 )
-from .completion import progress_for_enrolments, progress_for_run
+from .completion import mark_lesson_done, progress_for_enrolments, progress_for_run
 from .forms import EnrolForm, MakeUpForm, SessionForm
-from .models import Completion, CourseRun, Enrolment, Mark, Session
+from .models import Completion, CourseRun, Enrolment, LessonPage, Mark, Session
 from .scheduling import generate_sessions
 from .tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
 
@@ -399,3 +401,24 @@ class MakeUpView(EnrolmentScreenMixin, FormView):
 
 def progress_for_run_enrolment(enrolment: Enrolment):
     return progress_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
+
+
+# Member-facing ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def lesson_done(request, pk: int):
+    """A member marks a lesson of a self-paced course as done."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
+    course = lesson.get_course()
+    if course is None or not course.self_paced:
+        raise Http404
+    if not request.user.is_superuser and course.organisation_id != request.user.organisation_id:
+        raise Http404
+    completion = mark_lesson_done(request.user, lesson)
+    if completion is not None:
+        messages.success(request, _("Well done! You have completed %(course)s.") % {"course": course.title})
+    else:
+        messages.success(request, _("Lesson marked as done."))
+    return redirect(lesson.url)

@@ -15,6 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kurser/", include("courses.urls")),
+    path("", include("home.urls")),
 ]
 
 if settings.DEBUG:
