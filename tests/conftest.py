@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 from tests.factories import OrganisationFactory, PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail caches the site root paths; each test starts from a clean cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

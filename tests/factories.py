@@ -44,11 +44,11 @@ def make_course(
     """A published course page (under a course index) with ``units`` units of 2.5 hours."""
     from decimal import Decimal
 
-    from wagtail.models import Page
+    from wagtail.models import Site
 
     from courses.models import CourseIndexPage, CoursePage, CourseUnit
 
-    root = Page.get_first_root_node()
+    root = Site.objects.get(is_default_site=True).root_page
     index = CourseIndexPage.objects.first() or root.add_child(
         instance=CourseIndexPage(title="Utbildningar", slug="utbildningar")
     )

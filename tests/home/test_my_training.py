@@ -1,0 +1,120 @@
+"""The member area: My training, and self-paced lessons."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.attendance import enrol, record_makeup, set_marks
+from courses.models import Completion, Enrolment, LessonCompletion, LessonPage
+from tests.factories import PersonFactory, make_course, make_run
+
+
+@pytest.fixture
+def setting(org_a, coordinator_a):
+    """A run that began four weeks ago (four sessions held, four to come) and one in spring."""
+    course = make_course(org_a, title="Studiecirkel")
+    for number in (1, 2, 3):
+        course.add_child(
+            instance=LessonPage(title=f"Träff {number}", slug=f"traff-{number}", unit_number=number)
+        )
+    today = timezone.localdate()
+    run = make_run(
+        course, today - datetime.timedelta(weeks=4) + datetime.timedelta(days=1), title="Cirkeln nu"
+    )
+    later = make_run(course, today + datetime.timedelta(weeks=10), title="Cirkeln sen")
+    sara = PersonFactory(first_name="Sara", organisation=org_a)
+    enrol(run, [sara])
+    held = list(run.sessions.order_by("starts_at"))[:4]
+    for session, mark in zip(held, ["present", "late", "excused", "present"], strict=True):
+        set_marks(session, {sara.pk: mark}, coordinator_a)
+    return {"course": course, "run": run, "later": later, "sara": sara}
+
+
+def test_volunteer_sees_progress_missing_units_and_next_sessions(client, setting):
+    client.force_login(setting["sara"])
+    response = client.get(reverse("my_training"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cirkeln nu" in html
+    assert '<progress class="progress" max="8" value="3"' in html
+    (entry,) = response.context["runs"]
+    missing = [u["unit"].number for u in entry["units"] if u["unit"].is_missing]
+    assert missing == [3]
+    unit3 = next(u for u in entry["units"] if u["unit"].number == 3)
+    assert [s.run.title for s in unit3["alternatives"]] == ["Cirkeln sen"]  # how to make it up
+    assert unit3["lesson"].title == "Träff 3"
+    upcoming = response.context["upcoming"]
+    assert [s.unit_number for s in upcoming[:2]] == [5, 6]
+    assert all(s.run.title == "Cirkeln nu" for s in upcoming)
+
+
+def test_booked_make_up_and_completion_show(client, setting, coordinator_a):
+    sara, run, later = setting["sara"], setting["run"], setting["later"]
+    enrolment = Enrolment.objects.get(run=run, person=sara)
+    record_makeup(enrolment, 3, coordinator_a, session=later.sessions.get(unit_number=3))
+    client.force_login(sara)
+    response = client.get(reverse("my_training"))
+    (entry,) = response.context["runs"]
+    unit3 = next(u for u in entry["units"] if u["unit"].number == 3)
+    assert unit3["booked"].session.run == later
+    assert any(s.run == later for s in response.context["upcoming"])  # the make-up is in her next sessions
+
+    Completion.objects.create(person=sara, course=setting["course"], completed_on=datetime.date(2025, 5, 1))
+    html = client.get(reverse("my_training")).content.decode()
+    assert "2025-05-01" in html
+
+
+def test_my_training_needs_login_and_shows_only_her_own(client, setting, org_a):
+    response = client.get(reverse("my_training"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    other = PersonFactory(organisation=org_a)
+    client.force_login(other)
+    response = client.get(reverse("my_training"))
+    assert response.context["runs"] == []
+    assert "Cirkeln nu" not in response.content.decode()
+
+
+def test_login_leads_to_my_training(client, setting):
+    response = client.post(
+        "/accounts/login/", {"username": setting["sara"].email, "password": "test-password-123"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("my_training")
+
+
+def test_self_paced_course_completes_when_all_lessons_are_done(client, org_a):
+    course = make_course(org_a, title="Chatt", units=2, kind="continuing", self_paced=True)
+    lessons = [
+        course.add_child(instance=LessonPage(title=f"Del {n}", slug=f"del-{n}", unit_number=n))
+        for n in (1, 2)
+    ]
+    person = PersonFactory(organisation=org_a)
+    client.force_login(person)
+    page = client.get(lessons[0].url).content.decode()
+    assert reverse("courses_lesson_done", args=[lessons[0].pk]) in page
+    client.post(reverse("courses_lesson_done", args=[lessons[0].pk]))
+    assert LessonCompletion.objects.filter(person=person).count() == 1
+    assert not Completion.objects.filter(person=person).exists()
+    assert (
+        "Du har markerat" in client.get(lessons[0].url).content.decode()
+        or "marked this lesson" in client.get(lessons[0].url).content.decode()
+    )
+    client.post(reverse("courses_lesson_done", args=[lessons[1].pk]))
+    completion = Completion.objects.get(person=person, course=course)
+    assert completion.completed_on == timezone.localdate()
+    client.post(reverse("courses_lesson_done", args=[lessons[1].pk]))  # again: nothing new
+    assert Completion.objects.filter(person=person).count() == 1
+    (item,) = client.get(reverse("my_training")).context["self_paced"]
+    assert item.done_count == 2 and item.complete
+
+
+def test_lessons_of_other_courses_cannot_be_marked_done(client, org_a, org_b):
+    guided = make_course(org_a, title="Cirkel")
+    lesson = guided.add_child(instance=LessonPage(title="T1", slug="t1", unit_number=1))
+    foreign = make_course(org_b, title="Deras", units=1, self_paced=True)
+    foreign_lesson = foreign.add_child(instance=LessonPage(title="D1", slug="d1", unit_number=1))
+    client.force_login(PersonFactory(organisation=org_a))
+    assert client.post(reverse("courses_lesson_done", args=[lesson.pk])).status_code == 404
+    assert client.post(reverse("courses_lesson_done", args=[foreign_lesson.pk])).status_code == 404
+    assert not LessonCompletion.objects.exists()
