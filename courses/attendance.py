@@ -90,6 +90,8 @@ def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
     Session.objects.select_for_update().filter(pk=session.pk).first()
     if session.is_cancelled:
         raise AttendanceError(_("The session is cancelled; attendance cannot be marked."))
+    if session.starts_at > timezone.now():
+        raise AttendanceError(_("Attendance can be marked once the session has begun."))
     allowed = {person.pk for person, _e, _m in register_people(session)}
     unknown = set(marks) - allowed
     if unknown:

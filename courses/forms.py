@@ -139,7 +139,7 @@ class MakeUpForm(forms.Form):
         label=gettext_lazy("Session in another run"), queryset=None, required=False, widget=forms.Select
     )
     attended = forms.BooleanField(
-        label=gettext_lazy("She attended it (mark her present there)"), required=False, initial=True
+        label=gettext_lazy("She attended it (mark her present there)"), required=False, initial=False
     )
     date = forms.DateField(label=gettext_lazy("Date of the catch-up"), required=False, widget=AdminDateInput)
     led_by = forms.CharField(label=gettext_lazy("Led by"), max_length=200, required=False)

@@ -233,6 +233,7 @@ class RegisterView(RunScreenMixin, TemplateView):
             ],
             marks=Mark.choices,
             errors=kwargs.get("errors"),
+            not_yet=self.session.starts_at > timezone.now(),
         )
         return context
 

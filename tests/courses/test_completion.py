@@ -240,3 +240,14 @@ def test_progress_for_a_run_takes_the_same_number_of_queries_for_5_or_40_people(
     for session in sessions(run)[:4]:
         set_marks(session, {p.pk: "late" for p in more}, coordinator_a)
     assert count_queries() == few <= 6
+
+
+def test_attendance_cannot_be_marked_before_the_session_begins(course, org_a, coordinator_a):
+    from django.utils import timezone
+
+    run = make_run(course, timezone.localdate() + datetime.timedelta(days=2), title="Nästa")
+    person = PersonFactory(organisation=org_a)
+    enrol(run, [person])
+    with pytest.raises(AttendanceError, match="begun|börjat"):
+        set_marks(run.sessions.first(), {person.pk: "present"}, coordinator_a)
+    assert not Attendance.objects.exists()

@@ -1,0 +1,80 @@
+"""In a real Chromium: the volunteer's progress, the coordinator's attendance register, and
+accessibility (axe-core) on the public and member pages."""
+
+import pytest
+from django.utils import timezone
+
+from courses.models import Attendance, Session
+from tests.browser.conftest import login, screenshot, serious_violations
+
+
+def test_volunteer_logs_in_and_sees_her_progress(page):
+    login(page, "volontar1@example.org")
+    assert page.url.endswith("/min-utbildning/")
+    progress = page.locator("progress.progress").first
+    assert progress.get_attribute("value") == "6" and progress.get_attribute("max") == "8"
+    assert page.get_by_text("6 av 8 avsnitt").first.is_visible()
+    assert page.get_by_role("heading", name="Nästa träffar").is_visible()
+    path = screenshot(page, "volunteer-my-training")
+    assert path.stat().st_size > 10_000
+    # No horizontal scrolling at phone width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_coordinator_marks_everyone_and_the_matrix_updates(page):
+    # The demo's run in progress: its sixth session was the last one held; mark it anew.
+    session = (
+        Session.objects.filter(
+            unit_number=6, starts_at__lt=timezone.now(), run__enrolments__status="enrolled"
+        )
+        .distinct()
+        .order_by("-starts_at")
+        .first()
+    )
+    run = session.run
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "samordnare@example.org", admin=True)
+    page.goto(f"/admin/runs/{run.pk}/overview/")
+    page.locator(f"a[href='/admin/sessions/{session.pk}/register/']").click()
+    page.wait_for_load_state()
+    rows = page.locator("fieldset.register-row")
+    count = rows.count()
+    assert count >= 4
+    marks = ["Närvarande", "Sen", "Närvarande", "Anmält förhinder", "Frånvarande"]
+    for index in range(count):
+        rows.nth(index).get_by_text(marks[index % len(marks)], exact=True).click()
+    screenshot(page, "coordinator-attendance-register")
+    page.get_by_role("button", name="Spara närvaron").click()
+    page.wait_for_load_state()
+    assert f"/admin/runs/{run.pk}/overview/" in page.url
+    saved = Attendance.objects.filter(session=session).count()
+    assert saved == count
+    attended = sum(1 for i in range(count) if marks[i % len(marks)] in ("Närvarande", "Sen"))
+    footer = page.locator("table.attendance-matrix tfoot td").nth(
+        1 + list(run.sessions.order_by("starts_at").values_list("pk", flat=True)).index(session.pk)
+    )
+    assert footer.inner_text().strip() == str(attended)
+    screenshot(page, "coordinator-run-matrix")
+
+
+PUBLIC_PAGES = ["/", "/utbildningar/", "/utbildningar/studiecirkel/", "/accounts/login/"]
+MEMBER_PAGES = [
+    "/min-utbildning/",
+    "/utbildningar/studiecirkel/traff-1/",
+    "/utbildningar/stodsamtal-i-chatten/traff-1/",
+]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_serious_accessibility_violations(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = {}
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        problems[path] = serious_violations(page)
+    login(page, "volontar2@example.org")
+    for path in MEMBER_PAGES:
+        page.goto(path)
+        assert page.url.endswith(path), f"{path} redirected to {page.url}"
+        problems[path] = serious_violations(page)
+    assert {path: found for path, found in problems.items() if found} == {}
