@@ -21,17 +21,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # The live server sees only committed data: each test commits, then the database is
+            # flushed and the migrations' rows (Wagtail's root page, site, locale, the role
+            # groups) are restored from the snapshot taken when the test database was made.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not CHROMIUM:
         if os.environ.get("CI"):
             pytest.fail("Chromium is required in CI: apt-get install chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the tests in a greenlet, where Django's per-context connection
+    # objects are new ones: hand them the snapshot of the migrated database that the test
+    # database was created with, so that serialized rollback can restore it after each flush.
+    snapshot = getattr(connections["default"], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if snapshot is not None:
+            connections["default"]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
@@ -49,9 +60,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
-    """The demo data in a database the live server can see; after the test it is flushed and
-    the migrations' rows (Wagtail's root page, locale, site, the role groups) are restored."""
+def demo(transactional_db):
+    """The demo data, committed so that the live server sees it."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

@@ -248,6 +248,6 @@ def test_attendance_cannot_be_marked_before_the_session_begins(course, org_a, co
     run = make_run(course, timezone.localdate() + datetime.timedelta(days=2), title="Nästa")
     person = PersonFactory(organisation=org_a)
     enrol(run, [person])
-    with pytest.raises(AttendanceError, match="begun|börjat"):
+    with pytest.raises(AttendanceError, match=r"begun|börjat"):
         set_marks(run.sessions.first(), {person.pk: "present"}, coordinator_a)
     assert not Attendance.objects.exists()
