@@ -146,31 +146,20 @@ def record_makeup(
             raise AttendanceError(_("The session belongs to another organisation."))
         if session.is_cancelled:
             raise AttendanceError(_("The session is cancelled."))
-        makeup = MakeUp.objects.create(
-            enrolment=enrolment,
-            unit_number=unit_number,
-            kind=MakeUpKind.OTHER_RUN,
-            session=session,
-            note=note,
-            recorded_by=by,
-        )
-        if attended:
-            set_marks(session, {enrolment.person_id: Mark.PRESENT}, by)
+        details = {"kind": MakeUpKind.OTHER_RUN, "session": session}
     else:
         if date is None:
             raise AttendanceError(_("Give the date of the catch-up."))
         if date > timezone.localdate():
             raise AttendanceError(_("A catch-up cannot be recorded before it has happened."))
-        makeup = MakeUp.objects.create(
-            enrolment=enrolment,
-            unit_number=unit_number,
-            kind=MakeUpKind.CATCH_UP,
-            date=date,
-            led_by=led_by,
-            note=note,
-            recorded_by=by,
-        )
-    refresh_completions(Enrolment.objects.filter(pk=enrolment.pk))
+        details = {"kind": MakeUpKind.CATCH_UP, "date": date, "led_by": led_by}
+    makeup = MakeUp.objects.create(
+        enrolment=enrolment, unit_number=unit_number, note=note, recorded_by=by, **details
+    )
+    if session is not None and attended:
+        set_marks(session, {enrolment.person_id: Mark.PRESENT}, by)  # applies the rule itself
+    else:
+        refresh_completions(Enrolment.objects.filter(pk=enrolment.pk))
     return makeup
 
 

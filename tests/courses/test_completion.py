@@ -16,19 +16,8 @@ from courses.attendance import (
 )
 from courses.completion import UnitState, progress_for_run
 from courses.models import Attendance, Completion, Enrolment, SessionStatus
+from tests.courses.conftest import FIRST
 from tests.factories import PersonFactory, make_course, make_run
-
-FIRST = datetime.date(2026, 3, 5)  # a Thursday; eight sessions end 2026-04-23, all in the past
-
-
-@pytest.fixture
-def course(org_a):
-    return make_course(org_a)
-
-
-@pytest.fixture
-def run(course):
-    return make_run(course, FIRST, title="Studiecirkel VT 2026")
 
 
 @pytest.fixture

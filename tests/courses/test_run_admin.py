@@ -13,18 +13,6 @@ from courses.attendance import enrol, set_marks
 from courses.models import Attendance, CourseRun, Enrolment, MakeUp, Session
 from tests.factories import PersonFactory, make_course, make_run
 
-FIRST = datetime.date(2026, 3, 5)
-
-
-@pytest.fixture
-def course(org_a):
-    return make_course(org_a)
-
-
-@pytest.fixture
-def run(course):
-    return make_run(course, FIRST, title="Studiecirkel VT 2026")
-
 
 @pytest.fixture
 def participants(org_a, run):
