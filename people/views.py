@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import HeaderButton
 
+from .exports import neutralise
 from .forms import ImportConfirmForm, ImportUploadForm
 from .importing import apply_people_import, decode_csv, parse_people_csv
 from .models import Organisation
@@ -44,6 +45,10 @@ class ScopedIndexMixin:
 class PersonIndexView(ScopedIndexMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("organisation")
+
+    def preprocess_field_value(self, field, value, export_format):
+        """Exported cells go through the shared formula-injection escaping."""
+        return neutralise(super().preprocess_field_value(field, value, export_format))
 
     @property
     def columns(self):

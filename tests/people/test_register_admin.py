@@ -227,3 +227,16 @@ def test_account_administration_and_organisations_are_for_superusers_only(
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert User.objects.get(email="ny.admin@example.org").check_password("ett-langt-losenord-2026")
+
+
+@pytest.mark.django_db
+def test_register_export_neutralises_formulas(client, org_a, coordinator_a):
+    PersonFactory(
+        email="f@example.org", first_name='=HYPERLINK("http://x","y")', last_name="+1", organisation=org_a
+    )
+    client.force_login(coordinator_a)
+    csv_text = export(client, "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "'+1" in csv_text
+    sheet = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx"))).active
+    values = {c.value for row in sheet.iter_rows() for c in row}
+    assert '\'=HYPERLINK("http://x","y")' in values

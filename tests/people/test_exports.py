@@ -1,0 +1,46 @@
+"""The shared export escaping: property-tested over random text."""
+
+import csv
+import io
+
+import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from people.exports import FORMULA_PREFIXES, dataset, export_response, neutralise
+
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+
+
+@given(texts)
+def test_neutralised_text_never_starts_a_formula_and_keeps_the_text(value):
+    result = neutralise(value)
+    assert not result.startswith(FORMULA_PREFIXES)
+    assert result in (value, "'" + value)
+    assert (result != value) == value.startswith(FORMULA_PREFIXES)
+
+
+def test_non_text_values_are_unchanged():
+    assert neutralise(-5) == -5
+    assert neutralise(None) is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=5))
+def test_csv_reads_back_to_the_neutralised_text(values):
+    response = export_response(["a"] * len(values), [values], "csv", "test")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[1] == [neutralise(v) for v in values]
+
+
+def test_xlsx_holds_text_not_formulas():
+    response = export_response(["Namn"], [["=1+1"], ["@SUM(A1)"], ["Anna"]], "xlsx", "test")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for (c,) in sheet.iter_rows()] == ["Namn", "'=1+1", "'@SUM(A1)", "Anna"]
+    assert response["Content-Disposition"] == 'attachment; filename="test.xlsx"'
+
+
+def test_headers_are_neutralised_too():
+    assert dataset(["=x"], []).headers == ["'=x"]
