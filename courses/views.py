@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Min, Q
+from django.db import transaction
+from django.db.models import Count, Min, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -72,6 +73,22 @@ class RunCreateView(generic.CreateView):
 
     def get_success_url(self):
         return reverse("courses_run_overview", args=[self.object.pk])
+
+
+class RunDeleteView(ScopedObjectMixin, generic.DeleteView):
+    """A run whose sessions have attendance or make-ups is history: it cannot be deleted."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _("%(run)s has attendance or make-ups recorded and cannot be deleted.")
+                % {"run": self.object},
+            )
+            return redirect("courses_run_overview", self.object.pk)
 
 
 class RunEditView(ScopedObjectMixin, generic.EditView):
@@ -222,13 +239,18 @@ class RegisterView(RunScreenMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        marks = dict(self.session.attendance.values_list("person_id", "mark"))
+        marks = {a.person_id: a for a in self.session.attendance.select_related("marked_by")}
         unit = self.session.run.course.units.filter(number=self.session.unit_number).first()
         context.update(
             session=self.session,
             unit=unit,
             rows=[
-                {"person": person, "makeup": makeup, "mark": marks.get(person.pk)}
+                {
+                    "person": person,
+                    "makeup": makeup,
+                    "mark": marks[person.pk].mark if person.pk in marks else None,
+                    "attendance": marks.get(person.pk),
+                }
                 for person, _enrolment, makeup in register_people(self.session)
             ],
             marks=Mark.choices,

@@ -26,6 +26,7 @@ class CourseRunViewSet(ModelViewSet):
     index_view_class = views.RunIndexView
     add_view_class = views.RunCreateView
     edit_view_class = views.RunEditView
+    delete_view_class = views.RunDeleteView
     list_display = [
         "title",
         Column("course", label=_("Course"), accessor="course.title", sort_key="course__title"),

@@ -1,0 +1,31 @@
+"""Deleting runs: only without records, and never by a coordinator."""
+
+import pytest
+from django.urls import reverse
+
+from courses.attendance import enrol, set_marks
+from courses.models import CourseRun
+from tests.factories import PersonFactory
+
+
+@pytest.mark.django_db
+def test_a_run_with_attendance_cannot_be_deleted(client, run, org_a, superuser, coordinator_a):
+    person = PersonFactory(organisation=org_a)
+    enrol(run, [person])
+    set_marks(run.sessions.first(), {person.pk: "present"}, coordinator_a)
+    client.force_login(coordinator_a)
+    assert client.post(reverse("courses_run:delete", args=[run.pk])).status_code == 302
+    assert CourseRun.objects.filter(pk=run.pk).exists()  # coordinators may not delete runs
+    client.force_login(superuser)
+    response = client.post(reverse("courses_run:delete", args=[run.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses_run_overview", args=[run.pk])
+    assert CourseRun.objects.filter(pk=run.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_run_without_records_can_be_deleted_by_a_superuser(client, run, superuser):
+    client.force_login(superuser)
+    assert client.get(reverse("courses_run:delete", args=[run.pk])).status_code == 200  # asks first
+    assert client.post(reverse("courses_run:delete", args=[run.pk])).status_code == 302
+    assert not CourseRun.objects.filter(pk=run.pk).exists()
