@@ -8,3 +8,18 @@ class CertificationsConfig(AppConfig):
     name = "certifications"
     verbose_name = _("Certifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+
+        from . import signals  # noqa: F401
+
+        managed = ["qualificationtype", "qualification", "trainingrecord", "shiftrole"]
+        register_role_permissions(
+            COORDINATORS_GROUP,
+            [f"certifications.{action}_{model}" for model in managed for action in ("add", "change", "view")],
+        )
+        register_role_permissions(
+            BOARD_GROUP,
+            [f"certifications.view_{model}" for model in managed],
+        )

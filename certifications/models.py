@@ -1,0 +1,251 @@
+"""Qualifications, external continuing education and shift roles."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from simple_history.models import HistoricalRecords
+from wagtail.models import Orderable
+
+from people.permissions import OrganisationScopedQuerySet
+
+from .dates import add_months
+
+
+class ScopedQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+
+class QualificationType(models.Model):
+    """A kind of qualification, e.g. Grundutbildning (by completing the study circle) or
+    Tystnadslöfte (the confidentiality pledge, attested by a coordinator)."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    valid_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: never expires."),
+    )
+    granted_by_course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("granted by completing"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: attested by a coordinator."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("qualification type")
+        verbose_name_plural = _("qualification types")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="one_type_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        course = self.granted_by_course
+        if course is not None and self.organisation_id and course.organisation_id != self.organisation_id:
+            raise ValidationError({"granted_by_course": _("The course belongs to another organisation.")})
+
+    def default_expiry(self, issued_on: datetime.date) -> datetime.date | None:
+        return add_months(issued_on, self.valid_months) if self.valid_months else None
+
+
+class QualificationSource(models.TextChoices):
+    COURSE = "course_completion", _("Course completion")
+    ATTESTATION = "attestation", _("Attested by a coordinator")
+    IMPORT = "import", _("Import")
+
+
+class QualificationQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "type__organisation"
+
+    def valid_on(self, day: datetime.date) -> QualificationQuerySet:
+        return self.filter(
+            models.Q(issued_on__lte=day),
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day),
+            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day),
+        )
+
+
+class Qualification(models.Model):
+    """A qualification a person holds. Every change is kept in ``history``."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    type = models.ForeignKey(
+        QualificationType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="qualifications"
+    )
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Computed from the type's validity when left empty."),
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=30, choices=QualificationSource.choices)
+    completion = models.ForeignKey(
+        "courses.Completion", on_delete=models.SET_NULL, null=True, blank=True, related_name="qualifications"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("signed document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = QualificationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        indexes = [models.Index(fields=["person", "type", "issued_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=models.F("issued_on")),
+                name="qualification_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} – {self.person} ({self.issued_on})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.expires_on is None and self._state.adding:
+            self.expires_on = self.type.default_expiry(self.issued_on)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.expires_on and self.issued_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": _("A qualification cannot expire before it is issued.")})
+        if self.revoked_on and not self.revoke_reason.strip():
+            raise ValidationError({"revoke_reason": _("Give a reason for revoking.")})
+
+
+class TrainingRecord(models.Model):
+    """Continuing education held elsewhere, entered once for everyone who attended."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date})"
+
+
+class ShiftRole(ClusterableModel):
+    """A kind of shift (jourpass), e.g. Telefonjour, and what it requires."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    min_training_hours = models.DecimalField(
+        _("minimum continuing-education hours"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    training_window_months = models.PositiveSmallIntegerField(
+        _("within the last (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("shift role")
+        verbose_name_plural = _("shift roles")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="one_role_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShiftRoleRequirement(Orderable):
+    role = ParentalKey(ShiftRole, on_delete=models.CASCADE, related_name="requirements")
+    qualification_type = models.ForeignKey(
+        QualificationType, verbose_name=_("qualification type"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("required qualification")
+        verbose_name_plural = _("required qualifications")
+
+    def __str__(self) -> str:
+        return str(self.qualification_type)
+
+
+class ReminderSent(models.Model):
+    """A reminder step (60, 30 or 7 days) sent for one qualification, so it is never sent twice."""
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    expires_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qualification", "days_before", "expires_on"], name="one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qualification} – {self.days_before}"
