@@ -355,3 +355,27 @@ def mark_lesson_done(person, lesson: LessonPage) -> Completion | None:
         completions_recorded.send(sender=Completion, completions=[completion])
         return completion
     return None
+
+
+@transaction.atomic
+def record_completions(entries: Iterable[tuple]) -> list[Completion]:
+    """Record completions that happened elsewhere (e.g. imported): ``(person, course, date)``.
+    A person who already completed the course keeps her completion. Returns the new ones."""
+    entries = list(entries)
+    if not entries:
+        return []
+    existing = set(
+        Completion.objects.filter(
+            person__in={person.pk for person, _c, _d in entries},
+            course__in={course.pk for _p, course, _d in entries},
+        ).values_list("person_id", "course_id")
+    )
+    new = []
+    for person, course, day in entries:
+        if (person.pk, course.pk) not in existing:
+            existing.add((person.pk, course.pk))
+            new.append(Completion(person=person, course=course, completed_on=day))
+    Completion.objects.bulk_create(new)
+    if new:
+        completions_recorded.send(sender=Completion, completions=new)
+    return new

@@ -1,0 +1,333 @@
+"""Importing the catalogue (YAML) and records (CSV). All or nothing; problems are reported as
+``line N: column: message`` (see people.importing)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courses.completion import record_completions
+from courses.models import CoursePage
+from people.importing import ImportProblem, sniff_delimiter
+from people.models import Organisation, PersonManager, User
+
+from .models import (
+    Qualification,
+    QualificationSource,
+    QualificationType,
+    ShiftRole,
+    ShiftRoleRequirement,
+    TrainingRecord,
+)
+
+# The catalogue ---------------------------------------------------------------------------------
+
+TYPE_KEYS = {"name", "description", "valid_months", "granted_by_course"}
+ROLE_KEYS = {"name", "description", "requires", "min_training_hours", "training_window_months"}
+
+
+@dataclass
+class Catalogue:
+    types: list[dict] = field(default_factory=list)
+    roles: list[dict] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
+    result = Catalogue()
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
+        result.problems.append(ImportProblem(line, "file", _("not valid YAML")))
+        return result
+    if not isinstance(data, dict) or set(data) - {"qualification_types", "shift_roles"}:
+        result.problems.append(
+            ImportProblem(1, "file", _("expected the keys qualification_types and shift_roles"))
+        )
+        return result
+    lines = _item_lines(root)
+    courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
+    type_names = {t.name for t in QualificationType.objects.filter(organisation=organisation)}
+
+    for index, item in enumerate(data.get("qualification_types") or []):
+        line = lines["qualification_types"][index]
+        if not _check_keys(item, TYPE_KEYS, line, result.problems):
+            continue
+        valid_months = item.get("valid_months")
+        if valid_months is not None and (not isinstance(valid_months, int) or valid_months < 1):
+            result.problems.append(
+                ImportProblem(line, "valid_months", _("must be a whole number of months, 1 or more"))
+            )
+        course_title = item.get("granted_by_course")
+        if course_title and course_title not in courses:
+            result.problems.append(
+                ImportProblem(
+                    line, "granted_by_course", _("no course titled '%(title)s'") % {"title": course_title}
+                )
+            )
+        result.types.append({**item, "course": courses.get(course_title), "line": line})
+        type_names.add(item["name"])
+
+    for index, item in enumerate(data.get("shift_roles") or []):
+        line = lines["shift_roles"][index]
+        if not _check_keys(item, ROLE_KEYS, line, result.problems):
+            continue
+        requires = item.get("requires") or []
+        if not isinstance(requires, list):
+            result.problems.append(
+                ImportProblem(line, "requires", _("must be a list of qualification types"))
+            )
+            requires = []
+        for name in requires:
+            if name not in type_names:
+                result.problems.append(
+                    ImportProblem(
+                        line, "requires", _("unknown qualification type '%(name)s'") % {"name": name}
+                    )
+                )
+        hours = item.get("min_training_hours")
+        if hours is not None and (not isinstance(hours, int | float) or hours < 0):
+            result.problems.append(
+                ImportProblem(line, "min_training_hours", _("must be a number, 0 or more"))
+            )
+        window = item.get("training_window_months", 12)
+        if not isinstance(window, int) or window < 1:
+            result.problems.append(
+                ImportProblem(
+                    line, "training_window_months", _("must be a whole number of months, 1 or more")
+                )
+            )
+        result.roles.append({**item, "requires": requires, "line": line})
+    return result
+
+
+def _item_lines(root) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = defaultdict(list)
+    if root is not None and hasattr(root, "value") and isinstance(root.value, list):
+        for key_node, value_node in root.value:
+            if isinstance(value_node.value, list):
+                lines[key_node.value] = [node.start_mark.line + 1 for node in value_node.value]
+    return lines
+
+
+def _check_keys(item, allowed: set[str], line: int, problems: list[ImportProblem]) -> bool:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+        problems.append(ImportProblem(line, "name", _("each entry needs a name")))
+        return False
+    for key in sorted(set(item) - allowed):
+        problems.append(ImportProblem(line, key, _("unknown key")))
+    return True
+
+
+@transaction.atomic
+def apply_catalogue(catalogue: Catalogue, organisation: Organisation) -> tuple[int, int]:
+    """Create or update (by name) the types and roles; returns (types, roles) written."""
+    types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
+    for item in catalogue.types:
+        qtype = types.get(item["name"]) or QualificationType(organisation=organisation, name=item["name"])
+        qtype.description = item.get("description", qtype.description or "")
+        qtype.valid_months = item.get("valid_months")
+        qtype.granted_by_course = item["course"]
+        qtype.save()
+        types[qtype.name] = qtype
+    roles = {r.name: r for r in ShiftRole.objects.filter(organisation=organisation)}
+    for order, item in enumerate(catalogue.roles, start=1):
+        role = roles.get(item["name"]) or ShiftRole(organisation=organisation, name=item["name"])
+        role.description = item.get("description", role.description or "")
+        hours = item.get("min_training_hours")
+        role.min_training_hours = Decimal(str(hours)) if hours is not None else None
+        role.training_window_months = item.get("training_window_months", 12)
+        role.sort_order = order
+        role.save()
+        ShiftRoleRequirement.objects.filter(role=role).delete()
+        ShiftRoleRequirement.objects.bulk_create(
+            ShiftRoleRequirement(role=role, qualification_type=types[name], sort_order=i)
+            for i, name in enumerate(item["requires"])
+        )
+    return len(catalogue.types), len(catalogue.roles)
+
+
+# Records ---------------------------------------------------------------------------------------
+
+RECORD_COLUMNS = ("email", "kind", "name", "date", "hours", "provider", "expires_on", "revoked_on")
+KINDS = ("qualification", "course_completion", "training")
+
+
+@dataclass
+class Records:
+    qualifications: list[dict] = field(default_factory=list)
+    completions: list[dict] = field(default_factory=list)
+    trainings: list[dict] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def _date(value: str) -> datetime.date:
+    if len(value) != 10:
+        raise ValueError
+    return datetime.date.fromisoformat(value)
+
+
+def parse_records(text: str, organisation: Organisation) -> Records:
+    result = Records()
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0] if text else ""))
+    records = list(reader)
+    if not records:
+        result.problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
+        return result
+    header = [cell.strip().lower() for cell in records[0]]
+    missing = [c for c in RECORD_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in RECORD_COLUMNS]
+    for name in missing:
+        result.problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
+    for name in unknown:
+        result.problems.append(
+            ImportProblem(
+                1,
+                "header",
+                _("unknown column '%(name)s'; expected %(columns)s")
+                % {"name": name, "columns": ", ".join(RECORD_COLUMNS)},
+            )
+        )
+    if result.problems:
+        return result
+
+    people = {p.email: p for p in User.objects.filter(organisation=organisation)}
+    types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
+    courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            result.problems.append(
+                ImportProblem(
+                    line,
+                    "row",
+                    _("%(cells)d cells but the header has %(columns)d columns")
+                    % {"cells": len(record), "columns": len(header)},
+                )
+            )
+            continue
+        row = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        _parse_record(line, row, people, types, courses, result)
+    result.problems.sort(key=lambda p: p.line)
+    return result
+
+
+def _parse_record(line, row, people, types, courses, result: Records) -> None:
+    before = len(result.problems)
+
+    def problem(column: str, message: str) -> None:
+        result.problems.append(ImportProblem(line, column, message))
+
+    email = PersonManager.normalize_email(row["email"])
+    person = people.get(email)
+    if person is None:
+        problem(
+            "email", _("no person with the email '%(value)s' in the organisation") % {"value": row["email"]}
+        )
+    kind = row["kind"]
+    if kind not in KINDS:
+        problem(
+            "kind",
+            _("'%(value)s' is not one of qualification, course_completion, training") % {"value": kind},
+        )
+    dates = {}
+    for column in ("date", "expires_on", "revoked_on"):
+        if row[column]:
+            try:
+                dates[column] = _date(row[column])
+            except ValueError:
+                problem(
+                    column, _("'%(value)s' is not a date in the form YYYY-MM-DD") % {"value": row[column]}
+                )
+    if not row["date"]:
+        problem("date", _("a date is required (YYYY-MM-DD)"))
+    if not row["name"]:
+        problem("name", _("a name is required"))
+
+    entry = {"line": line, "person": person, "date": dates.get("date")}
+    if kind == "qualification":
+        qtype = types.get(row["name"])
+        if row["name"] and qtype is None:
+            problem("name", _("unknown qualification type '%(value)s'") % {"value": row["name"]})
+        issued = dates.get("date")
+        for column in ("expires_on", "revoked_on"):
+            if issued and dates.get(column) and dates[column] < issued:
+                problem(
+                    column,
+                    _("%(value)s is before the date issued %(issued)s")
+                    % {"value": dates[column], "issued": issued},
+                )
+        entry.update(type=qtype, expires_on=dates.get("expires_on"), revoked_on=dates.get("revoked_on"))
+        target = result.qualifications
+    elif kind == "course_completion":
+        course = courses.get(row["name"])
+        if row["name"] and course is None:
+            problem("name", _("no course titled '%(value)s'") % {"value": row["name"]})
+        entry.update(course=course)
+        target = result.completions
+    else:
+        hours = None
+        try:
+            hours = Decimal(row["hours"].replace(",", "."))
+            if not hours.is_finite() or hours <= 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            problem("hours", _("a number of hours greater than 0 is required for training"))
+        entry.update(title=row["name"], provider=row["provider"], hours=hours)
+        target = result.trainings
+    if len(result.problems) == before:
+        target.append(entry)
+
+
+@dataclass(frozen=True)
+class RecordsSummary:
+    qualifications: int
+    completions: int
+    trainings: int
+
+
+@transaction.atomic
+def apply_records(records: Records, organisation: Organisation) -> RecordsSummary:
+    """Write checked records. Importing the same file twice adds nothing."""
+    new_qualifications = 0
+    for entry in records.qualifications:
+        qualification, created = Qualification.objects.get_or_create(
+            person=entry["person"],
+            type=entry["type"],
+            issued_on=entry["date"],
+            defaults={
+                "source": QualificationSource.IMPORT,
+                "expires_on": entry["expires_on"],
+                "revoked_on": entry["revoked_on"],
+                "revoke_reason": _("Imported") if entry["revoked_on"] else "",
+            },
+        )
+        new_qualifications += created
+        if not created and entry["revoked_on"] and qualification.revoked_on != entry["revoked_on"]:
+            qualification.revoked_on, qualification.revoke_reason = entry["revoked_on"], _("Imported")
+            qualification.save()
+    completions = record_completions((e["person"], e["course"], e["date"]) for e in records.completions)
+    new_trainings = 0
+    for entry in records.trainings:
+        training, _created = TrainingRecord.objects.get_or_create(
+            organisation=organisation,
+            title=entry["title"],
+            provider=entry["provider"],
+            date=entry["date"],
+            hours=entry["hours"],
+        )
+        if not training.attendees.filter(pk=entry["person"].pk).exists():
+            training.attendees.add(entry["person"])
+            new_trainings += 1
+    return RecordsSummary(new_qualifications, len(completions), new_trainings)

@@ -1,0 +1,41 @@
+"""Shared plumbing for the certifications import commands: English output, all or nothing."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from people.importing import ImportProblem, decode_csv
+from people.models import Organisation
+
+
+class ImportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--organisation", required=True, metavar="SLUG")
+
+    def handle(self, *args, **options):
+        with translation.override("en"):
+            organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(f"no organisation with the short name '{options['organisation']}'")
+            try:
+                data = options["file"].read_bytes()
+            except OSError as exc:
+                raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from exc
+            if len(data) > settings.PEOPLE_IMPORT_MAX_BYTES:
+                self.fail([ImportProblem(1, "file", f"larger than {settings.PEOPLE_IMPORT_MAX_BYTES} bytes")])
+            try:
+                text = decode_csv(data)
+            except ValueError as exc:
+                self.fail([ImportProblem(1, "file", str(exc))])
+            self.import_text(text, organisation)
+
+    def import_text(self, text: str, organisation: Organisation) -> None:
+        raise NotImplementedError
+
+    def fail(self, problems: list[ImportProblem]) -> None:
+        for problem in problems:
+            self.stderr.write(str(problem))
+        raise SystemExit(1)
