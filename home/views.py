@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from certifications.clearance import clearance, is_valid
+from certifications.describe import describe
+from certifications.models import Qualification
 from courses.completion import progress_for_enrolments, self_paced_progress
 from courses.models import Completion, CoursePage, Enrolment, LessonPage, MakeUp, Session
 
@@ -89,7 +92,24 @@ def my_training(request):
     self_paced_courses = CoursePage.objects.live().filter(self_paced=True)
     if not user.is_superuser:
         self_paced_courses = self_paced_courses.filter(organisation_id=user.organisation_id)
+    day = timezone.localdate()
+    qualifications = (
+        Qualification.objects.filter(person=user).select_related("type").order_by("type__name", "-issued_on")
+    )
+    roles = []
+    if user.organisation_id:
+        roles = [
+            {
+                "role": c.role,
+                "cleared": c.cleared,
+                "reasons": [describe(r, c.role.training_window_months) for r in c.reasons],
+                "warnings": [describe(w) for w in c.warnings],
+            }
+            for c in clearance(user.organisation, day, people=[user])
+        ]
     context = {
+        "qualifications": [{"q": q, "valid": is_valid(q, day)} for q in qualifications],
+        "roles": roles,
         "runs": runs,
         "upcoming": upcoming,
         "completions": Completion.objects.filter(person=user)

@@ -14,6 +14,7 @@ from django.views import View
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from .exports import neutralise
@@ -168,3 +169,16 @@ class ImportPeopleView(View):
         if user.organisation_id is None:
             raise PermissionDenied
         return user.organisation
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose every view sees only the rows of the user's organisations (the
+    model's manager offers ``for_user``); another organisation's object answers 404."""
+
+    copy_view_enabled = False
+    index_view_class = type("ScopedIndexView", (ScopedIndexMixin, generic.IndexView), {})
+    edit_view_class = type("ScopedEditView", (ScopedObjectMixin, generic.EditView), {})
+    delete_view_class = type("ScopedDeleteView", (ScopedObjectMixin, generic.DeleteView), {})
+    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, HistoryView), {})
+    usage_view_class = type("ScopedUsageView", (ScopedObjectMixin, UsageView), {})
+    inspect_view_class = type("ScopedInspectView", (ScopedObjectMixin, generic.InspectView), {})

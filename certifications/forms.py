@@ -1,0 +1,126 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+
+from courses.models import CoursePage
+from people.models import MEMBER_GROUPS, Organisation, User
+
+from .models import QualificationSource, QualificationType, ShiftRole
+
+
+class ScopedOrganisationForm(WagtailAdminModelForm):
+    """Sets the organisation from the editor (a superuser picks it) and scopes the choices."""
+
+    scoped_fields: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        organisations = Organisation.objects.for_user(user)
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = organisations
+        for name, model in self.scoped_fields.items():
+            if name in self.fields:
+                self.fields[name].queryset = model.objects.filter(organisation__in=organisations)
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.for_user
+        if user is not None and not user.is_superuser:
+            self.instance.organisation_id = user.organisation_id
+        elif cleaned.get("organisation") is not None:
+            self.instance.organisation = cleaned["organisation"]
+        return cleaned
+
+
+class QualificationTypeForm(ScopedOrganisationForm):
+    scoped_fields = {"granted_by_course": CoursePage}
+
+
+class ShiftRoleForm(ScopedOrganisationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formset = self.formsets.get("requirements")
+        if formset is not None and self.for_user is not None:
+            types = QualificationType.objects.for_user(self.for_user)
+            for form in [*formset.forms, formset.empty_form]:
+                form.fields["qualification_type"].queryset = types
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("requirements")
+        if formset is not None and formset.is_valid():
+            chosen = [
+                f.cleaned_data["qualification_type"]
+                for f in formset.forms
+                if f.cleaned_data.get("qualification_type") and not f.cleaned_data.get("DELETE")
+            ]
+            if any(t.organisation_id != self.instance.organisation_id for t in chosen):
+                self.add_error(
+                    None, _("Every required qualification type must belong to the role's organisation.")
+                )
+        return cleaned
+
+
+class TrainingRecordForm(ScopedOrganisationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "attendees" in self.fields:
+            self.fields["attendees"].queryset = User.objects.for_user(self.for_user).order_by(
+                "last_name", "first_name"
+            )
+
+
+class QualificationForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None:
+            self.fields["person"].queryset = User.objects.for_user(self.for_user).order_by(
+                "last_name", "first_name"
+            )
+            self.fields["type"].queryset = QualificationType.objects.for_user(self.for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        person, qtype = cleaned.get("person"), cleaned.get("type")
+        if person and qtype and person.organisation_id != qtype.organisation_id:
+            self.add_error("type", _("The type belongs to another organisation than the person."))
+        if cleaned.get("revoked_on") and not (cleaned.get("revoke_reason") or "").strip():
+            self.add_error("revoke_reason", _("Give a reason for revoking."))
+        return cleaned
+
+    def save(self, commit=True):
+        qualification = super().save(commit=False)
+        if qualification._state.adding:
+            qualification.source = qualification.source or QualificationSource.ATTESTATION
+            qualification.attested_by = self.for_user
+        if commit:
+            qualification.save()
+            self.save_m2m()
+        return qualification
+
+
+class BoardFilterForm(forms.Form):
+    on = forms.DateField(label=_("Date"), required=False, widget=AdminDateInput)
+    role = forms.ModelChoiceField(
+        label=_("Shift role"), queryset=ShiftRole.objects.none(), required=False, empty_label=_("All roles")
+    )
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    cleared = forms.ChoiceField(
+        label=_("Cleared"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Cleared")), ("no", _("Not cleared"))],
+    )
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = ShiftRole.objects.filter(organisation=organisation)
+        self.fields["group"].choices = [("", _("All groups")), *MEMBER_GROUPS.items()]
+
+    def day(self):
+        return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()

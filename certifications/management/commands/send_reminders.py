@@ -1,0 +1,25 @@
+"""python manage.py send_reminders [--on YYYY-MM-DD] — run daily from cron."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certifications.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Email people and their coordinators 60, 30 and 7 days before a required qualification "
+        "expires. Each step is sent once; running it again the same day sends nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--on", metavar="YYYY-MM-DD", help="pretend today is this date (for testing)")
+
+    def handle(self, *args, on=None, **options):
+        try:
+            day = datetime.date.fromisoformat(on) if on else None
+        except ValueError as exc:
+            raise CommandError(f"--on: '{on}' is not a date in the form YYYY-MM-DD") from exc
+        count = send_reminders(day)
+        self.stdout.write(f"Sent {count} reminders.")

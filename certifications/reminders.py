@@ -1,0 +1,118 @@
+"""Reminders before a required qualification expires: 60, 30 and 7 days before, once per step."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from people.models import User
+from people.permissions import COORDINATORS_GROUP
+
+from .models import Qualification, ReminderSent, ShiftRoleRequirement
+
+STEPS = (60, 30, 7)
+
+
+@dataclass(frozen=True)
+class Due:
+    qualification: Qualification
+    step: int
+
+
+def due_reminders(today: datetime.date) -> list[Due]:
+    """The reminders due today: for each person and required type, the latest expiry among her
+    valid qualifications, if it falls within 60 days, at the smallest step not yet passed."""
+    required = ShiftRoleRequirement.objects.filter(qualification_type=OuterRef("type"))
+    candidates = (
+        Qualification.objects.valid_on(today)
+        .filter(Exists(required), person__is_active=True)
+        .select_related("person", "type__organisation")
+        .order_by("person_id", "type_id", "-expires_on")
+    )
+    latest: dict[tuple[int, int], Qualification | None] = {}
+    for qualification in candidates:
+        key = (qualification.person_id, qualification.type_id)
+        if key in latest:
+            continue
+        latest[key] = qualification
+    sent = set(
+        ReminderSent.objects.filter(qualification__in=[q for q in latest.values() if q]).values_list(
+            "qualification_id", "days_before", "expires_on"
+        )
+    )
+    due = []
+    for qualification in latest.values():
+        if qualification is None or qualification.expires_on is None:
+            continue  # a valid one that never expires
+        days_left = (qualification.expires_on - today).days
+        if not 0 < days_left <= STEPS[0]:
+            continue
+        step = min(s for s in STEPS if days_left <= s)
+        if (qualification.pk, step, qualification.expires_on) not in sent:
+            due.append(Due(qualification, step))
+    return due
+
+
+@transaction.atomic
+def send_reminders(today: datetime.date | None = None) -> int:
+    """Email each person, and her organisation's coordinators, about what expires. Idempotent."""
+    today = today or timezone.localdate()
+    due = due_reminders(today)
+    if not due:
+        return 0
+    messages = []
+    by_organisation = defaultdict(list)
+    with translation.override(settings.LANGUAGE_CODE):
+        for item in due:
+            q = item.qualification
+            subject = _("%(type)s expires %(date)s") % {"type": q.type.name, "date": q.expires_on.isoformat()}
+            body = _(
+                "Hello %(name)s,\n\nyour %(type)s is valid until %(date)s (%(days)d days from now). "
+                "Please talk to your coordinator about renewing it, so that you can keep working "
+                "your shifts.\n"
+            ) % {
+                "name": q.person.first_name,
+                "type": q.type.name,
+                "date": q.expires_on.isoformat(),
+                "days": (q.expires_on - today).days,
+            }
+            messages.append((subject, body, None, [q.person.email]))
+            by_organisation[q.type.organisation_id].append(item)
+        coordinators = defaultdict(list)
+        for user in User.objects.filter(
+            organisation_id__in=by_organisation, groups__name=COORDINATORS_GROUP, is_active=True
+        ):
+            coordinators[user.organisation_id].append(user.email)
+        for organisation_id, items in by_organisation.items():
+            if not coordinators[organisation_id]:
+                continue
+            lines = [
+                f"- {_email_name(q.person)}: {q.type.name} {q.expires_on}"
+                for q in sorted((i.qualification for i in items), key=lambda q: q.expires_on)
+            ]
+            subject = _("Qualifications expiring soon: %(count)d") % {"count": len(items)}
+            body = _("These required qualifications expire soon:\n\n%(lines)s\n") % {
+                "lines": "\n".join(lines)
+            }
+            messages.append((subject, body, None, coordinators[organisation_id]))
+    ReminderSent.objects.bulk_create(
+        ReminderSent(qualification=i.qualification, days_before=i.step, expires_on=i.qualification.expires_on)
+        for i in due
+    )
+    send_mass_mail(messages, fail_silently=False)
+    return len(due)
+
+
+def _email_name(person: User) -> str:
+    """Names of people with a protected identity never leave the register."""
+    if person.protected_identity:
+        return _("a person with a protected identity (see the register)")
+    return person.get_full_name() or person.email

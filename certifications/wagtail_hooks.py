@@ -1,0 +1,174 @@
+"""Competence in the Wagtail admin: qualification types, qualifications, training records, shift
+roles, the clearance board and the home-page panel of coming expiries."""
+
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from people.views import ScopedModelViewSet
+
+from . import views
+from .clearance import clearance
+from .describe import describe
+from .filters import QualificationFilterSet
+from .forms import QualificationForm, QualificationTypeForm, ShiftRoleForm, TrainingRecordForm
+from .models import Qualification, QualificationType, ShiftRole, TrainingRecord
+
+
+class QualificationTypeViewSet(ScopedModelViewSet):
+    model = QualificationType
+    icon = "tag"
+    url_prefix = "competence/types"
+    name = "certifications_type"
+    list_display = ["name", "valid_months", Column("granted_by_course", label=_("Granted by completing"))]
+    search_fields = ["name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldPanel("valid_months"),
+            FieldPanel("granted_by_course"),
+        ],
+        base_form_class=QualificationTypeForm,
+    )
+
+
+class QualificationViewSet(ScopedModelViewSet):
+    model = Qualification
+    icon = "success"
+    url_prefix = "competence/qualifications"
+    name = "certifications_qualification"
+    list_display = [
+        Column("person", label=_("Person"), sort_key="person__last_name"),
+        Column("type", label=_("Type"), sort_key="type__name"),
+        DateColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
+        DateColumn("expires_on", label=_("Expires on"), sort_key="expires_on"),
+        DateColumn("revoked_on", label=_("Revoked on"), sort_key="revoked_on"),
+        Column("get_source_display", label=_("Source")),
+    ]
+    filterset_class = QualificationFilterSet
+    search_fields = ["person__first_name", "person__last_name", "person__email", "type__name"]
+    search_backend_name = None
+    list_export = ["person", "type", "issued_on", "expires_on", "revoked_on", "source"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("person"), FieldPanel("type")]),
+            FieldRowPanel([FieldPanel("issued_on"), FieldPanel("expires_on")]),
+            FieldRowPanel([FieldPanel("revoked_on"), FieldPanel("revoke_reason")]),
+            FieldPanel("document"),
+        ],
+        base_form_class=QualificationForm,
+    )
+
+
+class TrainingRecordViewSet(ScopedModelViewSet):
+    model = TrainingRecord
+    icon = "doc-full"
+    url_prefix = "competence/training"
+    name = "certifications_training"
+    list_display = ["title", "provider", DateColumn("date", label=_("Date"), sort_key="date"), "hours"]
+    search_fields = ["title", "provider"]
+    search_backend_name = None
+    list_export = ["title", "provider", "date", "hours"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("provider"), FieldPanel("date"), FieldPanel("hours")]),
+            FieldPanel("attendees", heading=_("Who attended")),
+        ],
+        base_form_class=TrainingRecordForm,
+    )
+
+
+class ShiftRoleViewSet(ScopedModelViewSet):
+    model = ShiftRole
+    icon = "list-ol"
+    url_prefix = "competence/roles"
+    name = "certifications_role"
+    list_display = ["name", "min_training_hours", "training_window_months"]
+    ordering = ["sort_order", "name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldPanel("name"),
+            FieldPanel("description"),
+            InlinePanel(
+                "requirements", heading=_("Required qualifications, in order"), label=_("Requirement")
+            ),
+            FieldRowPanel([FieldPanel("min_training_hours"), FieldPanel("training_window_months")]),
+            FieldPanel("sort_order"),
+        ],
+        base_form_class=ShiftRoleForm,
+    )
+
+
+class CompetenceGroup(ViewSetGroup):
+    menu_label = _("Competence")
+    menu_icon = "tick-inverse"
+    menu_order = 160
+    items = (QualificationViewSet, TrainingRecordViewSet, QualificationTypeViewSet, ShiftRoleViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return CompetenceGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_board_url():
+    return [path("competence/clearance/", views.ClearanceBoardView.as_view(), name="certifications_board")]
+
+
+class BoardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("certifications.view_shiftrole")
+
+
+@hooks.register("register_admin_menu_item")
+def register_board_menu_item():
+    return BoardMenuItem(
+        _("Clearance board"), reverse("certifications_board"), icon_name="tick-inverse", order=155
+    )
+
+
+class ExpiringClearancePanel(Component):
+    """Home-page panel: who loses clearance within 30 days."""
+
+    name = "expiring_clearance"
+    order = 50
+    template_name = "certifications/admin/expiring_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        organisation = self.request.user.organisation
+        rows = []
+        if organisation is not None:
+            for result in clearance(organisation, timezone.localdate()):
+                for warning in result.warnings:
+                    rows.append({"person": result.person, "role": result.role, "text": describe(warning)})
+        rows.sort(key=lambda row: (row["text"], str(row["person"])))
+        return {"rows": rows, "board_url": reverse("certifications_board")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_expiring_panel(request, panels):
+    if request.user.has_perm("certifications.view_shiftrole") and request.user.organisation_id:
+        panels.append(ExpiringClearancePanel(request))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("certifications/admin.css"))
