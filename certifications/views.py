@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -34,7 +36,6 @@ def organisation_for(request) -> Organisation:
 
 class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "certifications/admin/board.html"
-    page_title = _("Clearance board")
     header_icon = "tick-inverse"
 
     def dispatch(self, request, *args, **kwargs):
@@ -45,9 +46,17 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return _("Clearance board")
 
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get(self, request, *args, **kwargs):
         self.organisation = organisation_for(request)
-        self.form = BoardFilterForm(request.GET or None, organisation=self.organisation)
+        self.form = BoardFilterForm(
+            request.GET or None, organisation=self.organisation, initial={"on": timezone.localdate()}
+        )
         self.day = self.form.day()
         data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
         role = data.get("role")

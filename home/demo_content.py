@@ -356,3 +356,125 @@ EARLIER_PARTICIPANTS = [
 EARLIER_MISSED = {"ida.strom@example.org": 7}
 #: Lessons of the self-paced course already done: (email, unit numbers)
 LESSONS_DONE = [("volontar1@example.org", [1]), ("anna.berg@example.org", [1, 2])]
+
+#: The competence catalogue, in the format of ``import_catalogue``.
+CATALOGUE = """\
+qualification_types:
+  - name: Grundutbildning
+    description: Studiecirkeln för nya jourkvinnor, alla åtta träffar.
+    granted_by_course: "Studiecirkel för nya jourkvinnor"
+  - name: Tystnadslöfte
+    description: Undertecknat tystnadslöfte. Förnyas varje år.
+    valid_months: 12
+  - name: Barnkunskap
+    description: Fördjupning om barn som upplever våld, för den som möter barn i boendet.
+    valid_months: 36
+shift_roles:
+  - name: Telefonjour
+    requires: [Grundutbildning, Tystnadslöfte]
+    min_training_hours: 6
+    training_window_months: 12
+  - name: Chattjour
+    requires: [Grundutbildning, Tystnadslöfte]
+    min_training_hours: 4
+    training_window_months: 12
+  - name: Boendejour
+    requires: [Grundutbildning, Tystnadslöfte, Barnkunskap]
+    min_training_hours: 6
+    training_window_months: 12
+"""
+
+#: Records relative to the day the demo is loaded: (email, kind, name, days ago, hours, provider,
+#: expires in days or None, revoked days ago or None). Together they show every kind of reason.
+RECORDS = [
+    *[
+        (email, "qualification", "Grundutbildning", days, "", "", None, None)
+        for email, days in [
+            ("anna.berg@example.org", 1500),
+            ("elin.sandberg@example.org", 1200),
+            ("fatima.ali@example.org", 1100),
+            ("hanna.nyberg@example.org", 2600),
+            ("johanna.wik@example.org", 2000),
+            ("petra.sjoberg@example.org", 3000),
+            ("styrelse@example.org", 3500),
+            ("samordnare@example.org", 2500),
+            ("lena.dahl@example.org", 3800),
+            ("skyddad@example.org", 900),
+            ("olivia.hedlund@example.org", 700),
+            ("tove.isaksson@example.org", 10),
+        ]
+    ],
+    *[
+        (email, "qualification", "Tystnadslöfte", days, "", "", None, None)
+        for email, days in [
+            ("anna.berg@example.org", 100),
+            ("hanna.nyberg@example.org", 200),
+            ("johanna.wik@example.org", 150),
+            ("petra.sjoberg@example.org", 90),
+            ("styrelse@example.org", 250),
+            ("samordnare@example.org", 300),
+            ("lena.dahl@example.org", 700),
+            ("skyddad@example.org", 120),
+            ("sofia.bergman@example.org", 190),
+            ("nadia.rahimi@example.org", 180),
+            ("ida.strom@example.org", 170),
+            ("olivia.hedlund@example.org", 60),
+            ("fatima.ali@example.org", 400),  # expired 35 days ago
+            ("elin.sandberg@example.org", 350),  # expires in about two weeks: a warning
+        ]
+    ],
+    ("maja.forsberg@example.org", "qualification", "Tystnadslöfte", 160, "", "", None, 20),  # revoked
+    ("hanna.nyberg@example.org", "qualification", "Barnkunskap", 200, "", "", None, None),
+    ("petra.sjoberg@example.org", "qualification", "Barnkunskap", 500, "", "", None, None),
+    *[
+        (email, "training", "Barnkonferens", 60, "6", "Roks", None, None)
+        for email in [
+            "anna.berg@example.org",
+            "elin.sandberg@example.org",
+            "hanna.nyberg@example.org",
+            "styrelse@example.org",
+            "petra.sjoberg@example.org",
+            "johanna.wik@example.org",
+            "skyddad@example.org",
+            "samordnare@example.org",
+        ]
+    ],
+    *[
+        (email, "training", "Hedersrelaterat våld", 150, "3", "Origo", None, None)
+        for email in [
+            "anna.berg@example.org",
+            "fatima.ali@example.org",
+            "ida.strom@example.org",
+            "olivia.hedlund@example.org",
+        ]
+    ],
+    *[
+        (email, "training", "Maskulinitetsnormer", 200, "2.5", "Machofabriken", None, None)
+        for email in [
+            "elin.sandberg@example.org",
+            "nadia.rahimi@example.org",
+            "sofia.bergman@example.org",
+            "ida.strom@example.org",
+        ]
+    ],
+    (
+        "fatima.ali@example.org",
+        "training",
+        "Ett starkare barnrättsperspektiv",
+        420,
+        "6",
+        "Länsstyrelsen",
+        None,
+        None,
+    ),
+    (
+        "sofia.bergman@example.org",
+        "training",
+        "Brottsoffers rättigheter",
+        90,
+        "4",
+        "Brottsoffermyndigheten",
+        None,
+        None,
+    ),
+]

@@ -124,3 +124,22 @@ def test_browser_language_does_not_override_the_swedish_default(client):
     seed()
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="sv">' in html
+
+
+@pytest.mark.django_db
+def test_demo_board_shows_every_kind_of_reason():
+    from django.utils import timezone
+
+    from certifications.clearance import clearance
+    from people.models import Organisation
+
+    seed()
+    results = clearance(Organisation.objects.get(slug="bjorkdalen"), timezone.localdate())
+    kinds = {code.split(":")[0] for r in results for code in r.reason_codes}
+    assert kinds == {"inactive", "missing", "revoked", "expired", "hours"}
+    assert any(r.cleared for r in results)
+    assert any(code.startswith("expiring:") for r in results for code in r.warning_codes)
+    # The study circle's completions awarded Grundutbildning.
+    from certifications.models import Qualification
+
+    assert Qualification.objects.filter(source="course_completion", type__name="Grundutbildning").count() == 4

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page, Site
 
+from certifications.importing import apply_catalogue, apply_records, parse_catalogue, parse_records
+from certifications.models import QualificationType, TrainingRecord
 from courses.attendance import enrol, record_makeup, set_marks, withdraw
 from courses.completion import mark_lesson_done
 from courses.models import (
@@ -52,7 +56,9 @@ class Command(BaseCommand):
             home.save_revision().publish()
         self.coordinator_page_permissions(index)
         created = self.people(organisation)
+        self.catalogue(organisation)
         self.runs(basic)
+        self.records(organisation)
         self.lessons_done(continuing)
         self.stdout.write(
             f"Demo data ready: {organisation.name}, {User.objects.filter(organisation=organisation).count()} "
@@ -246,6 +252,45 @@ class Command(BaseCommand):
                     )
         for email in demo.CURRENT_WITHDRAWN:
             withdraw(Enrolment.objects.get(run=current, person=people[email]))
+
+    # Competence ---------------------------------------------------------------------------------
+
+    def catalogue(self, organisation: Organisation) -> None:
+        if QualificationType.objects.filter(organisation=organisation).exists():
+            return
+        catalogue = parse_catalogue(demo.CATALOGUE, organisation)
+        if catalogue.problems:
+            raise CommandError("; ".join(map(str, catalogue.problems)))
+        apply_catalogue(catalogue, organisation)
+
+    def records(self, organisation: Organisation) -> None:
+        if TrainingRecord.objects.filter(organisation=organisation).exists():
+            return
+        today = timezone.localdate()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["email", "kind", "name", "date", "hours", "provider", "expires_on", "revoked_on"])
+        for email, kind, name, days_ago, hours, provider, expires_in, revoked_ago in demo.RECORDS:
+            writer.writerow(
+                [
+                    email,
+                    kind,
+                    name,
+                    (today - datetime.timedelta(days=days_ago)).isoformat(),
+                    hours,
+                    provider,
+                    (today + datetime.timedelta(days=expires_in)).isoformat()
+                    if expires_in is not None
+                    else "",
+                    (today - datetime.timedelta(days=revoked_ago)).isoformat()
+                    if revoked_ago is not None
+                    else "",
+                ]
+            )
+        records = parse_records(out.getvalue(), organisation)
+        if records.problems:
+            raise CommandError("; ".join(map(str, records.problems)))
+        apply_records(records, organisation)
 
     def lessons_done(self, course: CoursePage) -> None:
         if LessonCompletion.objects.filter(lesson__in=LessonPage.objects.child_of(course)).exists():
