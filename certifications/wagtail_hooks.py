@@ -1,6 +1,7 @@
 """Competence in the Wagtail admin: qualification types, qualifications, training records, shift
 roles, the clearance board and the home-page panel of coming expiries."""
 
+from django import forms
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
@@ -85,7 +86,7 @@ class TrainingRecordViewSet(ScopedModelViewSet):
             FieldPanel("organisation", permission="superuser"),
             FieldPanel("title"),
             FieldRowPanel([FieldPanel("provider"), FieldPanel("date"), FieldPanel("hours")]),
-            FieldPanel("attendees", heading=_("Who attended")),
+            FieldPanel("attendees", heading=_("Who attended"), widget=forms.CheckboxSelectMultiple),
         ],
         base_form_class=TrainingRecordForm,
     )
