@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.completion import record_completions
 from courses.models import CoursePage
-from people.importing import ImportProblem, sniff_delimiter
+from people.importing import ImportProblem, read_csv
 from people.models import Organisation, PersonManager, User
 
 from .models import (
@@ -179,45 +177,11 @@ def _date(value: str) -> datetime.date:
 
 def parse_records(text: str, organisation: Organisation) -> Records:
     result = Records()
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0] if text else ""))
-    records = list(reader)
-    if not records:
-        result.problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
-        return result
-    header = [cell.strip().lower() for cell in records[0]]
-    missing = [c for c in RECORD_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in RECORD_COLUMNS]
-    for name in missing:
-        result.problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
-    for name in unknown:
-        result.problems.append(
-            ImportProblem(
-                1,
-                "header",
-                _("unknown column '%(name)s'; expected %(columns)s")
-                % {"name": name, "columns": ", ".join(RECORD_COLUMNS)},
-            )
-        )
-    if result.problems:
-        return result
-
+    rows = read_csv(text, RECORD_COLUMNS, (), result.problems)
     people = {p.email: p for p in User.objects.filter(organisation=organisation)}
     types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
     courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
-    for line, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(header):
-            result.problems.append(
-                ImportProblem(
-                    line,
-                    "row",
-                    _("%(cells)d cells but the header has %(columns)d columns")
-                    % {"cells": len(record), "columns": len(header)},
-                )
-            )
-            continue
-        row = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+    for line, row in rows:
         _parse_record(line, row, people, types, courses, result)
     result.problems.sort(key=lambda p: p.line)
     return result

@@ -100,6 +100,62 @@ def _parse_date(value: str) -> datetime.date:
         raise ValueError(_("'%(value)s' is not a date in the form YYYY-MM-DD") % {"value": value}) from exc
 
 
+def read_csv(
+    text: str, required: tuple[str, ...], optional: tuple[str, ...], problems: list[ImportProblem]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with a header, as ``(line, {column: stripped value})``.
+
+    Header problems (empty file, unknown, missing or repeated columns) and rows with more cells
+    than the header are added to ``problems``; with a header problem no rows are returned.
+    Blank rows are skipped; ``line`` is the row number a spreadsheet shows (the header is 1).
+    """
+    lines = text.splitlines()
+    records = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(lines[0] if lines else "")))
+    if not records or not any(cell.strip() for cell in records[0]):
+        problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
+        return []
+    header = [cell.strip().lower() for cell in records[0]]
+    known = required + optional
+    before = len(problems)
+    for name in header:
+        if name not in known:
+            problems.append(
+                ImportProblem(
+                    1,
+                    "header",
+                    _("unknown column '%(name)s'; expected %(columns)s")
+                    % {"name": name, "columns": ", ".join(known)},
+                )
+            )
+    for name in required:
+        if name not in header:
+            problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
+    for name in sorted({name for name in header if header.count(name) > 1}):
+        problems.append(
+            ImportProblem(1, "header", _("column '%(name)s' appears more than once") % {"name": name})
+        )
+    if len(problems) > before:
+        return []
+    rows = []
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # a blank row in the spreadsheet
+        if len(record) > len(header):
+            problems.append(
+                ImportProblem(
+                    line,
+                    "row",
+                    _("%(cells)d cells but the header has %(columns)d columns")
+                    % {"cells": len(record), "columns": len(header)},
+                )
+            )
+            continue
+        rows.append(
+            (line, {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)})
+        )
+    return rows
+
+
 def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImport:
     """Check every row of ``text``; collect every problem rather than stopping at the first.
 
@@ -108,53 +164,9 @@ def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImpo
     organisation is a problem.
     """
     result = ParsedImport()
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first))
-    records = list(reader)
-    if not records or not any(cell.strip() for cell in records[0]):
-        result.problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
-        return result
-
-    header = [cell.strip().lower() for cell in records[0]]
-    for name in header:
-        if name not in ALL_COLUMNS:
-            result.problems.append(
-                ImportProblem(
-                    1,
-                    "header",
-                    _("unknown column '%(name)s'; expected %(columns)s")
-                    % {"name": name, "columns": ", ".join(ALL_COLUMNS)},
-                )
-            )
-    for name in REQUIRED_COLUMNS:
-        if name not in header:
-            result.problems.append(
-                ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name})
-            )
-    duplicates = {name for name in header if header.count(name) > 1}
-    for name in sorted(duplicates):
-        result.problems.append(
-            ImportProblem(1, "header", _("column '%(name)s' appears more than once") % {"name": name})
-        )
-    if result.problems:
-        return result
-
+    rows = read_csv(text, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, result.problems)
     seen: dict[str, int] = {}
-    for index, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # a blank row in the spreadsheet
-        if len(record) > len(header):
-            result.problems.append(
-                ImportProblem(
-                    index,
-                    "row",
-                    _("%(cells)d cells but the header has %(columns)d columns")
-                    % {"cells": len(record), "columns": len(header)},
-                )
-            )
-            continue
-        values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+    for index, values in rows:
         row = _parse_row(index, values, seen, result.problems)
         if row is not None:
             result.rows.append(row)
