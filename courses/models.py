@@ -237,6 +237,7 @@ class CourseRun(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("circle leaders"), related_name="led_runs", blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseRunQuerySet.as_manager()
 
@@ -548,3 +549,34 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.lesson}"
+
+
+class FeedKind(models.TextChoices):
+    MY_SESSIONS = "my", _("My sessions")
+    RUN = "run", _("A run")
+    ORGANISATION = "organisation", _("The organisation")
+
+
+class FeedToken(models.Model):
+    """A secret calendar subscription link: one per person and feed (see ``courses.ical``).
+
+    The token in the link is an HMAC, keyed with the site's SECRET_KEY, of a random ``nonce``
+    made with ``secrets``; the database holds the nonce and a SHA-256 hash of the token, never
+    the token, so the table alone opens no feed. Resetting draws a new nonce: the old link stops
+    working at once."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    kind = models.CharField(max_length=20, choices=FeedKind.choices)
+    run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        "people.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_kind_display()}"

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Min, ProtectedError, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
@@ -34,7 +35,18 @@ from .attendance import (
 )
 from .completion import mark_lesson_done, progress_for_enrolments, progress_for_run
 from .forms import EnrolForm, MakeUpForm, SessionForm
-from .models import Completion, CourseRun, Enrolment, LessonPage, Mark, Session
+from .ical import (
+    build_calendar,
+    feed_allowed,
+    feed_name,
+    feed_sessions,
+    feed_token,
+    feed_version,
+    find_feed,
+    sessions_for_person,
+    token_of,
+)
+from .models import Completion, CourseRun, Enrolment, FeedKind, LessonPage, Mark, Session
 from .scheduling import generate_sessions
 from .tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
 
@@ -42,6 +54,17 @@ from .tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
 
 
 class RunIndexView(ScopedIndexMixin, generic.IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.organisation_id:
+            buttons.append(
+                HeaderButton(
+                    _("Calendar of all runs"), url=reverse("courses_organisation_calendar"), icon_name="date"
+                )
+            )
+        return buttons
+
     def get_base_queryset(self):
         return (
             super()
@@ -166,6 +189,11 @@ class RunOverviewView(RunScreenMixin, TemplateView):
                     icon_name="plus",
                 ),
             ]
+        buttons.append(
+            HeaderButton(
+                _("Calendar"), url=reverse("courses_run_calendar", args=[self.run.pk]), icon_name="date"
+            )
+        )
         for fmt in ("csv", "xlsx"):
             buttons.append(
                 HeaderButton(
@@ -445,3 +473,124 @@ def lesson_done(request, pk: int):
     else:
         messages.success(request, _("Lesson marked as done."))
     return redirect(lesson.url)
+
+
+NOT_FOUND = b"Not found\n"
+
+
+def _not_found() -> HttpResponse:
+    """Unknown, revoked and malformed tokens all get this same answer."""
+    return HttpResponseNotFound(NOT_FOUND, content_type="text/plain; charset=utf-8")
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """A subscribed calendar: 304 when nothing changed (two queries), else the whole feed."""
+    feed = find_feed(token)
+    if feed is None or not feed_allowed(feed):
+        return _not_found()
+    sessions = feed_sessions(feed)
+    version = feed_version(feed, sessions)
+    headers = {"ETag": version.etag, "Cache-Control": "private, max-age=300"}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = http_date(version.last_modified.timestamp())
+    if _not_modified(request, version):
+        response = HttpResponseNotModified()
+    else:
+        response = _calendar_response(
+            build_calendar(sessions, feed_name(feed), request.build_absolute_uri("/")), "kalender.ics"
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _not_modified(request, version) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return (
+            version.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
+        )
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return (
+        since is not None
+        and version.last_modified is not None
+        and int(version.last_modified.timestamp()) <= since
+    )
+
+
+@login_required
+@require_GET
+def session_ics(request, pk: int):
+    """One session as an .ics file ("Add to calendar"), for those whose schedule it is in."""
+    user = request.user
+    mine = sessions_for_person(user).filter(pk=pk).exists()
+    managed = (
+        user.has_perm("courses.view_courserun") and Session.objects.for_user(user).filter(pk=pk).exists()
+    )
+    if not (mine or managed):
+        raise Http404
+    session = Session.objects.filter(pk=pk)
+    return _calendar_response(
+        build_calendar(session, str(_("Session")), request.build_absolute_uri("/")), f"traff-{pk}.ics"
+    )
+
+
+class FeedLinkView(RunScreenMixin, TemplateView):
+    """The coordinator's subscription link for a run's or the organisation's calendar."""
+
+    template_name = "courses/admin/feed_link.html"
+
+    def get_page_title(self):
+        return _("Calendar subscription")
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("courses_run:index"), "label": _("Course runs")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def target(self):
+        if "pk" in self.kwargs:
+            return {"kind": FeedKind.RUN, "run": self.get_run(), "organisation": None}
+        organisation = self.request.user.organisation
+        if organisation is None:
+            raise Http404
+        return {"kind": FeedKind.ORGANISATION, "run": None, "organisation": organisation}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = self.target()
+        feed = feed_token(self.request.user, reset=kwargs.get("reset", False), **target)
+        url = self.request.build_absolute_uri(reverse("courses_calendar_feed", args=[token_of(feed)]))
+        context.update(feed=feed, feed_url=url, webcal_url=webcal(url), target=target)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        messages.success(request, _("A new link was made; the old one no longer works."))
+        return self.render_to_response(self.get_context_data(reset=True))
+
+
+def webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[-1]
+
+
+@login_required
+@require_POST
+def reset_my_calendar(request):
+    """A member makes a new link for her calendar; the old one answers 404 at once."""
+    feed_token(request.user, FeedKind.MY_SESSIONS, reset=True)
+    messages.success(
+        request, _("You have a new calendar link. Subscribe again with it; the old one no longer works.")
+    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)

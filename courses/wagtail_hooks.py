@@ -76,6 +76,8 @@ def register_run_screens():
             "enrolments/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="courses_enrolment_withdraw"
         ),
         path("enrolments/<int:pk>/makeup/", views.MakeUpView.as_view(), name="courses_enrolment_makeup"),
+        path("runs/<int:pk>/calendar/", views.FeedLinkView.as_view(), name="courses_run_calendar"),
+        path("runs/calendar/", views.FeedLinkView.as_view(), name="courses_organisation_calendar"),
     ]
 
 

@@ -7,13 +7,15 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from certifications.clearance import clearance, is_valid
 from certifications.describe import describe
 from certifications.models import Qualification
 from courses.completion import progress_for_enrolments, self_paced_progress
-from courses.models import Completion, CoursePage, Enrolment, LessonPage, MakeUp, Session
+from courses.ical import feed_token, token_of
+from courses.models import Completion, CoursePage, Enrolment, FeedKind, LessonPage, MakeUp, Session
 
 
 @login_required
@@ -107,7 +109,11 @@ def my_training(request):
             }
             for c in clearance(user.organisation, day, people=[user])
         ]
+    feed = feed_token(user, FeedKind.MY_SESSIONS)
+    feed_url = request.build_absolute_uri(reverse("courses_calendar_feed", args=[token_of(feed)]))
     context = {
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
         "qualifications": [{"q": q, "valid": is_valid(q, day)} for q in qualifications],
         "roles": roles,
         "runs": runs,

@@ -78,3 +78,31 @@ def test_no_serious_accessibility_violations(page, width):
         assert page.url.endswith(path), f"{path} redirected to {page.url}"
         problems[path] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_member_copies_her_calendar_link_and_the_feed_lists_her_next_session(page):
+    import icalendar
+
+    from courses.ical import sessions_for_person
+    from people.models import User
+
+    login(page, "volontar2@example.org")
+    link = page.locator("#feed-url").input_value()
+    assert "/kurser/kalender/" in link
+    assert (
+        page.get_by_role("link", name="Prenumerera i kalendern").get_attribute("href").startswith("webcal://")
+    )
+    response = page.request.get(link)
+    assert response.status == 200 and response.headers["content-type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
+    person = User.objects.get(email="volontar2@example.org")
+    upcoming = (
+        sessions_for_person(person)
+        .filter(starts_at__gt=timezone.now(), status="scheduled")
+        .order_by("starts_at")
+        .first()
+    )
+    assert f"{upcoming.uid}@jourutbildning" in {str(e["UID"]) for e in events}
+    next_event = next(e for e in events if str(e["UID"]) == f"{upcoming.uid}@jourutbildning")
+    assert next_event.decoded("dtstart") == upcoming.starts_at
+    screenshot(page, "volunteer-calendar-link")

@@ -1,0 +1,27 @@
+"""python manage.py calendar_url --email EMAIL [--reset]"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from courses.ical import feed_token, token_of
+from courses.models import FeedKind
+from people.models import PersonManager, User
+
+
+class Command(BaseCommand):
+    help = "Print a person's 'My sessions' calendar URL; --reset makes a new one (the old stops working)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--reset", action="store_true")
+        parser.add_argument("--base-url", default=settings.WAGTAILADMIN_BASE_URL, help="the site's address")
+
+    def handle(self, *args, email, reset, base_url, **options):
+        person = User.objects.filter(email=PersonManager.normalize_email(email)).first()
+        if person is None:
+            raise CommandError(f"no person with the email {email}")
+        if not person.is_active:
+            raise CommandError(f"{email} is deactivated; her calendar links do not work")
+        feed = feed_token(person, FeedKind.MY_SESSIONS, reset=reset)
+        self.stdout.write(base_url.rstrip("/") + reverse("courses_calendar_feed", args=[token_of(feed)]))

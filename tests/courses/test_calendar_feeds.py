@@ -1,0 +1,226 @@
+"""Calendar feeds: parsed by two independent libraries, local times across daylight-saving
+changes, stable UIDs, SEQUENCE and STATUS, conditional requests, and the secret links."""
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from ical.calendar_stream import IcsCalendarStream
+
+from courses.attendance import enrol
+from courses.ical import feed_token, token_of
+from courses.models import FeedKind, LessonPage, SessionStatus
+from tests.factories import PersonFactory, make_course, make_run
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@pytest.fixture
+def setting(org_a):
+    course = make_course(org_a, title="Studiecirkel")
+    course.add_child(instance=LessonPage(title="Träff 1", slug="traff-1", unit_number=1))
+    run = make_run(course, datetime.date(2026, 10, 15), title="Studiecirkel HT 2026")  # across the end of DST
+    anna = PersonFactory(
+        email="anna@example.org", first_name="Anna", last_name="Annorlunda", organisation=org_a
+    )
+    bea = PersonFactory(email="bea@example.org", first_name="Bea", organisation=org_a)
+    enrol(run, [anna, bea])
+    return {"course": course, "run": run, "anna": anna, "bea": bea}
+
+
+def feed_url(person, reset=False):
+    return reverse(
+        "courses_calendar_feed", args=[token_of(feed_token(person, FeedKind.MY_SESSIONS, reset=reset))]
+    )
+
+
+def test_feed_parses_with_two_libraries_and_keeps_local_times(client, setting):
+    response = client.get(feed_url(setting["anna"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content
+    calendar = icalendar.Calendar.from_ical(body)
+    events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    sessions = list(setting["run"].sessions.order_by("starts_at"))
+    assert len(events) == len(sessions) == 8
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Stockholm"
+    for event, session in zip(events, sessions, strict=True):
+        start = event.decoded("dtstart")
+        assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+        assert start.astimezone(STOCKHOLM).strftime("%H:%M") == "18:00"
+        assert start == session.starts_at
+    first = events[0]
+    assert str(first["SUMMARY"]) == "Studiecirkel – 1. Avsnitt 1"
+    assert str(first["LOCATION"]) == "Lokalen"
+    assert str(first["URL"]).endswith("/traff-1/")
+    assert str(first["CLASS"]) == "PRIVATE"
+    assert "ATTENDEE" not in first and "ORGANIZER" not in first
+    assert b"Annorlunda" not in body and b"Bea" not in body  # no names in feeds
+
+    # The second parser agrees: every event's local start is 18:00, both sides of 2026-10-25.
+    parsed = IcsCalendarStream.calendar_from_ics(body.decode())
+    starts = sorted(event.dtstart for event in parsed.timeline)
+    assert [s.astimezone(STOCKHOLM).strftime("%H:%M") for s in starts] == ["18:00"] * 8
+    assert {s.astimezone(datetime.UTC).hour for s in starts} == {16, 17}
+
+
+def test_uid_stable_sequence_grows_and_cancelled_stays(client, setting):
+    url = feed_url(setting["anna"])
+    before = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    session = setting["run"].sessions.order_by("starts_at")[2]
+    session.status, session.cancel_reason = SessionStatus.CANCELLED, "Lokalen är stängd"
+    session.save()
+    after = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    assert set(before) == set(after)
+    uid = f"{session.uid}@jourutbildning"
+    assert int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+    assert str(after[uid]["STATUS"]) == "CANCELLED"
+    assert "Lokalen är stängd" in str(after[uid]["DESCRIPTION"])
+    moved = setting["run"].sessions.order_by("starts_at")[3]
+    moved.starts_at += datetime.timedelta(hours=1)
+    moved.ends_at += datetime.timedelta(hours=1)
+    moved.save()
+    again = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")}
+    assert int(again[f"{moved.uid}@jourutbildning"]["SEQUENCE"]) == 1
+
+
+def test_conditional_requests_answer_304_cheaply(client, setting):
+    url = feed_url(setting["anna"])
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert first["Cache-Control"].startswith("private")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert len(queries) <= 2
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    # A changed session changes the ETag.
+    session = setting["run"].sessions.first()
+    session.ends_at += datetime.timedelta(minutes=30)
+    session.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_building_a_feed_takes_the_same_queries_for_8_or_40_sessions(client, setting, org_a):
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    url = feed_url(setting["anna"])
+    count(url)  # warms Wagtail's cache of site root paths
+    few = count(url)
+    for n in range(4):
+        enrol(
+            make_run(
+                setting["course"], datetime.date(2027, 1, 7) + datetime.timedelta(weeks=10 * n), title=f"R{n}"
+            ),
+            [setting["anna"]],
+        )
+    assert count(url) == few <= 6
+
+
+def test_reset_kills_the_old_link_at_once(client, setting):
+    old = feed_url(setting["anna"])
+    new = feed_url(setting["anna"], reset=True)
+    assert old != new
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_deactivated_person_unknown_and_malformed_tokens_get_the_same_404(client, setting):
+    url = feed_url(setting["anna"])
+    setting["anna"].is_active = False
+    setting["anna"].save()
+    deactivated = client.get(url)
+    unknown = client.get(reverse("courses_calendar_feed", args=["A" * 43]))
+    malformed = client.get("/kurser/kalender/inte-en-token.ics")
+    revoked_token = token_of(feed_token(setting["bea"], FeedKind.MY_SESSIONS))
+    feed_token(setting["bea"], FeedKind.MY_SESSIONS, reset=True)
+    revoked = client.get(reverse("courses_calendar_feed", args=[revoked_token]))
+    responses = [deactivated, unknown, malformed, revoked]
+    assert {r.status_code for r in responses} == {404}
+    assert len({r.content for r in responses}) == 1
+    assert len({r["Content-Type"] for r in responses}) == 1
+
+
+def test_another_persons_token_never_shows_her_sessions(client, setting, org_a):
+    other_run = make_run(setting["course"], datetime.date(2027, 3, 4), title="Annan cirkel")
+    carl = PersonFactory(organisation=org_a)
+    enrol(other_run, [carl])
+    events = icalendar.Calendar.from_ical(client.get(feed_url(carl)).content).walk("VEVENT")
+    assert {e.decoded("dtstart").date() for e in events} == {
+        s.starts_at.astimezone(STOCKHOLM).date() for s in other_run.sessions.all()
+    }
+
+
+def test_my_sessions_from_90_days_back_including_runs_she_leads(client, setting, org_a):
+    leader = PersonFactory(organisation=org_a)
+    setting["run"].leaders.add(leader)
+    old_run = make_run(setting["course"], datetime.date(2020, 1, 9), title="Gammal")
+    enrol(old_run, [leader])
+    events = icalendar.Calendar.from_ical(client.get(feed_url(leader)).content).walk("VEVENT")
+    # Today is after the run began; only sessions from 90 days back are included.
+    from django.utils import timezone
+
+    since = timezone.now() - datetime.timedelta(days=90)
+    expected = [s for s in setting["run"].sessions.all() if s.starts_at >= since]
+    assert len(events) == len(expected)
+
+
+def test_run_and_organisation_feeds_are_for_coordinators(client, setting, coordinator_a, volunteer_a):
+    run_feed = feed_token(coordinator_a, FeedKind.RUN, run=setting["run"])
+    org_feed = feed_token(coordinator_a, FeedKind.ORGANISATION, organisation=setting["run"].organisation)
+    for feed in (run_feed, org_feed):
+        response = client.get(reverse("courses_calendar_feed", args=[token_of(feed)]))
+        assert response.status_code == 200
+        assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 8
+    # A volunteer's token for a run's feed opens nothing.
+    sneaky = feed_token(volunteer_a, FeedKind.RUN, run=setting["run"])
+    assert client.get(reverse("courses_calendar_feed", args=[token_of(sneaky)])).status_code == 404
+    client.force_login(coordinator_a)
+    page = client.get(reverse("courses_run_calendar", args=[setting["run"].pk]))
+    assert page.status_code == 200 and token_of(run_feed) in page.content.decode()
+
+
+def test_one_session_ics_for_her_own_sessions_only(client, setting, org_a):
+    session = setting["run"].sessions.first()
+    client.force_login(setting["anna"])
+    response = client.get(reverse("courses_session_ics", args=[session.pk]))
+    assert response.status_code == 200
+    assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 1
+    client.force_login(PersonFactory(organisation=org_a))
+    assert client.get(reverse("courses_session_ics", args=[session.pk])).status_code == 404
+
+
+def test_member_area_shows_her_link_and_can_reset_it(client, setting):
+    client.force_login(setting["anna"])
+    page = client.get(reverse("my_training"))
+    url = page.context["feed_url"]
+    assert page.context["webcal_url"].startswith("webcal://")
+    assert url in page.content.decode()
+    response = client.post(reverse("courses_reset_my_calendar"), {"next": reverse("my_training")})
+    assert response.status_code == 302 and response["Location"] == reverse("my_training")
+    assert client.get(url.replace("http://testserver", "")).status_code == 404
+    evil = client.post(reverse("courses_reset_my_calendar"), {"next": "https://evil.example.com/"})
+    assert evil["Location"] == "/"
+
+
+def test_calendar_url_command(setting):
+    out = io.StringIO()
+    call_command("calendar_url", "--email", "anna@example.org", stdout=out)
+    first = out.getvalue().strip()
+    assert "/kurser/kalender/" in first and first.endswith(".ics")
+    out = io.StringIO()
+    call_command("calendar_url", "--email", "ANNA@example.org", stdout=out)
+    assert out.getvalue().strip() == first  # the same link until it is reset
+    out = io.StringIO()
+    call_command("calendar_url", "--email", "anna@example.org", "--reset", stdout=out)
+    assert out.getvalue().strip() != first
