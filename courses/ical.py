@@ -17,12 +17,22 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+from wagtail.models import Site
 
-from .models import CourseRun, EnrolmentStatus, FeedKind, FeedToken, LessonPage, Session, SessionStatus
+from .models import (
+    CourseRun,
+    CourseUnit,
+    EnrolmentStatus,
+    FeedKind,
+    FeedToken,
+    LessonPage,
+    Session,
+    SessionStatus,
+)
 
 MY_SESSIONS_DAYS_BACK = 90
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -143,27 +153,44 @@ def feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
 # Building -----------------------------------------------------------------------------------------
 
 
-def lessons_for(sessions: list[Session]) -> dict[tuple[int, int], LessonPage]:
-    """The live lesson page of each (course, unit) among ``sessions``: one query."""
-    courses = {s.run.course for s in sessions}
-    if not courses:
-        return {}
-    query = Q()
-    for course in courses:
-        query |= Q(path__startswith=course.path, depth=course.depth + 1)
-    parents = {course.path: course.pk for course in courses}
-    lessons: dict[tuple[int, int], LessonPage] = {}
-    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
-        lessons.setdefault((parents[lesson.path[: -LessonPage.steplen]], lesson.unit_number), lesson)
-    return lessons
+def with_titles_and_lessons(sessions: QuerySet) -> QuerySet:
+    """Sessions with their run and course, their unit's title and their lesson page's path,
+    in one query."""
+    unit_title = CourseUnit.objects.filter(
+        course_id=OuterRef("run__course_id"), number=OuterRef("unit_number")
+    ).values("title")[:1]
+    lesson_path = (
+        LessonPage.objects.live()
+        .filter(
+            path__startswith=OuterRef("run__course__path"),
+            depth=OuterRef("run__course__depth") + 1,
+            unit_number=OuterRef("unit_number"),
+        )
+        .order_by("path")
+        .values("url_path")[:1]
+    )
+    return (
+        sessions.select_related("run__course")
+        .annotate(unit_title=Subquery(unit_title), lesson_path=Subquery(lesson_path))
+        .order_by("starts_at")
+    )
 
 
-def session_event(session: Session, units: dict, lessons: dict, base_url: str) -> Event:
+def lesson_url(url_path: str | None, base_url: str) -> str | None:
+    """The public address of a page from its Wagtail url_path (site root paths are cached)."""
+    if not url_path:
+        return None
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return base_url.rstrip("/") + "/" + url_path[len(root.root_path) :]
+    return None
+
+
+def session_event(session: Session, base_url: str) -> Event:
     run = session.run
     course = run.course
-    unit = units.get((course.pk, session.unit_number))
-    if unit is not None:
-        summary = f"{course.title} – {unit.number}. {unit.title}"
+    if session.unit_number and session.unit_title:
+        summary = f"{course.title} – {session.unit_number}. {session.unit_title}"
     else:
         summary = f"{course.title} – {run.title}"
     local = timezone.get_current_timezone()
@@ -176,12 +203,11 @@ def session_event(session: Session, units: dict, lessons: dict, base_url: str) -
     event.add("summary", summary)
     if run.location:
         event.add("location", run.location)
-    lesson = lessons.get((course.pk, session.unit_number))
     description = [run.title]
     if session.status == SessionStatus.CANCELLED:
         description.insert(0, _("Cancelled: %(reason)s") % {"reason": session.cancel_reason})
-    if lesson is not None:
-        url = base_url.rstrip("/") + lesson.url
+    url = lesson_url(session.lesson_path, base_url)
+    if url is not None:
         event.add("url", url)
         description.append(_("Material: %(url)s") % {"url": url})
     event.add("description", "\n".join(description))
@@ -192,20 +218,9 @@ def session_event(session: Session, units: dict, lessons: dict, base_url: str) -
     return event
 
 
-def build_calendar(sessions: QuerySet | list[Session], name: str, base_url: str) -> bytes:
-    """The calendar for ``sessions``, with the VTIMEZONE of Europe/Stockholm. Three queries."""
-    from .models import CourseUnit
-
-    sessions = list(
-        sessions.select_related("run__course").order_by("starts_at")
-        if isinstance(sessions, QuerySet)
-        else sessions
-    )
-    units = {
-        (u.course_id, u.number): u
-        for u in CourseUnit.objects.filter(course_id__in={s.run.course_id for s in sessions})
-    }
-    lessons = lessons_for(sessions)
+def build_calendar(sessions: QuerySet, name: str, base_url: str) -> bytes:
+    """The calendar for ``sessions``, with the VTIMEZONE of Europe/Stockholm. One query."""
+    sessions = list(with_titles_and_lessons(sessions))
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -214,7 +229,7 @@ def build_calendar(sessions: QuerySet | list[Session], name: str, base_url: str)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for session in sessions:
-        calendar.add_component(session_event(session, units, lessons, base_url))
+        calendar.add_component(session_event(session, base_url))
     if sessions:
         first = min(s.starts_at for s in sessions).date()
         last = max(s.ends_at for s in sessions).date()
