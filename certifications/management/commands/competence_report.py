@@ -1,0 +1,53 @@
+"""python manage.py competence_report --organisation SLUG --year YYYY | --from DATE --to DATE
+[--external] --format json [--output FILE]"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
+
+from certifications.report import competence_report, year_period
+from people.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "The competence report for an organisation and a period (JSON; other formats to come)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisation", required=True, metavar="SLUG")
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--external", action="store_true", help="the version for funders: no names, small counts as <5"
+        )
+        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--output", type=Path)
+
+    def handle(self, *args, organisation, year, start, end, external, output, **options):
+        org = Organisation.objects.filter(slug=organisation).first()
+        if org is None:
+            raise CommandError(f"no organisation with the short name '{organisation}'")
+        if year and (start or end):
+            raise CommandError("give either --year or --from and --to")
+        if start or end:
+            if not (start and end):
+                raise CommandError("give both --from and --to")
+            try:
+                period = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+            except ValueError as exc:
+                raise CommandError("dates are YYYY-MM-DD") from exc
+            if period[1] < period[0]:
+                raise CommandError("--to is before --from")
+        else:
+            period = year_period(year or timezone.localdate().year)
+        with translation.override("sv"):
+            report = competence_report(org, *period, external=external)
+        text = json.dumps(report, ensure_ascii=False, indent=2)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote {output}")
+        else:
+            self.stdout.write(text)

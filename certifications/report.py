@@ -1,0 +1,285 @@
+"""The competence report: what the board hands the municipality and funders.
+
+``competence_report(organisation, start, end, external=False)`` computes every section for a
+period in a fixed number of queries and returns plain data (dicts and lists) shaped like the
+JSON of ``manage.py competence_report``. The external version (for funders) holds no names or
+emails and shows every count from 1 to 4 as "<5".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from courses.models import ATTENDED_MARKS, Attendance, Completion, CourseKind, CourseUnit, Enrolment, Session
+from courses.scheduling import local_datetime
+from people.models import MEMBER_GROUPS, Organisation, User
+
+from .clearance import clearance, is_active, is_valid, roles_for
+from .dates import format_hours
+from .models import Qualification, QualificationType, TrainingRecord
+
+GROUPS = list(MEMBER_GROUPS)
+SUPPRESSED = "<5"
+
+
+def year_period(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def suppress(count: int) -> int | str:
+    """A count from 1 to 4 becomes "<5" in the external version (0 and 5 or more are shown)."""
+    return SUPPRESSED if 1 <= count <= 4 else count
+
+
+def _suppress_groups(counts: dict[str, int]) -> dict[str, int | str]:
+    return {group: suppress(n) for group, n in counts.items()}
+
+
+def external_version(report: dict) -> dict:
+    """The report for funders: every count from 1 to 4 as "<5" (hours are not counts)."""
+    basic = report["basic_training"]
+    return {
+        **report,
+        "people": {group: _suppress_groups(counts) for group, counts in report["people"].items()},
+        "total_active": suppress(report["total_active"]),
+        "basic_training": {
+            **basic,
+            **{key: suppress(basic[key]) for key in ("runs", "sessions", "participants", "completed")},
+        },
+        "continuing_education": [
+            {**item, "participants": _suppress_groups(item["participants"])}
+            for item in report["continuing_education"]
+        ],
+        "qualifications": [
+            {**item, "valid": _suppress_groups(item["valid"]), "lapsed": suppress(item["lapsed"])}
+            for item in report["qualifications"]
+        ],
+        "clearance": [
+            {**item, "cleared": suppress(item["cleared"]), "active": suppress(item["active"])}
+            for item in report["clearance"]
+        ],
+    }
+
+
+def _per_group(people: list[User]) -> dict[str, int]:
+    return {group: sum(1 for p in people if group in p.member_groups) for group in GROUPS}
+
+
+def _hours(value: Decimal) -> float | int:
+    text = format_hours(value)
+    return float(text) if "." in text else int(text)
+
+
+def competence_report(
+    organisation: Organisation, start: datetime.date, end: datetime.date, external: bool = False
+) -> dict:
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    people = list(User.objects.filter(organisation=organisation).order_by("email"))
+    by_id = {p.pk: p for p in people}
+    active = [p for p in people if is_active(p, end)]
+    period_start = local_datetime(start, datetime.time.min)
+    period_end = local_datetime(end + datetime.timedelta(days=1), datetime.time.min)
+
+    # Sessions held in the period (not cancelled), with their course, and unit hours.
+    sessions = list(
+        Session.objects.filter(
+            run__organisation=organisation, starts_at__gte=period_start, starts_at__lt=period_end
+        )
+        .exclude(status="cancelled")
+        .select_related("run__course")
+    )
+    unit_hours = {
+        (u.course_id, u.number): u.hours
+        for u in CourseUnit.objects.filter(course_id__in={s.run.course_id for s in sessions})
+    }
+
+    def hours_of(session: Session) -> Decimal:
+        return unit_hours.get((session.run.course_id, session.unit_number), Decimal(0))
+
+    basic_sessions = [s for s in sessions if s.run.course.kind == CourseKind.BASIC]
+    basic_run_ids = {s.run_id for s in basic_sessions}
+    participants = set(
+        Enrolment.objects.filter(run_id__in=basic_run_ids, status="enrolled").values_list(
+            "person_id", flat=True
+        )
+    )
+    completed = Completion.objects.filter(
+        course__organisation=organisation, course__kind=CourseKind.BASIC, completed_on__range=(start, end)
+    ).count()
+
+    # Attendance at continuing-education sessions in the period.
+    ce_sessions = {s.pk: s for s in sessions if s.run.course.kind == CourseKind.CONTINUING}
+    ce_attended = list(
+        Attendance.objects.filter(session_id__in=list(ce_sessions), mark__in=ATTENDED_MARKS).values_list(
+            "session_id", "person_id"
+        )
+    )
+    records = list(
+        TrainingRecord.objects.filter(organisation=organisation, date__range=(start, end)).prefetch_related(
+            "attendees"
+        )
+    )
+
+    continuing = []
+    hours_by_person: dict[int, Decimal] = defaultdict(Decimal)
+    grouped: dict[tuple, dict] = {}
+    for record in records:
+        key = (record.title, record.provider, record.date)
+        entry = grouped.setdefault(key, {"hours": record.hours, "people": set()})
+        attendees = [a.pk for a in record.attendees.all() if a.pk in by_id]
+        entry["people"].update(attendees)
+        for person_id in attendees:
+            hours_by_person[person_id] += record.hours
+    for (title, provider, day), entry in grouped.items():
+        continuing.append(
+            {
+                "title": title,
+                "provider": provider,
+                "date": day.isoformat(),
+                "hours": _hours(entry["hours"]),
+                "participants": _per_group([by_id[i] for i in entry["people"]]),
+            }
+        )
+    runs: dict[int, dict] = {}
+    for session in ce_sessions.values():
+        run = runs.setdefault(
+            session.run_id,
+            {"run": session.run, "first": session.local_date, "hours": Decimal(0), "people": set()},
+        )
+        run["first"] = min(run["first"], session.local_date)
+        run["hours"] += hours_of(session)
+    for session_id, person_id in ce_attended:
+        session = ce_sessions[session_id]
+        runs[session.run_id]["people"].add(person_id)
+        if person_id in by_id:
+            hours_by_person[person_id] += hours_of(session)
+    for run in runs.values():
+        continuing.append(
+            {
+                "title": run["run"].course.title,
+                "provider": organisation.name,
+                "date": run["first"].isoformat(),
+                "hours": _hours(run["hours"]),
+                "participants": _per_group([by_id[i] for i in run["people"] if i in by_id]),
+            }
+        )
+    continuing.sort(key=lambda item: (item["date"], item["title"]))
+
+    # Qualifications at the period's end.
+    types = list(
+        QualificationType.objects.filter(organisation=organisation)
+        .select_related("granted_by_course")
+        .order_by("name")
+    )
+    held: dict[tuple[int, int], list[Qualification]] = defaultdict(list)
+    for qualification in Qualification.objects.filter(type__in=types, person__in=people, issued_on__lte=end):
+        held[(qualification.person_id, qualification.type_id)].append(qualification)
+    basic_type_ids = {
+        t.pk for t in types if t.granted_by_course_id and t.granted_by_course.kind == CourseKind.BASIC
+    }
+    basic_holders = sum(
+        1
+        for p in active
+        if any(is_valid(q, end) for type_id in basic_type_ids for q in held.get((p.pk, type_id), []))
+    )
+    qualifications = []
+    for qtype in types:
+        valid = [p for p in active if any(is_valid(q, end) for q in held.get((p.pk, qtype.pk), []))]
+        lapsed = [p for p in active if held.get((p.pk, qtype.pk)) and p not in valid]
+        qualifications.append({"type": qtype.name, "valid": _per_group(valid), "lapsed": len(lapsed)})
+
+    roles = roles_for(organisation)
+    results = clearance(organisation, end, roles=roles, people=people)
+    clearance_rows = [
+        {
+            "role": role.name,
+            "cleared": sum(1 for r in results if r.role == role and r.cleared),
+            "active": len(active),
+        }
+        for role in roles
+    ]
+
+    report = {
+        "organisation": organisation.slug,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "people": {
+            group: {
+                "active": sum(1 for p in active if group in p.member_groups),
+                "joined": sum(
+                    1
+                    for p in people
+                    if group in p.member_groups and p.joined_on and start <= p.joined_on <= end
+                ),
+                "left": sum(
+                    1 for p in people if group in p.member_groups and p.left_on and start <= p.left_on <= end
+                ),
+            }
+            for group in GROUPS
+        },
+        "total_active": len(active),
+        "basic_training": {
+            "runs": len(basic_run_ids),
+            "sessions": len(basic_sessions),
+            "hours": _hours(sum((hours_of(s) for s in basic_sessions), Decimal(0))),
+            "participants": len(participants),
+            "completed": completed,
+        },
+        "continuing_education": continuing,
+        "training_hours": {
+            group: _hours(
+                sum(
+                    (h for pid, h in hours_by_person.items() if group in by_id[pid].member_groups), Decimal(0)
+                )
+            )
+            for group in GROUPS
+        },
+        "qualifications": qualifications,
+        "clearance": clearance_rows,
+    }
+    if external:
+        report = external_version(report)
+    report["narrative"] = narrative(report, organisation, basic_holders, active_count=len(active))
+    return report
+
+
+def narrative(report: dict, organisation: Organisation, basic_holders: int, active_count: int) -> str:
+    """How the association ensures its people are competent, in words made only from the figures."""
+    basic = report["basic_training"]
+    providers = sorted({item["provider"] for item in report["continuing_education"] if item["provider"]})
+    parts = [
+        _(
+            "%(org)s ensures that its staff and volunteers are competent and suitable through its own basic "
+            "training, a study circle, and continuing education."
+        )
+        % {"org": organisation.name}
+    ]
+    if basic["sessions"]:
+        parts.append(
+            _(
+                "During the period the study circle met %(sessions)s times, %(hours)s hours in all, with "
+                "%(participants)s participants; %(completed)s completed it."
+            )
+            % {
+                "sessions": basic["sessions"],
+                "hours": format_hours(Decimal(str(basic["hours"]))).replace(".", ","),
+                "participants": basic["participants"],
+                "completed": basic["completed"],
+            }
+        )
+    if report["continuing_education"]:
+        parts.append(
+            _("Continuing education: %(count)s courses and events, with %(providers)s.")
+            % {"count": len(report["continuing_education"]), "providers": ", ".join(providers)}
+        )
+    if active_count:
+        share = round(100 * basic_holders / active_count)
+        parts.append(
+            _("%(share)s %% of the active members hold the basic qualification at the end of the period.")
+            % {"share": share}
+        )
+    return " ".join(parts)

@@ -1,0 +1,212 @@
+"""The competence report's figures on a hand-built scenario, boundaries of the period included,
+and the external version's suppression (courses/certifications report.py)."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from certifications.report import competence_report
+from courses.attendance import enrol, set_marks, withdraw
+from courses.models import Enrolment
+from tests.certifications.conftest import qualify, train
+from tests.factories import PersonFactory, make_course, make_run
+
+D = datetime.date
+START, END = D(2026, 1, 1), D(2026, 12, 31)
+
+
+@pytest.fixture
+def scenario(org_a, coordinator_a, catalogue):
+    """coordinator_a (staff, joined 2024) plus:
+    - Vera (volunteer, joined 2025-06-01), Ulla (volunteer+board, joined 2026-01-01, the first day),
+      Lisa (volunteer, joined 2023, left 2026-12-31, the last day: active at the end),
+      Gun (staff, left 2026-06-30), Nora (volunteer, joined 2027-01-01: not in the period);
+    - a study circle of 2 units run in 2026 (Vera, Ulla; Lisa withdrew), one run in 2025;
+    - external training and an internal continuing-education day."""
+    catalogue["basic"].granted_by_course = basic_course = make_course(org_a, title="Studiecirkel", units=2)
+    catalogue["basic"].save()
+    vera = PersonFactory(
+        email="vera@example.org", first_name="Vera", organisation=org_a, joined_on=D(2025, 6, 1)
+    )
+    ulla = PersonFactory(
+        email="ulla@example.org",
+        first_name="Ulla",
+        organisation=org_a,
+        joined_on=D(2026, 1, 1),
+        group_board=True,
+    )
+    lisa = PersonFactory(
+        email="lisa@example.org", organisation=org_a, joined_on=D(2023, 1, 1), left_on=D(2026, 12, 31)
+    )
+    gun = PersonFactory(
+        email="gun@example.org",
+        organisation=org_a,
+        group_volunteer=False,
+        group_staff=True,
+        joined_on=D(2020, 1, 1),
+        left_on=D(2026, 6, 30),
+    )
+    PersonFactory(email="nora@example.org", organisation=org_a, joined_on=D(2027, 1, 1))
+
+    run = make_run(basic_course, D(2026, 3, 5), title="VT 2026")
+    enrol(run, [vera, ulla, lisa])
+    withdraw(Enrolment.objects.get(run=run, person=lisa))
+    first, second = run.sessions.order_by("starts_at")
+    set_marks(first, {vera.pk: "present", ulla.pk: "present"}, coordinator_a)
+    set_marks(second, {vera.pk: "late", ulla.pk: "absent"}, coordinator_a)  # Vera completes 2026-03-12
+    old = make_run(basic_course, D(2025, 3, 6), title="VT 2025")
+    enrol(old, [gun])
+    for session in old.sessions.all():
+        set_marks(session, {gun.pk: "present"}, coordinator_a)  # Gun completed in 2025
+
+    train(org_a, [vera, ulla], "2026-01-01", "3", title="Barnkonferens", provider="Roks")  # first day
+    train(org_a, [ulla], "2026-12-31", "2.5", title="Hedersrelaterat våld", provider="Origo")  # last day
+    train(org_a, [vera], "2025-12-31", "6", title="Utanför", provider="X")  # the day before: outside
+    theme = make_course(org_a, title="Temadag", units=2, kind="continuing")
+    theme_run = make_run(theme, D(2026, 11, 5), title="Temadag HT")
+    enrol(theme_run, [vera, coordinator_a])
+    s1, s2 = theme_run.sessions.order_by("starts_at")
+    set_marks(s1, {vera.pk: "present", coordinator_a.pk: "present"}, coordinator_a)
+    set_marks(s2, {vera.pk: "absent", coordinator_a.pk: "late"}, coordinator_a)
+
+    qualify(vera, catalogue["pledge"], "2026-02-01")  # valid at the end
+    qualify(ulla, catalogue["pledge"], "2025-01-01")  # expired 2026-01-01: lapsed
+    qualify(
+        coordinator_a, catalogue["pledge"], "2026-06-01", revoked="2026-12-31"
+    )  # revoked on the last day: lapsed
+    return {"vera": vera, "ulla": ulla, "lisa": lisa, "gun": gun}
+
+
+def test_every_figure(org_a, scenario, catalogue):
+    report = competence_report(org_a, START, END)
+    assert report["organisation"] == "jour-a"
+    assert report["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
+    # Active at the end: the coordinator (volunteer+staff), Vera, Ulla (volunteer+board), Lisa (left
+    # on the last day). Gun left during the period; Nora joins after it.
+    assert report["people"] == {
+        "volunteer": {"active": 4, "joined": 1, "left": 1},
+        "staff": {"active": 1, "joined": 0, "left": 1},
+        "board": {"active": 1, "joined": 1, "left": 0},
+    }
+    assert report["total_active"] == 4
+    assert report["basic_training"] == {
+        "runs": 1,
+        "sessions": 2,
+        "hours": 5,
+        "participants": 2,
+        "completed": 1,
+    }
+    assert report["continuing_education"] == [
+        {
+            "title": "Barnkonferens",
+            "provider": "Roks",
+            "date": "2026-01-01",
+            "hours": 3,
+            "participants": {"volunteer": 2, "staff": 0, "board": 1},
+        },
+        {
+            "title": "Temadag",
+            "provider": "Kvinnojouren A",
+            "date": "2026-11-05",
+            "hours": 5,
+            "participants": {"volunteer": 2, "staff": 1, "board": 0},
+        },
+        {
+            "title": "Hedersrelaterat våld",
+            "provider": "Origo",
+            "date": "2026-12-31",
+            "hours": 2.5,
+            "participants": {"volunteer": 1, "staff": 0, "board": 1},
+        },
+    ]
+    # Vera 3 + 2.5 (one CE session), Ulla 3 + 2.5, the coordinator 2.5 + 2.5 (present and late).
+    assert report["training_hours"] == {"volunteer": 16, "staff": 5, "board": 5.5}
+    by_type = {q["type"]: q for q in report["qualifications"]}
+    assert by_type["Grundutbildning"] == {
+        "type": "Grundutbildning",
+        "valid": {"volunteer": 1, "staff": 0, "board": 0},
+        "lapsed": 0,
+    }
+    assert by_type["Tystnadslöfte"] == {
+        "type": "Tystnadslöfte",
+        "valid": {"volunteer": 1, "staff": 0, "board": 0},
+        "lapsed": 2,
+    }
+    # Vera is cleared for both: her 6 hours of 2025-12-31 fall in the window ending 2026-12-31.
+    assert report["clearance"] == [
+        {"role": "Telefonjour", "cleared": 1, "active": 4},
+        {"role": "Chattjour", "cleared": 1, "active": 4},
+    ]
+    narrative = report["narrative"]
+    assert "2" in narrative and "Roks" in narrative and "Origo" in narrative
+
+
+def test_external_version_suppresses_small_counts_and_names(org_a, scenario):
+    report = competence_report(org_a, START, END, external=True)
+    assert report["people"]["volunteer"] == {"active": "<5", "joined": "<5", "left": "<5"}
+    assert report["people"]["staff"]["joined"] == 0  # zero is shown
+    assert report["total_active"] == "<5"
+    assert report["basic_training"]["hours"] == 5  # hours are not counts
+    assert report["basic_training"]["sessions"] == "<5"
+    assert report["training_hours"] == {"volunteer": 16, "staff": 5, "board": 5.5}
+    text = json.dumps(report, ensure_ascii=False)
+    for person in scenario.values():
+        assert person.email not in text and person.first_name not in text and person.last_name not in text
+
+
+def test_period_must_be_in_order(org_a):
+    with pytest.raises(ValueError):
+        competence_report(org_a, END, START)
+
+
+def test_command_json(org_a, scenario):
+    out = io.StringIO()
+    call_command(
+        "competence_report", "--organisation", "jour-a", "--year", "2026", "--format", "json", stdout=out
+    )
+    report = json.loads(out.getvalue())
+    assert set(report) == {
+        "organisation",
+        "period",
+        "people",
+        "total_active",
+        "basic_training",
+        "continuing_education",
+        "training_hours",
+        "qualifications",
+        "clearance",
+        "narrative",
+    }
+    out = io.StringIO()
+    call_command(
+        "competence_report",
+        "--organisation",
+        "jour-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--external",
+        stdout=out,
+    )
+    report = json.loads(out.getvalue())
+    assert report["period"] == {"start": "2026-03-01", "end": "2026-03-31"}
+    assert report["basic_training"]["completed"] == "<5"
+
+
+def test_report_query_count_does_not_grow_with_people(org_a, scenario):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            competence_report(org_a, START, END)
+        return len(ctx)
+
+    few = count()
+    for person in PersonFactory.create_batch(20, organisation=org_a, joined_on=D(2024, 1, 1)):
+        train(org_a, [person], "2026-05-05", "1", title=f"Kurs {person.pk}")
+    assert count() == few
