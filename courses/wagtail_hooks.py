@@ -1,5 +1,7 @@
 """Runs, sessions, attendance and make-ups in the Wagtail admin."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path
 from django.utils.html import format_html
@@ -11,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import views
 from .forms import CourseRunForm
-from .models import CourseRun
+from .models import Completion, CoursePage, CourseRun
 
 
 class CourseRunViewSet(ModelViewSet):
@@ -84,3 +86,20 @@ def register_run_screens():
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("courses/admin.css"))
+
+
+@hooks.register("before_delete_page")
+def keep_courses_with_records(request, page):
+    """A course with runs or completions is history: unpublish it instead of deleting it."""
+    courses = CoursePage.objects.descendant_of(page, inclusive=True)
+    if (
+        CourseRun.objects.filter(course__in=courses).exists()
+        or Completion.objects.filter(course__in=courses).exists()
+    ):
+        messages.error(
+            request,
+            _("%(page)s has course runs or completions and cannot be deleted; unpublish it instead.")
+            % {"page": page.get_admin_display_title()},
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -29,3 +29,18 @@ def test_a_run_without_records_can_be_deleted_by_a_superuser(client, run, superu
     assert client.get(reverse("courses_run:delete", args=[run.pk])).status_code == 200  # asks first
     assert client.post(reverse("courses_run:delete", args=[run.pk])).status_code == 302
     assert not CourseRun.objects.filter(pk=run.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_course_page_with_runs_cannot_be_deleted(client, run, superuser):
+    from courses.models import CoursePage
+
+    client.force_login(superuser)
+    for method in (client.get, client.post):
+        response = method(reverse("wagtailadmin_pages:delete", args=[run.course.pk]))
+        assert response.status_code == 302
+    assert CoursePage.objects.filter(pk=run.course.pk).exists()
+    # Nor its course index (the course is among the descendants).
+    index = run.course.get_parent()
+    assert client.post(reverse("wagtailadmin_pages:delete", args=[index.pk])).status_code == 302
+    assert CoursePage.objects.filter(pk=run.course.pk).exists()
