@@ -283,3 +283,93 @@ def narrative(report: dict, organisation: Organisation, basic_holders: int, acti
             % {"share": share}
         )
     return " ".join(parts)
+
+
+# Tables and files ---------------------------------------------------------------------------------
+
+
+def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
+    and the printable page."""
+    group_names = [str(MEMBER_GROUPS[g]) for g in GROUPS]
+    tables = [
+        (
+            _("People"),
+            [_("Group"), _("Active at the end"), _("Joined"), _("Left")],
+            [[str(MEMBER_GROUPS[g]), *report["people"][g].values()] for g in GROUPS]
+            + [[_("Total active (each person once)"), report["total_active"], "", ""]],
+        ),
+        (
+            _("Basic training"),
+            [_("Runs"), _("Sessions"), _("Hours"), _("Participants"), _("Completed")],
+            [list(report["basic_training"].values())],
+        ),
+        (
+            _("Continuing education"),
+            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names],
+            [
+                [item["date"], item["title"], item["provider"], item["hours"], *item["participants"].values()]
+                for item in report["continuing_education"]
+            ],
+        ),
+        (
+            _("Training hours"),
+            [_("Group"), _("Hours")],
+            [[str(MEMBER_GROUPS[g]), report["training_hours"][g]] for g in GROUPS],
+        ),
+        (
+            _("Qualifications"),
+            [_("Type"), *group_names, _("Lapsed")],
+            [[q["type"], *q["valid"].values(), q["lapsed"]] for q in report["qualifications"]],
+        ),
+        (
+            _("Clearance"),
+            [_("Shift role"), _("Cleared"), _("Active")],
+            [[c["role"], c["cleared"], c["active"]] for c in report["clearance"]],
+        ),
+        (_("Narrative"), [_("Narrative")], [[report["narrative"]]]),
+    ]
+    return tables
+
+
+def report_xlsx(report: dict) -> bytes:
+    """One sheet per section."""
+    import tablib
+
+    from people.exports import dataset
+
+    book = tablib.Databook(
+        [dataset(headers, rows, title=title) for title, headers, rows in report_tables(report)]
+    )
+    return book.export("xlsx")
+
+
+def report_csv_zip(report: dict) -> bytes:
+    """One CSV file per section, zipped."""
+    import io
+    import zipfile
+
+    from django.utils.text import slugify
+
+    from people.exports import dataset
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, (title, headers, rows) in enumerate(report_tables(report), start=1):
+            name = f"{number:02d}-{slugify(title) or 'section'}.csv"
+            archive.writestr(name, "\ufeff" + dataset(headers, rows).export("csv"))
+    return buffer.getvalue()
+
+
+def report_html(report: dict, organisation_name: str, external: bool) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "certifications/report_print.html",
+        {
+            "report": report,
+            "tables": report_tables(report),
+            "organisation": organisation_name,
+            "external": external,
+        },
+    )

@@ -210,3 +210,70 @@ def test_report_query_count_does_not_grow_with_people(org_a, scenario):
     for person in PersonFactory.create_batch(20, organisation=org_a, joined_on=D(2024, 1, 1)):
         train(org_a, [person], "2026-05-05", "1", title=f"Kurs {person.pk}")
     assert count() == few
+
+
+def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    report = competence_report(org_a, START, END)
+    for fmt in ("xlsx", "csv", "html", "json"):
+        call_command(
+            "competence_report",
+            "--organisation",
+            "jour-a",
+            "--year",
+            "2026",
+            "--format",
+            fmt,
+            "--output",
+            str(tmp_path / f"report.{fmt}"),
+            stdout=io.StringIO(),
+        )
+    book = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    assert len(book.sheetnames) == 7
+    basic = list(book.worksheets[1].iter_rows(values_only=True))
+    assert list(basic[1]) == list(report["basic_training"].values())
+    people = list(book.worksheets[0].iter_rows(values_only=True))
+    assert [row[1] for row in people[1:4]] == [
+        report["people"][g]["active"] for g in ("volunteer", "staff", "board")
+    ]
+    ce = list(book.worksheets[2].iter_rows(values_only=True))[1:]
+    assert [(row[1], row[3]) for row in ce] == [
+        (i["title"], i["hours"]) for i in report["continuing_education"]
+    ]
+    with zipfile.ZipFile(tmp_path / "report.csv") as archive:
+        assert len(archive.namelist()) == 7
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<table>" in html and "Barnkonferens" in html
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(report)
+    )
+
+
+def test_external_files_hold_no_names(org_a, scenario, tmp_path):
+    import openpyxl
+
+    call_command(
+        "competence_report",
+        "--organisation",
+        "jour-a",
+        "--year",
+        "2026",
+        "--external",
+        "--format",
+        "xlsx",
+        "--output",
+        str(tmp_path / "ext.xlsx"),
+        stdout=io.StringIO(),
+    )
+    cells = {
+        str(c.value)
+        for ws in openpyxl.load_workbook(tmp_path / "ext.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+    for person in scenario.values():
+        assert not any(person.email in c or person.last_name in c for c in cells)
+    assert "<5" in cells

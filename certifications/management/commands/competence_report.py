@@ -8,12 +8,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from certifications.report import competence_report, year_period
+from certifications.report import competence_report, report_csv_zip, report_html, report_xlsx, year_period
 from people.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "The competence report for an organisation and a period (JSON; other formats to come)."
+    help = "The competence report for an organisation and a period, as JSON, XLSX, CSV (zipped) or HTML."
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, metavar="SLUG")
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--external", action="store_true", help="the version for funders: no names, small counts as <5"
         )
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "xlsx", "csv", "html"], default="json")
         parser.add_argument("--output", type=Path)
 
-    def handle(self, *args, organisation, year, start, end, external, output, **options):
+    def handle(self, *args, organisation, year, start, end, external, output, format, **options):
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
@@ -45,9 +45,18 @@ class Command(BaseCommand):
             period = year_period(year or timezone.localdate().year)
         with translation.override("sv"):
             report = competence_report(org, *period, external=external)
-        text = json.dumps(report, ensure_ascii=False, indent=2)
+            if format == "json":
+                content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+            elif format == "xlsx":
+                content = report_xlsx(report)
+            elif format == "csv":
+                content = report_csv_zip(report)
+            else:
+                content = report_html(report, org.name, external).encode()
         if output:
-            output.write_text(text + "\n", encoding="utf-8")
+            output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
+        elif format in ("xlsx", "csv"):
+            raise CommandError(f"--format {format} is a binary file: give --output FILE")
         else:
-            self.stdout.write(text)
+            self.stdout.write(content.decode(), ending="")
