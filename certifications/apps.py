@@ -23,3 +23,6 @@ class CertificationsConfig(AppConfig):
             BOARD_GROUP,
             [f"certifications.view_{model}" for model in managed],
         )
+        report = ["certifications.view_frozenreport", "certifications.add_frozenreport"]
+        register_role_permissions(COORDINATORS_GROUP, report)
+        register_role_permissions(BOARD_GROUP, report)

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +126,34 @@ class BoardFilterForm(forms.Form):
 
     def day(self):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    start = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
+    end = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
+    version = forms.ChoiceField(
+        label=_("Version"),
+        choices=[("internal", _("Internal (for the board)")), ("external", _("External (for funders)"))],
+        initial="internal",
+        widget=forms.RadioSelect,
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if bool(start) != bool(end):
+            raise forms.ValidationError(_("Give both dates of the period, or a year."))
+        if start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        return cleaned
+
+    def period(self):
+        data = self.cleaned_data
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"]
+        year = data.get("year") or timezone.localdate().year
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

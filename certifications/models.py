@@ -249,3 +249,40 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qualification} – {self.days_before}"
+
+
+class FrozenReport(models.Model):
+    """A competence report as it was on the day the board froze it: the figures, the narrative
+    and every file, stored unchanged so it downloads byte for byte the same years later."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    external = models.BooleanField(_("external version"), default=False)
+    data = models.JSONField(_("figures"))
+    json_file = models.BinaryField()
+    xlsx_file = models.BinaryField()
+    csv_file = models.BinaryField()
+    html_file = models.BinaryField()
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-frozen_at"]
+        verbose_name = _("frozen report")
+        verbose_name_plural = _("frozen reports")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.start}–{self.end}"
+
+    FILES = {"json": "json_file", "xlsx": "xlsx_file", "csv": "csv_file", "html": "html_file"}

@@ -20,7 +20,7 @@ from people.models import MEMBER_GROUPS, Organisation, User
 
 from .clearance import clearance, is_active, is_valid, roles_for
 from .dates import format_hours
-from .models import Qualification, QualificationType, TrainingRecord
+from .models import FrozenReport, Qualification, QualificationType, TrainingRecord
 
 GROUPS = list(MEMBER_GROUPS)
 SUPPRESSED = "<5"
@@ -372,4 +372,46 @@ def report_html(report: dict, organisation_name: str, external: bool) -> str:
             "organisation": organisation_name,
             "external": external,
         },
+    )
+
+
+FORMATS = {
+    "json": ("application/json; charset=utf-8", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("application/zip", "zip"),
+    "html": ("text/html; charset=utf-8", "html"),
+}
+
+
+def render_report(report: dict, organisation_name: str, external: bool, fmt: str) -> bytes:
+    """The report as a file: json, xlsx (a sheet per section), csv (a zip of sections) or html."""
+    import json
+
+    if fmt == "json":
+        return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "xlsx":
+        return report_xlsx(report)
+    if fmt == "csv":
+        return report_csv_zip(report)
+    if fmt == "html":
+        return report_html(report, organisation_name, external).encode()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def freeze_report(report: dict, organisation: Organisation, external: bool, user) -> FrozenReport:
+    """Store the report and every file as they are now."""
+    start = datetime.date.fromisoformat(report["period"]["start"])
+    end = datetime.date.fromisoformat(report["period"]["end"])
+    files = {
+        field: render_report(report, organisation.name, external, fmt)
+        for fmt, field in FrozenReport.FILES.items()
+    }
+    return FrozenReport.objects.create(
+        organisation=organisation,
+        start=start,
+        end=end,
+        external=external,
+        data=report,
+        frozen_by=user,
+        **files,
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +19,9 @@ from people.exports import export_response
 from people.models import Organisation
 
 from .clearance import clearance
-from .forms import BoardFilterForm
+from .forms import BoardFilterForm, ReportForm
+from .models import FrozenReport
+from .report import FORMATS, competence_report, freeze_report, render_report, report_tables
 from .tables import ClearanceTable
 
 
@@ -105,3 +110,110 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
             query=query.urlencode(),
         )
         return context
+
+
+class ReportView(WagtailAdminTemplateMixin, TemplateView):
+    """The competence report for the board: pick period and version, see the figures, edit the
+    narrative, download the files, freeze a copy."""
+
+    template_name = "certifications/admin/report.html"
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("certifications.view_frozenreport"):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Competence report")
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def build(self, data) -> bool:
+        self.organisation = organisation_for(self.request)
+        self.form = ReportForm(
+            data or None, initial={"year": timezone.localdate().year, "version": "internal"}
+        )
+        self.report, self.external, narrative = None, False, ""
+        if self.form.is_bound:
+            if not self.form.is_valid():
+                return False
+            start, end = self.form.period()
+            self.external = self.form.cleaned_data["version"] == "external"
+            narrative = (self.form.cleaned_data.get("narrative") or "").strip()
+        else:
+            year = timezone.localdate().year
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        self.report = competence_report(self.organisation, start, end, external=self.external)
+        self.narrative_for = f"{start}|{end}|{'external' if self.external else 'internal'}"
+        # An edited narrative belongs to the period and version it was written for: switching either
+        # starts again from the generated one (so internal figures never leak into the external).
+        if narrative and self.request.POST.get("narrative_for") == self.narrative_for:
+            self.report["narrative"] = narrative
+        return True
+
+    def get(self, request, *args, **kwargs):
+        if not self.build(request.GET):
+            return self.render_to_response(self.get_context_data())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.build(request.POST):
+            return self.render_to_response(self.get_context_data())
+        action = request.POST.get("action", "")
+        if action == "freeze":
+            if not request.user.has_perm("certifications.add_frozenreport"):
+                return permission_denied(request)
+            frozen = freeze_report(self.report, self.organisation, self.external, request.user)
+            messages.success(request, _("The report was frozen: %(report)s") % {"report": frozen})
+            return redirect("certifications_report")
+        if action in FORMATS:
+            return self.download(
+                render_report(self.report, self.organisation.name, self.external, action), action
+            )
+        return self.render_to_response(self.get_context_data())
+
+    def download(self, content: bytes, fmt: str, name: str | None = None) -> HttpResponse:
+        content_type, extension = FORMATS[fmt]
+        period = self.report["period"]
+        version = "external" if self.external else "internal"
+        filename = name or f"competence-report-{period['start']}-{period['end']}-{version}.{extension}"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = getattr(self, "report", None)
+        context.update(
+            form=self.form,
+            report=report,
+            tables=report_tables(report)[:-1] if report else [],
+            external=getattr(self, "external", False),
+            organisation=self.organisation,
+            frozen=FrozenReport.objects.for_user(self.request.user)
+            .filter(organisation=self.organisation)
+            .select_related("frozen_by")[:50],
+            formats=list(FORMATS),
+            narrative_for=getattr(self, "narrative_for", ""),
+        )
+        return context
+
+
+def frozen_report_download(request, pk: int, fmt: str):
+    """A frozen report's file, exactly as it was stored."""
+    if not request.user.has_perm("certifications.view_frozenreport"):
+        return permission_denied(request)
+    frozen = get_object_or_404(FrozenReport.objects.for_user(request.user), pk=pk)
+    if fmt not in FrozenReport.FILES:
+        raise Http404
+    content_type, extension = FORMATS[fmt]
+    version = "external" if frozen.external else "internal"
+    response = HttpResponse(bytes(getattr(frozen, FrozenReport.FILES[fmt])), content_type=content_type)
+    filename = f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -128,7 +128,15 @@ def register_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_board_url():
-    return [path("competence/clearance/", views.ClearanceBoardView.as_view(), name="certifications_board")]
+    return [
+        path("competence/clearance/", views.ClearanceBoardView.as_view(), name="certifications_board"),
+        path("competence/report/", views.ReportView.as_view(), name="certifications_report"),
+        path(
+            "competence/report/frozen/<int:pk>/<str:fmt>/",
+            views.frozen_report_download,
+            name="certifications_frozen_report",
+        ),
+    ]
 
 
 class BoardMenuItem(MenuItem):
@@ -140,6 +148,18 @@ class BoardMenuItem(MenuItem):
 def register_board_menu_item():
     return BoardMenuItem(
         _("Clearance board"), reverse("certifications_board"), icon_name="tick-inverse", order=155
+    )
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("certifications.view_frozenreport")
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return ReportMenuItem(
+        _("Competence report"), reverse("certifications_report"), icon_name="doc-full", order=158
     )
 
 

@@ -2,13 +2,12 @@
 [--external] --format json [--output FILE]"""
 
 import datetime
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from certifications.report import competence_report, report_csv_zip, report_html, report_xlsx, year_period
+from certifications.report import competence_report, render_report, year_period
 from people.models import Organisation
 
 
@@ -45,14 +44,7 @@ class Command(BaseCommand):
             period = year_period(year or timezone.localdate().year)
         with translation.override("sv"):
             report = competence_report(org, *period, external=external)
-            if format == "json":
-                content = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
-            elif format == "xlsx":
-                content = report_xlsx(report)
-            elif format == "csv":
-                content = report_csv_zip(report)
-            else:
-                content = report_html(report, org.name, external).encode()
+            content = render_report(report, org.name, external, format)
         if output:
             output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
