@@ -266,6 +266,7 @@ class FrozenReport(models.Model):
     xlsx_file = models.BinaryField()
     csv_file = models.BinaryField()
     html_file = models.BinaryField()
+    pdf_file = models.BinaryField()
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("frozen by"),
@@ -285,4 +286,10 @@ class FrozenReport(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.start}–{self.end}"
 
-    FILES = {"json": "json_file", "xlsx": "xlsx_file", "csv": "csv_file", "html": "html_file"}
+    FILES = {
+        "pdf": "pdf_file",
+        "json": "json_file",
+        "xlsx": "xlsx_file",
+        "csv": "csv_file",
+        "html": "html_file",
+    }

@@ -376,6 +376,7 @@ def report_html(report: dict, organisation_name: str, external: bool) -> str:
 
 
 FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
     "json": ("application/json; charset=utf-8", "json"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "csv": ("application/zip", "zip"),
@@ -383,10 +384,13 @@ FORMATS = {
 }
 
 
-def render_report(report: dict, organisation_name: str, external: bool, fmt: str) -> bytes:
-    """The report as a file: json, xlsx (a sheet per section), csv (a zip of sections) or html."""
+def render_report(report: dict, organisation: Organisation, external: bool, fmt: str) -> bytes:
+    """The report as a file: pdf, json, xlsx (a sheet per section), csv (a zip of sections) or html."""
     import json
 
+    organisation_name = organisation.name
+    if fmt == "pdf":
+        return report_pdf(report, organisation, external)
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "xlsx":
@@ -403,8 +407,7 @@ def freeze_report(report: dict, organisation: Organisation, external: bool, user
     start = datetime.date.fromisoformat(report["period"]["start"])
     end = datetime.date.fromisoformat(report["period"]["end"])
     files = {
-        field: render_report(report, organisation.name, external, fmt)
-        for fmt, field in FrozenReport.FILES.items()
+        field: render_report(report, organisation, external, fmt) for fmt, field in FrozenReport.FILES.items()
     }
     return FrozenReport.objects.create(
         organisation=organisation,
@@ -415,3 +418,154 @@ def freeze_report(report: dict, organisation: Organisation, external: bool, user
         frozen_by=user,
         **files,
     )
+
+
+# Charts and PDF -----------------------------------------------------------------------------------
+
+CHART_COLOURS = {"volunteer": "#5a2d82", "staff": "#1d6b38", "board": "#b35c00"}
+
+
+def monthly_training_hours(organisation: Organisation, start: datetime.date, end: datetime.date) -> dict:
+    """Training hours per month (YYYY-MM) and group, as in ``training_hours``. Four queries."""
+    people = {p.pk: p for p in User.objects.filter(organisation=organisation)}
+    months: dict[str, dict[str, Decimal]] = {}
+    day = start.replace(day=1)
+    while day <= end:
+        months[day.strftime("%Y-%m")] = {g: Decimal(0) for g in GROUPS}
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+
+    def add(person_id: int, when: datetime.date, hours: Decimal) -> None:
+        person = people.get(person_id)
+        if person is None:
+            return
+        for group in person.member_groups:
+            months[when.strftime("%Y-%m")][group] += hours
+
+    for record in TrainingRecord.objects.filter(
+        organisation=organisation, date__range=(start, end)
+    ).prefetch_related("attendees"):
+        for attendee in record.attendees.all():
+            add(attendee.pk, record.date, record.hours)
+    from .clearance import continuing_education_events
+
+    for person_id, when, hours in continuing_education_events(list(people), start, end):
+        add(person_id, when, hours)
+    return months
+
+
+def _png(figure) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.date) -> bytes:
+    """Training hours per month by group, a stacked bar chart (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    months = monthly_training_hours(organisation, start, end)
+    labels = list(months)
+    figure = Figure(figsize=(8, 3.5))
+    axes = figure.subplots()
+    bottom = [0.0] * len(labels)
+    for group in GROUPS:
+        values = [float(months[m][group]) for m in labels]
+        axes.bar(labels, values, bottom=bottom, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.set_title(_("Training hours per month"))
+    axes.set_ylabel(_("Hours"))
+    axes.tick_params(axis="x", labelrotation=45)
+    axes.legend(frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def coverage_chart(report: dict) -> bytes:
+    """Qualification coverage per type and group at the period's end (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    types = [q["type"] for q in report["qualifications"]]
+    figure = Figure(figsize=(8, 3.5))
+    axes = figure.subplots()
+    width = 0.8 / len(GROUPS)
+    for index, group in enumerate(GROUPS):
+        active = report["people"][group]["active"]
+        values = []
+        for q in report["qualifications"]:
+            valid = q["valid"][group]
+            # In the external version small counts are "<5": they are drawn as 0.
+            numeric = valid if isinstance(valid, int) and isinstance(active, int) and active else 0
+            values.append(100 * numeric / active if numeric else 0)
+        positions = [i + index * width for i in range(len(types))]
+        axes.bar(positions, values, width=width, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
+    axes.set_xticks([i + width for i in range(len(types))], types)
+    axes.set_ylim(0, 100)
+    axes.set_ylabel(_("Percent of active members"))
+    axes.set_title(_("Qualification coverage at the end of the period"))
+    axes.legend(frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def report_pdf(report: dict, organisation: Organisation, external: bool) -> bytes:
+    """A print-ready PDF: narrative, every section's table and the two charts."""
+    import io
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    start = datetime.date.fromisoformat(report["period"]["start"])
+    end = datetime.date.fromisoformat(report["period"]["end"])
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=_("Competence report – %(org)s") % {"org": organisation.name},
+        author=organisation.name,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        invariant=True,
+    )
+    story = [
+        Paragraph(escape(_("Competence report – %(org)s") % {"org": organisation.name}), styles["Title"]),
+        Paragraph(f"{start} – {end}", styles["Normal"]),
+    ]
+    if external:
+        story.append(
+            Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
+        )
+    story += [Spacer(1, 0.4 * cm), Paragraph(escape(report["narrative"]), styles["BodyText"])]
+    for title, headers, rows in report_tables(report)[:-1]:
+        story += [Spacer(1, 0.4 * cm), Paragraph(escape(str(title)), styles["Heading2"])]
+        data = [[Paragraph(escape(str(h)), styles["BodyText"]) for h in headers]]
+        data += [[Paragraph(escape(str(cell)), styles["BodyText"]) for cell in row] for row in rows] or [
+            ["–"]
+        ]
+        table = Table(data, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1ebf7")),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
+    for png in (hours_chart(organisation, start, end), coverage_chart(report)):
+        story += [Spacer(1, 0.5 * cm), Image(io.BytesIO(png), width=16 * cm, height=7 * cm)]
+    document.build(story)
+    return buffer.getvalue()

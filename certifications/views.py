@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 
 from django.contrib import messages
@@ -21,7 +22,15 @@ from people.models import Organisation
 from .clearance import clearance
 from .forms import BoardFilterForm, ReportForm
 from .models import FrozenReport
-from .report import FORMATS, competence_report, freeze_report, render_report, report_tables
+from .report import (
+    FORMATS,
+    competence_report,
+    coverage_chart,
+    freeze_report,
+    hours_chart,
+    render_report,
+    report_tables,
+)
 from .tables import ClearanceTable
 
 
@@ -172,10 +181,25 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, _("The report was frozen: %(report)s") % {"report": frozen})
             return redirect("certifications_report")
         if action in FORMATS:
-            return self.download(
-                render_report(self.report, self.organisation.name, self.external, action), action
+            return self.download(render_report(self.report, self.organisation, self.external, action), action)
+        if action in ("chart-hours", "chart-coverage"):
+            response = HttpResponse(self.chart(action), content_type="image/png")
+            period = self.report["period"]
+            response["Content-Disposition"] = (
+                f'attachment; filename="{action}-{period["start"]}-{period["end"]}.png"'
             )
+            return response
         return self.render_to_response(self.get_context_data())
+
+    def chart(self, which: str) -> bytes:
+        if which == "chart-hours":
+            period = self.report["period"]
+            return hours_chart(
+                self.organisation,
+                datetime.date.fromisoformat(period["start"]),
+                datetime.date.fromisoformat(period["end"]),
+            )
+        return coverage_chart(self.report)
 
     def download(self, content: bytes, fmt: str, name: str | None = None) -> HttpResponse:
         content_type, extension = FORMATS[fmt]
@@ -200,6 +224,20 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             .select_related("frozen_by")[:50],
             formats=list(FORMATS),
             narrative_for=getattr(self, "narrative_for", ""),
+            charts=[
+                (
+                    _("Training hours per month"),
+                    "chart-hours",
+                    base64.b64encode(self.chart("chart-hours")).decode(),
+                ),
+                (
+                    _("Qualification coverage"),
+                    "chart-coverage",
+                    base64.b64encode(self.chart("chart-coverage")).decode(),
+                ),
+            ]
+            if report
+            else [],
         )
         return context
 

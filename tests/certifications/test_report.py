@@ -4,6 +4,7 @@ and the external version's suppression (courses/certifications report.py)."""
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -277,3 +278,37 @@ def test_external_files_hold_no_names(org_a, scenario, tmp_path):
     for person in scenario.values():
         assert not any(person.email in c or person.last_name in c for c in cells)
     assert "<5" in cells
+
+
+def test_pdf_renders_and_charts_are_real_charts_of_the_real_figures(org_a, scenario, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    from certifications.report import coverage_chart, hours_chart, monthly_training_hours, report_pdf
+
+    report = competence_report(org_a, START, END)
+    months = monthly_training_hours(org_a, START, END)
+    assert len(months) == 12
+    for group in ("volunteer", "staff", "board"):
+        assert float(sum(m[group] for m in months.values())) == report["training_hours"][group]
+    assert float(months["2026-01"]["volunteer"]) == 6  # Barnkonferens on the first day, Vera and Ulla
+    assert float(months["2026-11"]["staff"]) == 5  # the theme day, the coordinator present and late
+    for png in (hours_chart(org_a, START, END), coverage_chart(report)):
+        assert png.startswith(b"\x89PNG") and len(png) > 5000
+    pdf = report_pdf(report, org_a, external=False)
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is required in CI (apt-get install poppler-utils)")
+        pytest.skip("pdftoppm is not installed")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
+    )
+    (page,) = tmp_path.glob("page*.png")
+    assert page.stat().st_size > 5000
+    artefacts = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    artefacts.mkdir(parents=True, exist_ok=True)
+    shutil.copy(page, artefacts / "report-pdf-page-1.png")

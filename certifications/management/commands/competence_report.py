@@ -12,7 +12,7 @@ from people.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "The competence report for an organisation and a period, as JSON, XLSX, CSV (zipped) or HTML."
+    help = "The competence report for an organisation and a period, as JSON, XLSX, CSV (zipped), HTML or PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, metavar="SLUG")
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--external", action="store_true", help="the version for funders: no names, small counts as <5"
         )
-        parser.add_argument("--format", choices=["json", "xlsx", "csv", "html"], default="json")
+        parser.add_argument("--format", choices=["json", "xlsx", "csv", "html", "pdf"], default="json")
         parser.add_argument("--output", type=Path)
 
     def handle(self, *args, organisation, year, start, end, external, output, format, **options):
@@ -44,11 +44,11 @@ class Command(BaseCommand):
             period = year_period(year or timezone.localdate().year)
         with translation.override("sv"):
             report = competence_report(org, *period, external=external)
-            content = render_report(report, org.name, external, format)
+            content = render_report(report, org, external, format)
         if output:
             output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
-        elif format in ("xlsx", "csv"):
+        elif format in ("xlsx", "csv", "pdf"):
             raise CommandError(f"--format {format} is a binary file: give --output FILE")
         else:
             self.stdout.write(content.decode(), ending="")
