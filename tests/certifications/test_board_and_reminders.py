@@ -14,6 +14,7 @@ from django.utils import timezone
 from certifications.clearance import clearance
 from certifications.models import ReminderSent
 from certifications.reminders import send_reminders
+from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.factories import PersonFactory
 
@@ -42,7 +43,7 @@ def people(org_a, catalogue):
 
 
 def test_board_shows_the_engines_answers_in_swedish(client, coordinator_a, people, catalogue):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.get(reverse("certifications_board"), {"role": catalogue["phone"].pk})
     assert response.status_code == 200
     html = response.content.decode()
@@ -55,7 +56,7 @@ def test_board_shows_the_engines_answers_in_swedish(client, coordinator_a, peopl
 
 
 def test_board_filters_search_and_export(client, coordinator_a, people, catalogue):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     url = reverse("certifications_board")
     only_cleared = client.get(url, {"cleared": "yes", "role": catalogue["phone"].pk}).context["table"]
     assert {row.record.person.email for row in only_cleared.rows} == {"klar@example.org"}
@@ -74,16 +75,16 @@ def test_board_filters_search_and_export(client, coordinator_a, people, catalogu
 
 
 def test_board_is_scoped_and_needs_a_role(client, coordinator_b, volunteer_a, people):
-    client.force_login(coordinator_b)
+    sign_in(client, coordinator_b)
     html = client.get(reverse("certifications_board")).content.decode()
     assert "klar@example.org" not in html and "Klara" not in html
-    client.force_login(volunteer_a)
+    sign_in(client, volunteer_a)
     assert client.get(reverse("certifications_board")).status_code == 302
 
 
 def test_member_sees_her_qualifications_and_what_she_lacks(client, people, catalogue):
     _cleared, lacking = people
-    client.force_login(lacking)
+    sign_in(client, lacking)
     response = client.get(reverse("my_training"))
     roles = {item["role"].name: item for item in response.context["roles"]}
     assert roles["Chattjour"]["cleared"]
@@ -105,7 +106,7 @@ def test_board_command_and_engine_agree(people, catalogue, org_a):
 
 
 def test_admin_home_panel_lists_who_loses_clearance(client, coordinator_a, people):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Klara" in html and "Tystnadslöfte går ut" in html
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from certifications.models import Qualification, QualificationType, TrainingRecord
+from tests.auth import sign_in
 from tests.certifications.conftest import qualify
 from tests.factories import PersonFactory
 
@@ -19,7 +20,7 @@ def foreign(org_b):
 
 def test_coordinator_attests_a_pledge(client, coordinator_a, catalogue, org_a):
     person = PersonFactory(organisation=org_a)
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("certifications_qualification:add"),
         {
@@ -57,7 +58,7 @@ def test_coordinator_attests_a_pledge(client, coordinator_a, catalogue, org_a):
 
 def test_training_for_a_whole_group_at_once(client, coordinator_a, org_a):
     people = PersonFactory.create_batch(3, organisation=org_a)
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("certifications_training:add"),
         {
@@ -74,7 +75,7 @@ def test_training_for_a_whole_group_at_once(client, coordinator_a, org_a):
 
 
 def test_another_organisations_rows_are_invisible(client, coordinator_a, catalogue, foreign):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     listing = client.get(reverse("certifications_qualification:index")).content.decode()
     assert "Deras typ" not in listing and "b-person" not in listing
     assert (
@@ -100,6 +101,6 @@ def test_another_organisations_rows_are_invisible(client, coordinator_a, catalog
 
 def test_coordinator_cannot_delete_records(client, coordinator_a, catalogue, org_a):
     qualification = qualify(PersonFactory(organisation=org_a), catalogue["basic"], "2024-01-01")
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     client.post(reverse("certifications_qualification:delete", args=[qualification.pk]))
     assert Qualification.objects.filter(pk=qualification.pk).exists()

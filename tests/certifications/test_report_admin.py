@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from certifications.models import FrozenReport
+from tests.auth import sign_in
 from tests.certifications.conftest import train
 from tests.factories import PersonFactory
 
@@ -20,7 +21,7 @@ def people(org_a):
 
 def test_board_sees_the_report_and_downloads_the_external_xlsx(client, board_a, people, org_a):
     train(org_a, people[:2], "2026-03-01", "3", title="Barnkonferens", provider="Roks")
-    client.force_login(board_a)
+    sign_in(client, board_a)
     page = client.get(reverse("certifications_report"))
     assert page.status_code == 200
     assert page.context["report"]["total_active"] == 7
@@ -44,7 +45,7 @@ def test_board_sees_the_report_and_downloads_the_external_xlsx(client, board_a, 
 
 
 def test_frozen_report_downloads_byte_identical_after_records_change(client, board_a, people, org_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     response = client.post(
         reverse("certifications_report"), {"year": "2026", "version": "internal", "action": "freeze"}
     )
@@ -71,18 +72,18 @@ def test_frozen_report_downloads_byte_identical_after_records_change(client, boa
 
 
 def test_report_screen_is_scoped(client, board_a, coordinator_b, volunteer_a, org_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     client.post(reverse("certifications_report"), {"year": "2026", "version": "internal", "action": "freeze"})
     frozen = FrozenReport.objects.get()
-    client.force_login(coordinator_b)
+    sign_in(client, coordinator_b)
     assert client.get(reverse("certifications_frozen_report", args=[frozen.pk, "json"])).status_code == 404
     assert client.get(reverse("certifications_report")).context["report"]["organisation"] == "jour-b"
-    client.force_login(volunteer_a)
+    sign_in(client, volunteer_a)
     assert client.get(reverse("certifications_report")).status_code == 302
 
 
 def test_bad_period_is_a_form_error(client, board_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     response = client.post(
         reverse("certifications_report"),
         {"start": "2026-05-01", "end": "2026-04-01", "version": "internal", "action": "show"},
@@ -92,7 +93,7 @@ def test_bad_period_is_a_form_error(client, board_a):
 
 
 def test_a_narrative_written_for_the_internal_version_never_reaches_the_external(client, board_a, org_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     response = client.post(
         reverse("certifications_report"),
         {

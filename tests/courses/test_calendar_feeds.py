@@ -16,6 +16,7 @@ from ical.calendar_stream import IcsCalendarStream
 from courses.attendance import enrol
 from courses.ical import feed_token, token_of
 from courses.models import FeedKind, LessonPage, SessionStatus
+from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -185,23 +186,23 @@ def test_run_and_organisation_feeds_are_for_coordinators(client, setting, coordi
     # A volunteer's token for a run's feed opens nothing.
     sneaky = feed_token(volunteer_a, FeedKind.RUN, run=setting["run"])
     assert client.get(reverse("courses_calendar_feed", args=[token_of(sneaky)])).status_code == 404
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     page = client.get(reverse("courses_run_calendar", args=[setting["run"].pk]))
     assert page.status_code == 200 and token_of(run_feed) in page.content.decode()
 
 
 def test_one_session_ics_for_her_own_sessions_only(client, setting, org_a):
     session = setting["run"].sessions.first()
-    client.force_login(setting["anna"])
+    sign_in(client, setting["anna"])
     response = client.get(reverse("courses_session_ics", args=[session.pk]))
     assert response.status_code == 200
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 1
-    client.force_login(PersonFactory(organisation=org_a))
+    sign_in(client, PersonFactory(organisation=org_a))
     assert client.get(reverse("courses_session_ics", args=[session.pk])).status_code == 404
 
 
 def test_member_area_shows_her_link_and_can_reset_it(client, setting):
-    client.force_login(setting["anna"])
+    sign_in(client, setting["anna"])
     page = client.get(reverse("my_training"))
     url = page.context["feed_url"]
     assert page.context["webcal_url"].startswith("webcal://")

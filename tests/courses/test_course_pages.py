@@ -9,6 +9,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from courses.models import CourseIndexPage, CoursePage, CourseUnit, LessonPage
 from people.models import User
+from tests.auth import sign_in
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_lesson_requires_login_and_shows_to_a_member(client, course):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
-    client.force_login(User.objects.get(email="volontar1@example.org"))
+    sign_in(client, User.objects.get(email="volontar1@example.org"))
     response = client.get(lesson.url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -66,7 +67,7 @@ def test_lesson_requires_login_and_shows_to_a_member(client, course):
 
 
 def test_course_page_links_lessons_for_logged_in_members(client, course):
-    client.force_login(User.objects.get(email="volontar2@example.org"))
+    sign_in(client, User.objects.get(email="volontar2@example.org"))
     html = client.get(course.url).content.decode()
     for lesson in LessonPage.objects.child_of(course):
         assert f'href="{lesson.url}"' in html
@@ -93,7 +94,7 @@ def test_course_index_lists_published_courses(client, demo):
 def test_course_editor_refuses_duplicate_unit_numbers(client, course):
     """The page editor validates unit numbers through the course's form."""
     admin = User.objects.get(email="admin@example.org")
-    client.force_login(admin)
+    sign_in(client, admin)
     units = list(course.units.all())
     data = {
         "title": course.title,
@@ -132,7 +133,7 @@ def test_course_editor_refuses_duplicate_unit_numbers(client, course):
 
 def test_coordinator_only_offered_her_own_organisation(client, course, org_b):
     coordinator = User.objects.get(email="samordnare@example.org")
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
     assert response.status_code == 200
     choices = list(response.context["form"].fields["organisation"].queryset)

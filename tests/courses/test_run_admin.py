@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from courses.attendance import enrol, set_marks
 from courses.models import Attendance, CourseRun, Enrolment, MakeUp, Session
+from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
 
@@ -26,7 +27,7 @@ def participants(org_a, run):
 
 
 def test_coordinator_creates_a_run_with_weekly_sessions(client, course, coordinator_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("courses_run:add"),
         {
@@ -51,7 +52,7 @@ def test_coordinator_creates_a_run_with_weekly_sessions(client, course, coordina
 
 def test_another_organisations_course_cannot_be_chosen(client, org_b, coordinator_a):
     foreign = make_course(org_b, title="Deras cirkel")
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("courses_run:add"),
         {"course": foreign.pk, "title": "X", "start_time": "18:00", "end_time": "20:30", "every_days": "7"},
@@ -63,7 +64,7 @@ def test_another_organisations_course_cannot_be_chosen(client, org_b, coordinato
 
 def test_register_saves_everyone_together_and_the_matrix_shows_it(client, run, participants, coordinator_a):
     session = run.sessions.order_by("starts_at").first()
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     page = client.get(reverse("courses_session_register", args=[session.pk]))
     assert page.status_code == 200
     html = page.content.decode()
@@ -91,7 +92,7 @@ def test_register_refuses_a_tampered_person_and_saves_nothing(
 ):
     stranger = PersonFactory(organisation=org_a)
     session = run.sessions.first()
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("courses_session_register", args=[session.pk]),
         {f"mark-{participants[0].pk}": "present", f"mark-{stranger.pk}": "present"},
@@ -104,7 +105,7 @@ def test_register_refuses_a_tampered_person_and_saves_nothing(
 def test_matrix_export_csv_and_xlsx_without_protected_names(client, run, participants, coordinator_a):
     session = run.sessions.order_by("starts_at").first()
     set_marks(session, {p.pk: "present" for p in participants}, coordinator_a)
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     url = reverse("courses_run_overview", args=[run.pk])
     csv_text = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
@@ -121,7 +122,7 @@ def test_matrix_export_csv_and_xlsx_without_protected_names(client, run, partici
 
 def test_session_can_be_moved_and_cancelled_with_a_reason(client, run, coordinator_a):
     session = run.sessions.order_by("starts_at").first()
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     url = reverse("courses_session_edit", args=[session.pk])
     response = client.post(
         url,
@@ -167,7 +168,7 @@ def test_session_can_be_moved_and_cancelled_with_a_reason(client, run, coordinat
 
 
 def test_an_extra_session_can_be_added(client, run, coordinator_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("courses_session_add", args=[run.pk]),
         {"unit_number": "", "date": "2026-05-07", "start_time": "18:00", "end_time": "20:00"},
@@ -178,7 +179,7 @@ def test_an_extra_session_can_be_added(client, run, coordinator_a):
 
 
 def test_enrolling_twice_is_a_friendly_message(client, run, participants, coordinator_a, org_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     newcomer = PersonFactory(organisation=org_a)
     response = client.post(
         reverse("courses_run_enrol", args=[run.pk]), {"people": [newcomer.pk]}, follow=True
@@ -193,7 +194,7 @@ def test_enrolling_twice_is_a_friendly_message(client, run, participants, coordi
 
 def test_withdraw_asks_first_and_keeps_the_enrolment(client, run, participants, coordinator_a):
     enrolment = Enrolment.objects.get(run=run, person=participants[0])
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     url = reverse("courses_enrolment_withdraw", args=[enrolment.pk])
     assert client.get(url).status_code == 200
     enrolment.refresh_from_db()
@@ -205,7 +206,7 @@ def test_withdraw_asks_first_and_keeps_the_enrolment(client, run, participants, 
 
 def test_makeup_form_records_a_catch_up(client, run, participants, coordinator_a):
     enrolment = Enrolment.objects.get(run=run, person=participants[1])
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     url = reverse("courses_enrolment_makeup", args=[enrolment.pk])
     assert client.get(url).status_code == 200
     response = client.post(
@@ -234,7 +235,7 @@ def test_makeup_form_books_a_session_in_another_run(client, course, run, partici
     later = make_run(course, datetime.date(2026, 9, 3), title="HT")
     other = later.sessions.get(unit_number=4)
     enrolment = Enrolment.objects.get(run=run, person=participants[0])
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("courses_enrolment_makeup", args=[enrolment.pk]),
         {"unit_number": "4", "kind": "other_run", "session": other.pk, "attended": "on"},
@@ -249,7 +250,7 @@ def test_makeup_form_books_a_session_in_another_run(client, course, run, partici
 def test_another_organisation_gets_404_everywhere(client, run, participants, coordinator_b):
     session = run.sessions.first()
     enrolment = Enrolment.objects.get(run=run, person=participants[0])
-    client.force_login(coordinator_b)
+    sign_in(client, coordinator_b)
     for url in (
         reverse("courses_run_overview", args=[run.pk]),
         reverse("courses_run:edit", args=[run.pk]),
@@ -270,7 +271,7 @@ def test_another_organisation_gets_404_everywhere(client, run, participants, coo
 
 
 def test_board_sees_the_overview_but_cannot_mark(client, run, participants, board_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     assert client.get(reverse("courses_run_overview", args=[run.pk])).status_code == 200
     session = run.sessions.first()
     response = client.post(
@@ -281,6 +282,6 @@ def test_board_sees_the_overview_but_cannot_mark(client, run, participants, boar
 
 
 def test_volunteer_has_no_access_to_run_screens(client, run, volunteer_a):
-    client.force_login(volunteer_a)
+    sign_in(client, volunteer_a)
     response = client.get(reverse("courses_run_overview", args=[run.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -11,6 +11,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from courses.models import CoursePage, LessonPage
 from home.models import HomePage
 from people.models import User
+from tests.auth import sign_in
 
 
 def seed() -> str:
@@ -80,7 +81,7 @@ def test_home_page_leads_each_kind_of_user_to_her_place(client):
     assert 'href="/accounts/login/"' in html  # participants
     assert 'href="/admin/"' in html  # coordinators and board
 
-    client.force_login(User.objects.get(email="volontar1@example.org"))
+    sign_in(client, User.objects.get(email="volontar1@example.org"))
     html = client.get("/").content.decode()
     assert "Sara" in html
     assert f'href="{course.url}"' in html

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.attendance import enrol, record_makeup, set_marks
 from courses.models import Completion, Enrolment, LessonCompletion, LessonPage
+from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
 
@@ -33,7 +34,7 @@ def setting(org_a, coordinator_a):
 
 
 def test_volunteer_sees_progress_missing_units_and_next_sessions(client, setting):
-    client.force_login(setting["sara"])
+    sign_in(client, setting["sara"])
     response = client.get(reverse("my_training"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -54,7 +55,7 @@ def test_booked_make_up_and_completion_show(client, setting, coordinator_a):
     sara, run, later = setting["sara"], setting["run"], setting["later"]
     enrolment = Enrolment.objects.get(run=run, person=sara)
     record_makeup(enrolment, 3, coordinator_a, session=later.sessions.get(unit_number=3))
-    client.force_login(sara)
+    sign_in(client, sara)
     response = client.get(reverse("my_training"))
     (entry,) = response.context["runs"]
     unit3 = next(u for u in entry["units"] if u["unit"].number == 3)
@@ -70,7 +71,7 @@ def test_my_training_needs_login_and_shows_only_her_own(client, setting, org_a):
     response = client.get(reverse("my_training"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     other = PersonFactory(organisation=org_a)
-    client.force_login(other)
+    sign_in(client, other)
     response = client.get(reverse("my_training"))
     assert response.context["runs"] == []
     assert "Cirkeln nu" not in response.content.decode()
@@ -90,7 +91,7 @@ def test_self_paced_course_completes_when_all_lessons_are_done(client, org_a):
         for n in (1, 2)
     ]
     person = PersonFactory(organisation=org_a)
-    client.force_login(person)
+    sign_in(client, person)
     page = client.get(lessons[0].url).content.decode()
     assert reverse("courses_lesson_done", args=[lessons[0].pk]) in page
     client.post(reverse("courses_lesson_done", args=[lessons[0].pk]))
@@ -111,7 +112,7 @@ def test_lessons_of_other_courses_cannot_be_marked_done(client, org_a, org_b):
     lesson = guided.add_child(instance=LessonPage(title="T1", slug="t1", unit_number=1))
     foreign = make_course(org_b, title="Deras", units=1, self_paced=True)
     foreign_lesson = foreign.add_child(instance=LessonPage(title="D1", slug="d1", unit_number=1))
-    client.force_login(PersonFactory(organisation=org_a))
+    sign_in(client, PersonFactory(organisation=org_a))
     assert client.post(reverse("courses_lesson_done", args=[lesson.pk])).status_code == 404
     assert client.post(reverse("courses_lesson_done", args=[foreign_lesson.pk])).status_code == 404
     assert not LessonCompletion.objects.exists()

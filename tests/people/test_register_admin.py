@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from people.models import User
+from tests.auth import sign_in
 from tests.factories import PersonFactory
 
 INDEX = "people_person:index"
@@ -27,7 +28,7 @@ def export(client, fmt, **params):
 
 @pytest.mark.django_db
 def test_coordinator_sees_only_her_organisation_in_list_search_and_export(client, two_organisations):
-    client.force_login(User.objects.get(email="coord-a@example.org"))
+    sign_in(client, User.objects.get(email="coord-a@example.org"))
     listing = client.get(reverse(INDEX)).content.decode()
     assert "alva@example.org" in listing
     assert "bodil@example.org" not in listing and "coord-b@example.org" not in listing
@@ -48,7 +49,7 @@ def test_coordinator_sees_only_her_organisation_in_list_search_and_export(client
 
 @pytest.mark.django_db
 def test_another_organisations_person_is_404_for_every_detail_view(client, two_organisations):
-    client.force_login(User.objects.get(email="coord-a@example.org"))
+    sign_in(client, User.objects.get(email="coord-a@example.org"))
     bodil = User.objects.get(email="bodil@example.org")
     for view in ("edit", "delete", "history", "inspect", "usage"):
         response = client.get(reverse(f"people_person:{view}", args=[bodil.pk]))
@@ -61,7 +62,7 @@ def test_another_organisations_person_is_404_for_every_detail_view(client, two_o
 
 @pytest.mark.django_db
 def test_superuser_sees_all_organisations_and_can_filter_by_one(client, two_organisations, superuser, org_b):
-    client.force_login(superuser)
+    sign_in(client, superuser)
     listing = client.get(reverse(INDEX)).content.decode()
     assert "alva@example.org" in listing and "bodil@example.org" in listing
     filtered = client.get(reverse(INDEX), {"organisation": org_b.pk}).content.decode()
@@ -72,7 +73,7 @@ def test_superuser_sees_all_organisations_and_can_filter_by_one(client, two_orga
 def test_filters_by_group_and_status(client, org_a, coordinator_a):
     PersonFactory(email="styr@example.org", organisation=org_a, group_volunteer=False, group_board=True)
     PersonFactory(email="gone@example.org", organisation=org_a, left_on="2024-06-01")
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     board = client.get(reverse(INDEX), {"group": "board"}).content.decode()
     assert "styr@example.org" in board and "gone@example.org" not in board
     left = client.get(reverse(INDEX), {"status": "left"}).content.decode()
@@ -85,7 +86,7 @@ def test_filters_by_group_and_status(client, org_a, coordinator_a):
 def test_list_is_sortable_and_paginated(client, org_a, coordinator_a):
     for n in range(55):
         PersonFactory(email=f"p{n:02d}@example.org", last_name=f"Namn{n:02d}", organisation=org_a)
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     first_page = client.get(reverse(INDEX), {"ordering": "-last_name"}).content.decode()
     assert "p54@example.org" in first_page and "p00@example.org" not in first_page
     second_page = client.get(reverse(INDEX), {"ordering": "-last_name", "p": 2}).content.decode()
@@ -96,7 +97,7 @@ def test_list_is_sortable_and_paginated(client, org_a, coordinator_a):
 def test_coordinator_adds_a_person_to_her_own_organisation_even_if_the_form_is_tampered(
     client, org_a, org_b, coordinator_a
 ):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("people_person:add"),
         {
@@ -120,7 +121,7 @@ def test_coordinator_adds_a_person_to_her_own_organisation_even_if_the_form_is_t
 
 @pytest.mark.django_db
 def test_leaving_date_before_joining_is_a_form_error(client, org_a, coordinator_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     response = client.post(
         reverse("people_person:add"),
         {"first_name": "X", "email": "x@example.org", "joined_on": "2026-09-01", "left_on": "2026-01-01"},
@@ -132,7 +133,7 @@ def test_leaving_date_before_joining_is_a_form_error(client, org_a, coordinator_
 
 @pytest.mark.django_db
 def test_board_may_read_the_register_but_not_change_it(client, org_a, board_a, volunteer_a):
-    client.force_login(board_a)
+    sign_in(client, board_a)
     assert client.get(reverse(INDEX)).status_code == 200
     assert client.get(reverse("people_person:add")).status_code in (302, 403)
     assert client.get(reverse("people_person:edit", args=[volunteer_a.pk])).status_code in (302, 403)
@@ -141,7 +142,7 @@ def test_board_may_read_the_register_but_not_change_it(client, org_a, board_a, v
 
 @pytest.mark.django_db
 def test_volunteer_has_no_admin_access(client, volunteer_a):
-    client.force_login(volunteer_a)
+    sign_in(client, volunteer_a)
     response = client.get(reverse(INDEX))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -156,7 +157,7 @@ CSV = (
 
 @pytest.mark.django_db
 def test_admin_import_previews_then_imports_on_confirmation(client, org_a, coordinator_a, volunteer_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     upload = SimpleUploadedFile("people.csv", CSV.encode(), content_type="text/csv")
     preview = client.post(reverse("people_import"), {"file": upload})
     assert preview.status_code == 200
@@ -176,7 +177,7 @@ def test_admin_import_previews_then_imports_on_confirmation(client, org_a, coord
 
 @pytest.mark.django_db
 def test_admin_import_lists_problems_and_imports_nothing(client, org_a, coordinator_a):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     bad = CSV.replace("2026-09-01", "2026-09-31")
     upload = SimpleUploadedFile("people.csv", bad.encode(), content_type="text/csv")
     response = client.post(reverse("people_import"), {"file": upload})
@@ -191,7 +192,7 @@ def test_admin_import_lists_problems_and_imports_nothing(client, org_a, coordina
 
 @pytest.mark.django_db
 def test_admin_import_of_another_organisations_email_is_refused(client, org_a, coordinator_a, coordinator_b):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     content = CSV.replace("vol-a@example.org", "coord-b@example.org")
     upload = SimpleUploadedFile("people.csv", content.encode(), content_type="text/csv")
     response = client.post(reverse("people_import"), {"file": upload})
@@ -206,12 +207,12 @@ def test_admin_import_of_another_organisations_email_is_refused(client, org_a, c
 def test_account_administration_and_organisations_are_for_superusers_only(
     client, org_a, coordinator_a, superuser
 ):
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     for url in (reverse("wagtailusers_users:index"), reverse("people_organisation:index")):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" not in response["Location"], url
 
-    client.force_login(superuser)
+    sign_in(client, superuser)
     assert client.get(reverse("people_organisation:index")).status_code == 200
     assert client.get(reverse("wagtailusers_users:index")).status_code == 200
     response = client.post(
@@ -234,7 +235,7 @@ def test_register_export_neutralises_formulas(client, org_a, coordinator_a):
     PersonFactory(
         email="f@example.org", first_name='=HYPERLINK("http://x","y")', last_name="+1", organisation=org_a
     )
-    client.force_login(coordinator_a)
+    sign_in(client, coordinator_a)
     csv_text = export(client, "csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "'+1" in csv_text
     sheet = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx"))).active
