@@ -23,6 +23,8 @@ class CertificationsConfig(AppConfig):
             BOARD_GROUP,
             [f"certifications.view_{model}" for model in managed],
         )
+        # Deleting a training record moves it to the trash, where it can be restored.
+        register_role_permissions(COORDINATORS_GROUP, ["certifications.delete_trainingrecord"])
         report = ["certifications.view_frozenreport", "certifications.add_frozenreport"]
         register_role_permissions(COORDINATORS_GROUP, report)
         register_role_permissions(BOARD_GROUP, report)

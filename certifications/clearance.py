@@ -152,7 +152,9 @@ def _load_facts(people: list[User], roles: list[ShiftRole], on: datetime.date) -
         return facts
     start = window_start(on, max(windows))
     for person_id, day, hours in TrainingRecord.attendees.through.objects.filter(
-        user_id__in=person_ids, trainingrecord__date__range=(start, on)
+        user_id__in=person_ids,
+        trainingrecord__date__range=(start, on),
+        trainingrecord__deleted_at__isnull=True,  # the trash does not count
     ).values_list("user_id", "trainingrecord__date", "trainingrecord__hours"):
         facts[person_id].hour_events.append((day, hours))
     for event in continuing_education_events(person_ids, start, on):

@@ -49,7 +49,16 @@ class ShiftRoleForm(ScopedOrganisationForm):
         formset = self.formsets.get("requirements")
         if formset is not None and self.for_user is not None:
             types = QualificationType.objects.for_user(self.for_user)
-            for form in [*formset.forms, formset.empty_form]:
+
+            # ``empty_form`` (the template for "add a requirement") is built anew on every access,
+            # so the choices are scoped in the child form class, not on one instance.
+            class ScopedRequirementForm(formset.form):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    self.fields["qualification_type"].queryset = types
+
+            formset.form = ScopedRequirementForm
+            for form in formset.forms:
                 form.fields["qualification_type"].queryset = types
 
     def clean(self):

@@ -261,37 +261,66 @@ class RecordsSummary:
     trainings: int
 
 
+#: The change reason on the history rows the records import writes.
+IMPORT_REASON = "records import"
+
+
 @transaction.atomic
-def apply_records(records: Records, organisation: Organisation) -> RecordsSummary:
-    """Write checked records. Importing the same file twice adds nothing."""
+def apply_records(records: Records, organisation: Organisation, by: User | None = None) -> RecordsSummary:
+    """Write checked records. Importing the same file twice adds nothing. Every row written gets
+    a history row, with ``by`` as who made the change."""
     new_qualifications = 0
     for entry in records.qualifications:
-        qualification, created = Qualification.objects.get_or_create(
-            person=entry["person"],
-            type=entry["type"],
-            issued_on=entry["date"],
-            defaults={
-                "source": QualificationSource.IMPORT,
-                "expires_on": entry["expires_on"],
-                "revoked_on": entry["revoked_on"],
-                "revoke_reason": _("Imported") if entry["revoked_on"] else "",
-            },
-        )
-        new_qualifications += created
-        if not created and entry["revoked_on"] and qualification.revoked_on != entry["revoked_on"]:
-            qualification.revoked_on, qualification.revoke_reason = entry["revoked_on"], _("Imported")
+        qualification = Qualification.objects.filter(
+            person=entry["person"], type=entry["type"], issued_on=entry["date"]
+        ).first()
+        if qualification is None:
+            qualification = Qualification(
+                person=entry["person"],
+                type=entry["type"],
+                issued_on=entry["date"],
+                source=QualificationSource.IMPORT,
+                expires_on=entry["expires_on"],
+                revoked_on=entry["revoked_on"],
+                revoke_reason=_("Imported") if entry["revoked_on"] else "",
+            )
+            qualification._history_user = by
+            qualification._change_reason = IMPORT_REASON
             qualification.save()
-    completions = record_completions((e["person"], e["course"], e["date"]) for e in records.completions)
+            new_qualifications += 1
+        elif entry["revoked_on"] and qualification.revoked_on != entry["revoked_on"]:
+            qualification.revoked_on, qualification.revoke_reason = entry["revoked_on"], _("Imported")
+            qualification._history_user = by
+            qualification._change_reason = IMPORT_REASON
+            qualification.save()
+    completions = record_completions(
+        ((e["person"], e["course"], e["date"]) for e in records.completions), by=by
+    )
     new_trainings = 0
     for entry in records.trainings:
-        training, _created = TrainingRecord.objects.get_or_create(
+        # Only live records count: a record the coordinator deleted is not brought back by
+        # importing it again; a new one is made (and the deleted one stays restorable).
+        training = TrainingRecord.objects.filter(
             organisation=organisation,
             title=entry["title"],
             provider=entry["provider"],
             date=entry["date"],
             hours=entry["hours"],
-        )
+        ).first()
+        if training is None:
+            training = TrainingRecord(
+                organisation=organisation,
+                title=entry["title"],
+                provider=entry["provider"],
+                date=entry["date"],
+                hours=entry["hours"],
+            )
+            training._history_user = by
+            training._change_reason = IMPORT_REASON
+            training.save()
         if not training.attendees.filter(pk=entry["person"].pk).exists():
+            training._history_user = by
+            training._change_reason = IMPORT_REASON
             training.attendees.add(entry["person"])
             new_trainings += 1
     return RecordsSummary(new_qualifications, len(completions), new_trainings)

@@ -161,8 +161,28 @@ class Qualification(models.Model):
             raise ValidationError({"revoke_reason": _("Give a reason for revoking.")})
 
 
+class TrainingRecordQuerySet(ScopedQuerySet):
+    def live(self) -> TrainingRecordQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> TrainingRecordQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveTrainingRecordManager(models.Manager.from_queryset(TrainingRecordQuerySet)):
+    """The default manager: records in the trash are left out everywhere they would count
+    (clearance, the report, lists, exports, a person's ``training_records``)."""
+
+    def get_queryset(self) -> TrainingRecordQuerySet:
+        return super().get_queryset().live()
+
+
 class TrainingRecord(models.Model):
-    """Continuing education held elsewhere, entered once for everyone who attended."""
+    """Continuing education held elsewhere, entered once for everyone who attended.
+
+    Deleting one in the admin moves it to the trash (``deleted_at``); the coordinator can
+    restore it. ``objects`` sees only live records, ``all_objects`` the trash as well.
+    """
 
     organisation = models.ForeignKey(
         "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -177,17 +197,45 @@ class TrainingRecord(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = LiveTrainingRecordManager()
+    all_objects = TrainingRecordQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[attendees])
 
     class Meta:
         ordering = ["-date", "title"]
         verbose_name = _("training record")
         verbose_name_plural = _("training records")
+        indexes = [models.Index(fields=["organisation", "deleted_at"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date})"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def soft_delete(self, by) -> None:
+        """Move the record to the trash; it stops counting at once. Kept in the history."""
+        self.deleted_at, self.deleted_by = timezone.now(), by
+        self._history_user = by
+        self.save(update_fields=["deleted_at", "deleted_by"])
+
+    def restore(self, by) -> None:
+        """Take the record out of the trash; it counts again. Kept in the history."""
+        self.deleted_at, self.deleted_by = None, None
+        self._history_user = by
+        self.save(update_fields=["deleted_at", "deleted_by"])
 
 
 class ShiftRole(ClusterableModel):

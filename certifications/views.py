@@ -10,18 +10,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
+from people.audit import audit
 from people.exports import export_response
 from people.models import Organisation
+from people.views import ScopedIndexMixin, ScopedObjectMixin
 
 from .clearance import clearance
 from .forms import BoardFilterForm, ReportForm
-from .models import FrozenReport
+from .models import FrozenReport, TrainingRecord
 from .report import (
     FORMATS,
     competence_report,
@@ -100,7 +107,12 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
                 values[0] = _("Protected identity %(number)d") % {"number": protected}
             rows.append(values)
         return export_response(
-            headers, rows, fmt, filename=f"clearance-{self.day.isoformat()}", title=_("Clearance")
+            headers,
+            rows,
+            fmt,
+            filename=f"clearance-{self.day.isoformat()}",
+            title=_("Clearance"),
+            request=self.request,
         )
 
     def get_context_data(self, **kwargs):
@@ -208,6 +220,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
         filename = name or f"competence-report-{period['start']}-{period['end']}-{version}.{extension}"
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        audit("export.report", self.request, kind=fmt, version=version, report_org=self.organisation.pk)
         return response
 
     def get_context_data(self, **kwargs):
@@ -254,4 +267,123 @@ def frozen_report_download(request, pk: int, fmt: str):
     response = HttpResponse(bytes(getattr(frozen, FrozenReport.FILES[fmt])), content_type=content_type)
     filename = f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    audit("export.frozen_report", request, kind=fmt, version=version, report=frozen.pk)
     return response
+
+
+class TrainingRecordTrashMixin:
+    """The deleted training records of the user's organisations; another organisation's record
+    answers 404. Restoring needs the delete permission (the same people who may delete)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("certifications.delete_trainingrecord"):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def trash(self):
+        return (
+            TrainingRecord.all_objects.deleted()
+            .for_user(self.request.user)
+            .select_related("organisation", "deleted_by")
+        )
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {
+                "url": reverse("certifications_training:index"),
+                "label": capfirst(TrainingRecord._meta.verbose_name_plural),
+            },
+            {"url": reverse("certifications_training:trash"), "label": _("Deleted training records")},
+        ]
+
+
+class TrainingRecordTrashView(TrainingRecordTrashMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "certifications/admin/training_trash.html"
+    header_icon = "bin"
+
+    def get_page_title(self):
+        return _("Deleted training records")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["records"] = self.trash().order_by("-deleted_at")
+        context["show_organisation"] = self.request.user.is_superuser
+        return context
+
+
+class TrainingRecordRestoreView(TrainingRecordTrashMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET asks for confirmation; POST (with the CSRF token) takes the record out of the trash."""
+
+    template_name = "certifications/admin/training_restore.html"
+    header_icon = "undo"
+
+    def get_page_title(self):
+        return _("Restore training record")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.record = None
+
+    def get_record(self) -> TrainingRecord:
+        if self.record is None:
+            self.record = get_object_or_404(self.trash(), pk=self.kwargs["pk"])
+        return self.record
+
+    def get_page_subtitle(self):
+        return str(self.get_record())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["record"] = self.get_record()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_record()
+        record.restore(by=request.user)
+        messages.success(request, _("Training record '%(object)s' was restored.") % {"object": record})
+        return redirect("certifications_training:edit", record.pk)
+
+
+class TrainingRecordIndexView(ScopedIndexMixin, generic.IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("certifications.delete_trainingrecord"):
+            buttons.append(
+                HeaderButton(
+                    _("Deleted training records"),
+                    url=reverse("certifications_training:trash"),
+                    icon_name="bin",
+                )
+            )
+        return buttons
+
+
+class TrainingRecordDeleteView(ScopedObjectMixin, generic.DeleteView):
+    """Deleting a training record moves it to the trash (``deleted_at``/``deleted_by``): it stops
+    counting at once and the coordinator can undo it from the message or the trash."""
+
+    @property
+    def confirmation_message(self):
+        return _(
+            "The training record is moved to the trash: it stops counting toward clearance and "
+            "the report. You can restore it under Deleted training records."
+        )
+
+    def delete_action(self):
+        self.object.soft_delete(by=self.request.user)
+
+    def form_valid(self, form):
+        success_url = self.get_success_url()
+        self.delete_action()
+        admin_messages.success(
+            self.request,
+            _("Training record '%(object)s' was moved to the trash.") % {"object": self.object},
+            buttons=[
+                admin_messages.button(
+                    reverse("certifications_training:restore", args=[self.object.pk]), _("Undo")
+                )
+            ],
+        )
+        return redirect(success_url)

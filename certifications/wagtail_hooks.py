@@ -73,10 +73,15 @@ class QualificationViewSet(ScopedModelViewSet):
 
 
 class TrainingRecordViewSet(ScopedModelViewSet):
+    """Deleting moves a record to the trash ("Deleted training records"), where the
+    coordinator can restore it."""
+
     model = TrainingRecord
     icon = "doc-full"
     url_prefix = "competence/training"
     name = "certifications_training"
+    index_view_class = views.TrainingRecordIndexView
+    delete_view_class = views.TrainingRecordDeleteView
     list_display = ["title", "provider", DateColumn("date", label=_("Date"), sort_key="date"), "hours"]
     search_fields = ["title", "provider"]
     search_backend_name = None
@@ -90,6 +95,13 @@ class TrainingRecordViewSet(ScopedModelViewSet):
         ],
         base_form_class=TrainingRecordForm,
     )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("trash/", views.TrainingRecordTrashView.as_view(), name="trash"),
+            path("trash/<int:pk>/restore/", views.TrainingRecordRestoreView.as_view(), name="restore"),
+        ]
 
 
 class ShiftRoleViewSet(ScopedModelViewSet):

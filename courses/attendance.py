@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -29,6 +32,32 @@ class AttendanceError(ValueError):
     """A request that would make the records wrong; the message says why, in the UI language."""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def once_more_on_conflict(func: Callable[P, R]) -> Callable[P, R]:
+    """Concurrency: two requests enrolling the same person or marking the same attendance at
+    the same moment must leave exactly one row and no server error.
+
+    Each write first locks its run or session row (``select_for_update``), so concurrent writes
+    to the same run or session wait for each other and the second sees the first's rows. The
+    unique constraints (one enrolment per run and person, one mark per session and person) are
+    the backstop: should a duplicate still reach the database, the write is rolled back to a
+    savepoint and done once more, now finding the other row and updating it instead."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except IntegrityError:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class EnrolResult:
     enrolled: list[User]
@@ -36,7 +65,7 @@ class EnrolResult:
     re_enrolled: list[User]
 
 
-@transaction.atomic
+@once_more_on_conflict
 def enrol(run: CourseRun, people: list[User]) -> EnrolResult:
     """Enrol people in a run. Someone already enrolled is reported, not enrolled twice; someone
     who had withdrawn is enrolled again."""
@@ -82,7 +111,7 @@ def register_people(session: Session) -> list[tuple[User, Enrolment | None, Make
     return rows
 
 
-@transaction.atomic
+@once_more_on_conflict
 def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
     """Save the marks of a session's register together. ``marks`` maps person id to a mark;
     people not on the register are refused. Returns how many marks changed. Every change is

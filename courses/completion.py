@@ -23,12 +23,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import (
     ATTENDED_MARKS,
@@ -43,6 +45,9 @@ from .models import (
     Session,
 )
 from .signals import completions_recorded
+
+if TYPE_CHECKING:
+    from people.models import User
 
 
 class UnitState(StrEnum):
@@ -273,9 +278,9 @@ def sync_completions(progresses: list[Progress]) -> list[Completion]:
             ) % {"count": short}
             changed.append(completion)
     if new:
-        Completion.objects.bulk_create(new)
+        bulk_create_with_history(new, Completion)
     if changed:
-        Completion.objects.bulk_update(changed, ["flagged", "flag_reason"])
+        bulk_update_with_history(changed, Completion, ["flagged", "flag_reason"])
     if new:
         completions_recorded.send(sender=Completion, completions=new)
     return new
@@ -358,9 +363,10 @@ def mark_lesson_done(person, lesson: LessonPage) -> Completion | None:
 
 
 @transaction.atomic
-def record_completions(entries: Iterable[tuple]) -> list[Completion]:
+def record_completions(entries: Iterable[tuple], by: User | None = None) -> list[Completion]:
     """Record completions that happened elsewhere (e.g. imported): ``(person, course, date)``.
-    A person who already completed the course keeps her completion. Returns the new ones."""
+    A person who already completed the course keeps her completion. Returns the new ones; their
+    history rows name ``by`` as who recorded them."""
     entries = list(entries)
     if not entries:
         return []
@@ -375,7 +381,7 @@ def record_completions(entries: Iterable[tuple]) -> list[Completion]:
         if (person.pk, course.pk) not in existing:
             existing.add((person.pk, course.pk))
             new.append(Completion(person=person, course=course, completed_on=day))
-    Completion.objects.bulk_create(new)
+    bulk_create_with_history(new, Completion, default_user=by)
     if new:
         completions_recorded.send(sender=Completion, completions=new)
     return new

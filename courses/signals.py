@@ -5,6 +5,9 @@ from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
 from wagtail.models import PageViewRestriction
 
+from people.signals import person_deactivated
+
+from .ical import revoke_feeds
 from .models import LessonPage
 
 #: Sent after completions are recorded, with ``completions``: the new Completion rows.
@@ -19,3 +22,9 @@ def restrict_new_lesson_to_members(sender, instance: LessonPage, created: bool, 
     restricted = PageViewRestriction.objects.filter(page__in=instance.get_ancestors(inclusive=True)).exists()
     if not restricted:
         PageViewRestriction.objects.create(page=instance, restriction_type=PageViewRestriction.LOGIN)
+
+
+@receiver(person_deactivated, dispatch_uid="courses_revoke_feeds_of_deactivated")
+def revoke_feeds_of_deactivated(sender, person, **kwargs) -> None:
+    """A deactivated person's calendar links stop working (new ones are made if she returns)."""
+    revoke_feeds(person)

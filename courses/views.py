@@ -21,6 +21,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from people.audit import audit
 from people.exports import export_response
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
@@ -240,7 +241,12 @@ class RunOverviewView(RunScreenMixin, TemplateView):
                 ]
             )
         return export_response(
-            headers, rows, fmt, filename=f"attendance-run-{self.run.pk}", title=_("Attendance")
+            headers,
+            rows,
+            fmt,
+            filename=f"attendance-run-{self.run.pk}",
+            title=_("Attendance"),
+            request=self.request,
         )
 
 
@@ -575,6 +581,7 @@ class FeedLinkView(RunScreenMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         messages.success(request, _("A new link was made; the old one no longer works."))
+        audit("feed.reset", request, kind="run-or-organisation")
         return self.render_to_response(self.get_context_data(reset=True))
 
 
@@ -587,6 +594,7 @@ def webcal(url: str) -> str:
 def reset_my_calendar(request):
     """A member makes a new link for her calendar; the old one answers 404 at once."""
     feed_token(request.user, FeedKind.MY_SESSIONS, reset=True)
+    audit("feed.reset", request, kind=FeedKind.MY_SESSIONS)
     messages.success(
         request, _("You have a new calendar link. Subscribe again with it; the old one no longer works.")
     )

@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from people.views import ScopedModelViewSet
 
 from . import views
 from .forms import CourseRunForm
 from .models import Completion, CoursePage, CourseRun
 
 
-class CourseRunViewSet(ModelViewSet):
+class CourseRunViewSet(ScopedModelViewSet):
+    """Scoped: every view, including the history and usage ones, answers 404 for another
+    organisation's run."""
+
     model = CourseRun
     icon = "calendar"
     menu_label = _("Course runs")

@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Home")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .csp import nonce_chooser_scripts
+
+        nonce_chooser_scripts()

@@ -5,7 +5,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from people import views as people_views
+
 urlpatterns = [
+    # Wagtail's site history shows every organisation's changes: the umbrella administrator's
+    # only. These come before (and shadow) Wagtail's own two patterns.
+    path("admin/reports/site-history/", people_views.site_history, name="people_site_history"),
+    path(
+        "admin/reports/site-history/results/",
+        people_views.site_history_results,
+        name="people_site_history_results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,6 +25,24 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset answers the same whether the address is known or not.
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("konto/", include("people.urls")),
     path("kurser/", include("courses.urls")),
     path("", include("home.urls")),
 ]

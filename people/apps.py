@@ -10,6 +10,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import audit, signals  # noqa: F401
         from .permissions import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 import tablib
 from django.http import HttpResponse
 
+from .audit import audit
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,7 +35,12 @@ def dataset(headers: Sequence[str], rows: Iterable[Sequence[object]], title: str
 
 
 def export_response(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, filename: str, title: str = ""
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    fmt: str,
+    filename: str,
+    title: str = "",
+    request=None,
 ) -> HttpResponse:
     """An attachment response; ``filename`` is chosen by the server, without extension."""
     if fmt not in CONTENT_TYPES:
@@ -42,4 +49,5 @@ def export_response(
     content = ("\ufeff" + data.export("csv")).encode() if fmt == "csv" else data.export("xlsx")
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    audit("export", request, kind=filename.split("-")[0], format=fmt, rows=len(data))
     return response

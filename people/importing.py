@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import MEMBER_GROUPS, Organisation, PersonManager, User, group_field
 
@@ -288,14 +289,20 @@ def _apply_row(person: User, row: PersonRow) -> None:
         setattr(person, group_field(code), code in row.groups)
 
 
+#: The change reason on the history rows the import writes (shown in words by people.history).
+IMPORT_REASON = "people import"
+
 UPDATED_FIELDS = ["first_name", "last_name", "joined_on", "left_on", "protected_identity"] + [
     group_field(code) for code in MEMBER_GROUPS
 ]
 
 
 @transaction.atomic
-def apply_people_import(parsed: ParsedImport, organisation: Organisation) -> ImportSummary:
-    """Write a checked import: create the new people, update the existing ones by email."""
+def apply_people_import(
+    parsed: ParsedImport, organisation: Organisation, by: User | None = None
+) -> ImportSummary:
+    """Write a checked import: create the new people, update the existing ones by email. Every
+    created or updated person gets a history row, with ``by`` as who made the change."""
     if not parsed.ok:
         raise ValueError("refusing to apply an import with problems")
     existing = {
@@ -310,8 +317,16 @@ def apply_people_import(parsed: ParsedImport, organisation: Organisation) -> Imp
         person.set_unusable_password()
         _apply_row(person, row)
         new_people.append(person)
-    User.objects.bulk_create(new_people)
+    bulk_create_with_history(new_people, User, default_user=by, default_change_reason=IMPORT_REASON)
+    changed = []
     for row in parsed.to_update:
-        _apply_row(existing[row.email], row)
-    User.objects.bulk_update(list(existing.values()), UPDATED_FIELDS)
+        person = existing[row.email]
+        before = [getattr(person, name) for name in UPDATED_FIELDS]
+        _apply_row(person, row)
+        if [getattr(person, name) for name in UPDATED_FIELDS] != before:
+            changed.append(person)
+    # Only people whose row differs are written, so a re-import adds no empty history rows.
+    bulk_update_with_history(
+        changed, User, UPDATED_FIELDS, default_user=by, default_change_reason=IMPORT_REASON
+    )
     return ImportSummary(created=len(new_people), updated=len(existing))

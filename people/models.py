@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .permissions import OrganisationScopedQuerySet, visible_organisation_ids
 
@@ -27,6 +28,26 @@ def group_field(code: str) -> str:
     if code not in MEMBER_GROUPS:
         raise ValueError(f"unknown member group {code!r}")
     return f"group_{code}"
+
+
+class PersonHistoricalRecords(HistoricalRecords):
+    """History of the register: every change to a person, with who and when.
+
+    The password hash and the last login are never copied into the history, and a save that
+    only stamps ``last_login`` (every login does one) records nothing.
+    """
+
+    SKIPPED_UPDATES = frozenset({"last_login"})
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= self.SKIPPED_UPDATES:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
+#: One instance, so that the Person proxy's signals (below) reach the same history.
+PERSON_HISTORY = PersonHistoricalRecords(excluded_fields=["password", "last_login"])
 
 
 def today() -> datetime.date:
@@ -143,6 +164,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = PersonManager()
+    history = PERSON_HISTORY
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -227,3 +249,14 @@ class Person(User):
         proxy = True
         verbose_name = _("person")
         verbose_name_plural = _("people")
+
+
+# Django sends a proxy's save and delete signals with the proxy as sender: changes made through
+# the register (the Person proxy) are recorded in the same User.history.
+for _signal, _receiver in (
+    (models.signals.post_save, PERSON_HISTORY.post_save),
+    (models.signals.pre_delete, PERSON_HISTORY.pre_delete),
+    (models.signals.post_delete, PERSON_HISTORY.post_delete),
+):
+    _signal.connect(_receiver, sender=Person, weak=False)
+Person._meta.simple_history_manager_attribute = "history"

@@ -5,22 +5,30 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton
 
+from .audit import audit
 from .exports import neutralise
 from .forms import ImportConfirmForm, ImportUploadForm
+from .history import person_changes
 from .importing import apply_people_import, decode_csv, parse_people_csv
-from .models import Organisation
+from .models import Organisation, Person
 
 
 class ScopedObjectMixin:
@@ -51,6 +59,10 @@ class PersonIndexView(ScopedIndexMixin, generic.IndexView):
         """Exported cells go through the shared formula-injection escaping."""
         return neutralise(super().preprocess_field_value(field, value, export_format))
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        audit("export", self.request, kind="people", format=spreadsheet_format, rows=queryset.count())
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     @property
     def columns(self):
         columns = super().columns
@@ -73,7 +85,19 @@ class PersonIndexView(ScopedIndexMixin, generic.IndexView):
 
 
 class PersonEditView(ScopedObjectMixin, generic.EditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.request.user.has_perm("people.change_person"):
+            buttons.append(
+                Button(
+                    _("Change history"),
+                    url=reverse("people_person:changes", args=[self.object.pk]),
+                    icon_name="history",
+                    priority=40,
+                )
+            )
+        return buttons
 
 
 class PersonDeleteView(ScopedObjectMixin, generic.DeleteView):
@@ -90,6 +114,37 @@ class PersonUsageView(ScopedObjectMixin, UsageView):
 
 class PersonInspectView(ScopedObjectMixin, generic.InspectView):
     pass
+
+
+class PersonChangesView(WagtailAdminTemplateMixin, TemplateView):
+    """A person's change history (django-simple-history): who changed what, and when. Read-only,
+    for those who may change the register; another organisation's person answers 404."""
+
+    template_name = "people/changes.html"
+    header_icon = "history"
+    page_title = gettext_lazy("Change history")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("people.change_person"):
+            raise PermissionDenied
+        self.person = get_object_or_404(Person.objects.for_user(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.person)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("people_person:index"), "label": _("People")},
+            {"url": reverse("people_person:edit", args=[self.person.pk]), "label": str(self.person)},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = person_changes(self.person)
+        return context
 
 
 class ImportPeopleView(View):
@@ -154,7 +209,7 @@ class ImportPeopleView(View):
         if not parsed.ok:
             # The register changed between the preview and the confirmation.
             return self.render(problems=parsed.problems)
-        summary = apply_people_import(parsed, organisation)
+        summary = apply_people_import(parsed, organisation, by=request.user)
         messages.success(
             request,
             _("Imported into %(organisation)s: %(created)d created, %(updated)d updated.")
@@ -182,3 +237,24 @@ class ScopedModelViewSet(ModelViewSet):
     history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, HistoryView), {})
     usage_view_class = type("ScopedUsageView", (ScopedObjectMixin, UsageView), {})
     inspect_view_class = type("ScopedInspectView", (ScopedObjectMixin, generic.InspectView), {})
+
+
+def umbrella_administrator_only(view):
+    """For Wagtail's own admin screens that list every organisation's rows: the umbrella
+    administrator (superuser) opens them; anyone else with admin access is refused as for any
+    admin screen she may not open, and everyone else is sent to the login as usual."""
+    admin_view = never_cache(require_admin_access(view))
+
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.is_superuser and user.has_perm("wagtailadmin.access_admin"):
+            return permission_denied(request)
+        return admin_view(request, *args, **kwargs)
+
+    return wrapped
+
+
+#: Wagtail's site history lists log entries by content type only: a coordinator would see the
+#: register changes (names) of every organisation. ``lms/urls.py`` puts these first.
+site_history = umbrella_administrator_only(LogEntriesView.as_view())
+site_history_results = umbrella_administrator_only(LogEntriesView.as_view(results_only=True))

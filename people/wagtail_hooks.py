@@ -99,6 +99,13 @@ class PersonViewSet(ModelViewSet):
         base_form_class=PersonForm,
     )
 
+    def get_urlpatterns(self):
+        # The change history kept by django-simple-history (who changed what, and when).
+        return [
+            *super().get_urlpatterns(),
+            path("changes/<int:pk>/", views.PersonChangesView.as_view(), name="changes"),
+        ]
+
 
 class OrganisationViewSet(ModelViewSet):
     """Organisations are created and renamed by the umbrella administrator (superuser)."""
@@ -129,3 +136,10 @@ def register_viewsets():
 @hooks.register("register_admin_urls")
 def register_import_url():
     return [path("people/import/", views.ImportPeopleView.as_view(), name="people_import")]
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    """Site history is the umbrella administrator's only (see ``views.site_history``)."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -5,9 +5,11 @@ development defaults; ``production.py`` refuses to start without the secrets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -53,12 +55,18 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tables2",
+    # Security: login throttling, two-factor authentication, Content-Security-Policy.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -69,9 +77,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "people.middleware.RequireTwoFactorMiddleware",
+    # Writes an audit line for every 403 answered to a signed-in person.
+    "people.audit.AuditDeniedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the signed-in user as history_user of every change made in a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "home.csp.CSPNonceRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -93,6 +111,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through TEMPLATES, so that templates/wagtailadmin/widgets/ (the date
+# pickers with the CSP nonce) override Wagtail's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 WSGI_APPLICATION = "lms.wsgi.application"
 
 # SQLite by default (nothing to install); PostgreSQL (psycopg 3) when DATABASE_URL is set.
@@ -108,6 +130,18 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_training"
 LOGOUT_REDIRECT_URL = "/"
+
+# Argon2 for new and changed passwords; older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses a locked-out username or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -148,14 +182,61 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Idle timeout: a session ends after SESSION_IDLE_SECONDS without a request (one hour by
+# default) and when the browser closes. Django gives a new session key at every login.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "3600"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed; Wagtail marks its own preview views SAMEORIGIN.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy on every response, the admin included. Scripts only from this
+# site, plus the inline scripts of Wagtail's admin that carry the request's nonce (see
+# home/csp.py); inline style attributes are allowed because Wagtail's admin uses them;
+# charts are inline PNG data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# Lockout (django-axes): five failed logins for one username, or from one address, lock
+# both out for AXES_COOLOFF_MINUTES (15 by default), on the site login and the admin login.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "people.auth.lockout_response"
+AXES_USERNAME_CALLABLE = "people.auth.lockout_username"
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp, TOTP apps): required for coordinators, the board
+# and administrators; see people/twofactor.py. Only the development settings may turn it off.
+PEOPLE_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Jourutbildning")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # people/audit.py: one line per security event (ids only, never secrets).
+    "loggers": {"audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Wagtail.
@@ -171,6 +252,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
+# No Gravatar: it would send a hash of every admin user's email address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILUSERS_PASSWORD_REQUIRED = False
 
 # people: how large an uploaded import file may be.

@@ -305,6 +305,18 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for email, description, _group, _superuser in demo.LOGINS:
             self.stdout.write(f"  {email:<26} {description}")
+        from django.conf import settings
+
+        if settings.PEOPLE_REQUIRE_2FA:
+            self.stdout.write(
+                "Coordinators, the board and the administrator set up two-step verification "
+                "(an authenticator app) at their first login."
+            )
+        else:
+            self.stdout.write(
+                "Two-step verification is off in this demo; REQUIRE_2FA=1 turns it on "
+                "(it is on in production)."
+            )
 
 
 def lesson_body(unit: dict) -> list[tuple[str, object]]:

@@ -1,0 +1,125 @@
+"""Everything the register holds about one person, for "Download my data" (the right of access).
+
+A fixed number of queries whatever the number of rows; nothing about anyone else (no other
+attendees, no names of who marked or recorded), and no secrets (no password hash, no calendar
+link tokens).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from certifications.models import Qualification, ReminderSent, TrainingRecord
+from courses.models import (
+    Attendance,
+    Completion,
+    Enrolment,
+    FeedToken,
+    LessonCompletion,
+    MakeUp,
+)
+from people.models import User
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _rows(rows) -> list[dict[str, Any]]:
+    return [{key: _plain(value) for key, value in row.items()} for row in rows]
+
+
+def collect_personal_data(person: User) -> dict[str, Any]:
+    """The person's own data as plain JSON-ready values."""
+    profile = (
+        User.objects.filter(pk=person.pk)
+        .values(
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "organisation__name",
+            "group_volunteer",
+            "group_staff",
+            "group_board",
+            "joined_on",
+            "left_on",
+            "protected_identity",
+            "is_active",
+            "created_at",
+            "last_login",
+        )
+        .get()
+    )
+    profile["organisation"] = profile.pop("organisation__name")
+    return {
+        "profile": {key: _plain(value) for key, value in profile.items()},
+        "admin_roles": list(person.groups.order_by("name").values_list("name", flat=True)),
+        "enrolments": _rows(
+            Enrolment.objects.filter(person=person)
+            .order_by("enrolled_on", "pk")
+            .values(
+                "id",
+                "run__title",
+                "run__course__title",
+                "run__location",
+                "status",
+                "enrolled_on",
+                "withdrawn_on",
+            )
+        ),
+        "attendance": _rows(
+            Attendance.objects.filter(person=person)
+            .order_by("session__starts_at")
+            .values(
+                "session__run__title",
+                "session__run__course__title",
+                "session__unit_number",
+                "session__starts_at",
+                "session__ends_at",
+                "mark",
+                "marked_at",
+            )
+        ),
+        "makeups": _rows(
+            MakeUp.objects.filter(enrolment__person=person)
+            .order_by("pk")
+            .values("enrolment__run__title", "unit_number", "kind", "session__starts_at", "date", "note")
+        ),
+        "completions": _rows(
+            Completion.objects.filter(person=person)
+            .order_by("completed_on")
+            .values("course__title", "completed_on", "flagged")
+        ),
+        "lesson_completions": _rows(
+            LessonCompletion.objects.filter(person=person)
+            .order_by("done_at")
+            .values("lesson__title", "done_at")
+        ),
+        "qualifications": _rows(
+            Qualification.objects.filter(person=person)
+            .order_by("issued_on")
+            .values("type__name", "issued_on", "expires_on", "revoked_on", "revoke_reason", "source")
+        ),
+        "training_records": _rows(
+            TrainingRecord.objects.filter(attendees=person)
+            .order_by("date")
+            .values("title", "provider", "date", "hours")
+        ),
+        "reminders_sent": _rows(
+            ReminderSent.objects.filter(qualification__person=person)
+            .order_by("sent_at")
+            .values("qualification__type__name", "days_before", "expires_on", "sent_at")
+        ),
+        # That her calendar links exist and since when; never the token.
+        "calendar_feeds": _rows(
+            FeedToken.objects.filter(person=person).order_by("created_at").values("kind", "created_at")
+        ),
+    }

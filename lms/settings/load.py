@@ -1,0 +1,25 @@
+"""The load test (``make load``, ``loadtest/run.py``): production settings, DEBUG off, served by
+gunicorn over plain HTTP on the loopback address, against a throw-away SQLite database.
+
+Only what plain HTTP on 127.0.0.1 needs differs from production: no HTTPS redirect, no HSTS,
+cookies without the Secure flag. Never use this for a real site.
+"""
+
+from .production import *
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# collectstatic writes here; the runner points it into its temporary directory.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers write sessions at once: take the write lock at BEGIN and wait
+    # for it rather than failing with "database is locked"; WAL lets readers go on meanwhile.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    } | DATABASES["default"].get("OPTIONS", {})

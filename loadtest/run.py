@@ -1,0 +1,233 @@
+"""``make load``: a bounded load test of the site on the loopback address.
+
+1. a throw-away SQLite database in a temporary directory: ``migrate``, ``seed_demo``,
+   ``collectstatic`` (settings ``lms.settings.load``: production with DEBUG off, over plain HTTP);
+2. gunicorn on 127.0.0.1 and a free port, waited for until it answers;
+3. locust headless (``loadtest/locustfile.py``): LOAD_USERS users (20), spawned LOAD_SPAWN_RATE
+   a second (5), for LOAD_SECONDS (60);
+4. a summary per endpoint and in total (requests, failures, 50/95/99th percentile in ms).
+
+Exits 1 when any request failed (or none was made). gunicorn is stopped at the end, also on
+Ctrl-C or SIGTERM, and the temporary directory is removed (LOAD_KEEP=1 keeps it).
+Two-factor authentication is switched off for the run (REQUIRE_2FA=0) so that the coordinator
+and board logins reach the admin.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        sys.exit(f"{name} must be a whole number, not {value!r}")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {seconds:.0f} s")
+
+
+def stop(process: subprocess.Popen | None, name: str) -> None:
+    """SIGTERM to the process group, SIGKILL after 10 s."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+    print(f"==> {name} stopped", flush=True)
+
+
+def summary(stats_csv: Path) -> tuple[int, int]:
+    """Print the table; return (requests, failures) in total."""
+    with open(stats_csv, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    header = f"{'endpoint':<52} {'requests':>8} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>6}"
+    print("\n" + header)
+    print("-" * len(header))
+    total = (0, 0)
+    for row in rows:
+        name = row["Name"] if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"
+        requests, failures = int(row["Request Count"]), int(row["Failure Count"])
+        if row["Name"] == "Aggregated":
+            print("-" * len(header))
+            name = "total"
+            total = (requests, failures)
+        print(
+            f"{name[:52]:<52} {requests:>8} {failures:>5} {row['50%']:>6} {row['95%']:>6} "
+            f"{row['99%']:>6} {float(row['Requests/s']):>6.1f}"
+        )
+    print("(latencies in milliseconds)")
+    return total
+
+
+def main() -> int:
+    users = env_int("LOAD_USERS", 20)
+    spawn_rate = env_int("LOAD_SPAWN_RATE", 5)
+    seconds = env_int("LOAD_SECONDS", 60)
+    workers = env_int("LOAD_WORKERS", 3)
+    tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.load",
+        "DATABASE_URL": f"sqlite:///{tmp / 'load.sqlite3'}",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CSRF_TRUSTED_ORIGINS": base_url,
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "REQUIRE_2FA": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DEBUG", None)
+    server = locust = None
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    # Also when started in the background, where SIGINT would otherwise be ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        step(f"database and static files in {tmp}")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+
+        step(f"gunicorn ({workers} workers) on {base_url}")
+        log = open(tmp / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115
+        server = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "gunicorn"),
+                "lms.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_until_up(f"{base_url}/accounts/login/", server)
+
+        step(f"locust: {users} users, spawn rate {spawn_rate}/s, {seconds} s")
+        locust_log = open(tmp / "locust.log", "w", encoding="utf-8")  # noqa: SIM115
+        locust = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "--locustfile",
+                str(ROOT / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--host",
+                base_url,
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(spawn_rate),
+                "--run-time",
+                f"{seconds}s",
+                "--stop-timeout",
+                "10",
+                "--csv",
+                str(tmp / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"},
+            stdout=locust_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        locust_status = locust.wait()
+        requests, failures = summary(tmp / "locust_stats.csv")
+        failures_csv = tmp / "locust_failures.csv"
+        if failures and failures_csv.exists():
+            print("\nFailures:")
+            print(failures_csv.read_text(encoding="utf-8"))
+        if locust_status != 0:
+            print(f"\nlocust exited with status {locust_status}; its output:")
+            print((tmp / "locust.log").read_text(encoding="utf-8")[-5000:])
+        if server.poll() is not None:
+            print(f"gunicorn exited early with status {server.returncode}")
+            failures = failures or 1
+        ok = requests > 0 and failures == 0 and locust_status == 0
+        print(f"\n{'OK' if ok else 'FAILED'}: {requests} requests, {failures} failures.")
+        return 0 if ok else 1
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except (subprocess.CalledProcessError, RuntimeError, FileNotFoundError) as exc:
+        print(f"load test could not run: {exc}", file=sys.stderr)
+        log_file = tmp / "gunicorn.log"
+        if log_file.exists():
+            print(log_file.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+        return 2
+    finally:
+        stop(locust, "locust")
+        stop(server, "gunicorn")
+        if os.environ.get("LOAD_KEEP"):
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

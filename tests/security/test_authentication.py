@@ -1,0 +1,271 @@
+"""Authentication: Argon2, password rules, lockout, password reset, two-step verification,
+sessions and deactivation."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from courses.ical import feed_token, find_feed, token_of
+from courses.models import FeedKind
+from tests.auth import sign_in
+from tests.factories import PersonFactory
+
+PASSWORD = "test-password-123"
+
+
+def post_login(client, email, password, admin=False, address="10.0.0.1"):
+    url = reverse("wagtailadmin_login") if admin else reverse("login")
+    return client.post(url, {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def code_for(device: TOTPDevice, offset_steps: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = totp.time + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+# Passwords -------------------------------------------------------------------------------------
+
+
+def test_new_passwords_are_hashed_with_argon2():
+    from lms.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        encoded = make_password("ett långt lösenord 2026")
+        assert identify_hasher(encoded).algorithm == "argon2"
+        assert check_password("ett långt lösenord 2026", encoded)
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [("kort1", "too short"), ("password1234", "too common"), ("1234567890123", "entirely numeric")],
+)
+def test_password_rules_refuse_short_common_and_numeric_passwords(password, message):
+    with pytest.raises(ValidationError) as error, override_settings(LANGUAGE_CODE="en"):
+        from django.utils import translation
+
+        with translation.override("en"):
+            validate_password(password)
+    assert message in " ".join(error.value.messages)
+
+
+# Lockout ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["site-login", "admin-login"])
+def test_five_wrong_passwords_lock_the_username_even_with_the_right_one(
+    client, volunteer_a, coordinator_a, admin
+):
+    person = coordinator_a if admin else volunteer_a
+    for attempt in range(5):
+        response = post_login(
+            client, person.email, "wrong-password", admin=admin, address=f"10.0.1.{attempt}"
+        )
+        # Four times the form again, with an error; the fifth failure locks.
+        assert response.status_code == (429 if attempt == 4 else 200)
+    # From another address, with the right password: still locked (per username).
+    response = post_login(client, person.email.upper(), PASSWORD, admin=admin, address="10.9.9.9")
+    assert response.status_code == 429
+    assert "För många försök" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client, volunteer_a, board_a):
+    for attempt in range(5):
+        post_login(client, f"guess{attempt}@example.org", "wrong-password", address="10.0.2.1")
+    response = post_login(client, volunteer_a.email, PASSWORD, address="10.0.2.1")
+    assert response.status_code == 429
+    # Another address and another username are not affected.
+    assert post_login(client, board_a.email, PASSWORD, address="10.0.2.2").status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(client, volunteer_a, settings):
+    for _ in range(5):
+        post_login(client, volunteer_a.email, "wrong-password")
+    assert post_login(client, volunteer_a.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=1)
+    )
+    response = post_login(client, volunteer_a.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(volunteer_a.pk)
+
+
+def test_session_key_is_rotated_at_login(client, volunteer_a):
+    client.get(reverse("login"))
+    client.session["something"] = "before"
+    session = client.session
+    session["marker"] = "before"
+    session.save()
+    before = session.session_key
+    assert post_login(client, volunteer_a.email, PASSWORD).status_code == 302
+    assert client.session.session_key != before
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_sessions_time_out_when_idle_and_each_request_extends_them(client, volunteer_a, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_AGE <= 3600
+    post_login(client, volunteer_a.email, PASSWORD)
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + datetime.timedelta(seconds=5))
+    assert client.get(reverse("my_training")).status_code == 200
+    extended = Session.objects.get(pk=client.session.session_key).expire_date
+    assert extended > timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    # Idle past the age: the session is gone and the member area asks for the login again.
+    Session.objects.all().update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("my_training"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# Password reset --------------------------------------------------------------------------------
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client, volunteer_a):
+    known = client.post(reverse("password_reset"), {"email": volunteer_a.email})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == reverse("password_reset_done")
+
+    def page(url):
+        html = client.get(url).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert page(known["Location"]) == page(unknown["Location"])
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [volunteer_a.email]
+
+
+def test_password_reset_link_sets_a_new_password_that_follows_the_rules(client, volunteer_a):
+    client.post(reverse("password_reset"), {"email": volunteer_a.email})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    weak = client.post(form_url, {"new_password1": "12345", "new_password2": "12345"})
+    assert weak.status_code == 200 and "form-error" in weak.content.decode()
+    strong = "ett-nytt-långt-lösenord-26"
+    done = client.post(form_url, {"new_password1": strong, "new_password2": strong})
+    assert done["Location"] == reverse("password_reset_complete")
+    volunteer_a.refresh_from_db()
+    assert volunteer_a.check_password(strong)
+    # The link works once.
+    assert "inte giltig" in client.get(link, follow=True).content.decode()
+
+
+# Two-step verification -------------------------------------------------------------------------
+
+
+def test_a_coordinator_must_set_up_and_pass_two_step_verification(client, coordinator_a):
+    response = post_login(client, coordinator_a.email, PASSWORD, admin=True)
+    assert response.status_code == 302
+    # Every admin page sends her to the set-up until she has confirmed an authenticator.
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("people_otp_setup"))
+    page = client.get(response["Location"])
+    secret = re.search(r'id="otp-secret">([A-Z2-7]+)<', page.content.decode()).group(1)
+    device = TOTPDevice.objects.get(user=coordinator_a, confirmed=False)
+    assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
+    assert "<svg" in page.content.decode()  # the QR code
+
+    wrong = client.post(reverse("people_otp_setup"), {"token": "000000", "next": "/admin/"})
+    assert wrong.status_code == 200 and "stämde inte" in wrong.content.decode()
+    # A wrong code makes the next try wait a moment (django-otp's throttling).
+    throttled = client.post(reverse("people_otp_setup"), {"token": code_for(device), "next": "/admin/"})
+    assert throttled.status_code == 200 and "Vänta en stund" in throttled.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    right = client.post(reverse("people_otp_setup"), {"token": code_for(device), "next": "/admin/"})
+    assert right["Location"] == "/admin/"
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+    # Next login: the code is asked for again, and another phone cannot be enrolled.
+    client.post(reverse("logout"))
+    post_login(client, coordinator_a.email, PASSWORD)
+    response = client.get(reverse("my_training"))
+    assert response["Location"].startswith(reverse("people_otp_verify"))
+    assert client.get(reverse("people_otp_setup"))["Location"].startswith(reverse("people_otp_verify"))
+    assert TOTPDevice.objects.filter(user=coordinator_a).count() == 1
+    bad = client.post(reverse("people_otp_verify"), {"token": "123456"})
+    assert bad.status_code == 200 and "fel" in bad.content.decode()
+    device.refresh_from_db()
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    good = client.post(reverse("people_otp_verify"), {"token": code_for(device, 1), "next": "/admin/"})
+    assert good["Location"] == "/admin/"
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["board_a", "superuser"])
+def test_board_and_administrators_need_two_step_verification_too(client, db, role, request):
+    person = request.getfixturevalue(role)
+    client.force_login(person)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("people_otp_setup"))
+
+
+def test_volunteers_are_not_asked_for_a_second_step(client, volunteer_a):
+    post_login(client, volunteer_a.email, PASSWORD)
+    assert client.get(reverse("my_training")).status_code == 200
+
+
+def test_a_volunteer_gets_no_admin_even_after_login(client, volunteer_a):
+    sign_in(client, volunteer_a)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_home") not in response["Location"] or "login" in response["Location"]
+
+
+# Deactivation ----------------------------------------------------------------------------------
+
+
+def test_deactivating_a_person_ends_her_sessions_and_her_calendar_links(
+    client, db, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(email="ends@example.org")
+    other = PersonFactory(email="stays@example.org", organisation=person.organisation)
+    other_client = type(client)()
+    sign_in(client, person)
+    sign_in(other_client, other)
+    token = token_of(feed_token(person, FeedKind.MY_SESSIONS))
+    assert find_feed(token) is not None
+    assert client.get(reverse("my_training")).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person.is_active = False
+        person.save()
+
+    assert not [s for s in Session.objects.all() if s.get_decoded().get(SESSION_KEY) == str(person.pk)]
+    response = client.get(reverse("my_training"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert find_feed(token) is None
+    assert client.get(reverse("courses_calendar_feed", args=[token])).status_code == 404
+    # Nobody else is logged out.
+    assert other_client.get(reverse("my_training")).status_code == 200
+
+
+def test_a_new_person_without_a_device_reaches_only_the_two_step_pages(client, coordinator_a):
+    client.force_login(coordinator_a)
+    for url in ["/", reverse("my_training"), "/admin/pages/"]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("people_otp_setup")), url
+    assert client.get(reverse("people_otp_setup")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302

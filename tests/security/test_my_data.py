@@ -1,0 +1,82 @@
+"""Download my data: all of hers, nothing of anyone else's, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses.ical import feed_token, token_of
+from courses.models import FeedKind
+from tests.auth import sign_in
+from tests.factories import PersonFactory
+from tests.security.scenario import give_history
+
+
+def download(client):
+    response = client.get(reverse("my_data"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="mina-uppgifter-')
+    assert response["Content-Disposition"].endswith('.json"')
+    return response, json.loads(response.content)
+
+
+def test_the_link_is_on_my_training(client, volunteer_a):
+    sign_in(client, volunteer_a)
+    page = client.get(reverse("my_training")).content.decode()
+    assert reverse("my_data") in page
+
+
+def test_anonymous_is_sent_to_the_login(client):
+    response = client.get(reverse("my_data"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_it_holds_her_rows_and_nobody_elses(client, org_a, volunteer_a, coordinator_a):
+    other = PersonFactory(
+        organisation=org_a, email="annan@example.org", first_name="Gudrun", last_name="Grannsson"
+    )
+    run = give_history(volunteer_a, coordinator_a, units=3)
+    give_history(other, coordinator_a, units=2, title="Annan kurs")
+    from courses.attendance import enrol
+
+    enrol(run, [other])  # a fellow participant in her own run
+    token = token_of(feed_token(volunteer_a, FeedKind.MY_SESSIONS))
+    sign_in(client, volunteer_a)
+    response, data = download(client)
+    assert data["profile"]["email"] == volunteer_a.email
+    assert data["profile"]["first_name"] == volunteer_a.first_name
+    assert data["profile"]["organisation"] == org_a.name
+    assert "password" not in json.dumps(data)
+    assert len(data["enrolments"]) == 1 and data["enrolments"][0]["run__title"] == run.title
+    assert len(data["attendance"]) == 3
+    assert {row["mark"] for row in data["attendance"]} == {"absent", "present"}
+    assert len(data["makeups"]) == 1
+    assert len(data["completions"]) == 1
+    assert len(data["qualifications"]) >= 3
+    assert len(data["training_records"]) == 3
+    assert len(data["reminders_sent"]) == 1
+    assert [feed["kind"] for feed in data["calendar_feeds"]] == [FeedKind.MY_SESSIONS]
+    text = response.content.decode()
+    assert token not in text
+    for secret in (other.email, other.first_name, other.last_name, coordinator_a.email):
+        assert secret not in text
+    assert coordinator_a.first_name not in text and coordinator_a.last_name not in text
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(client, org_a, coordinator_a):
+    small = PersonFactory(organisation=org_a)
+    large = PersonFactory(organisation=org_a)
+    give_history(small, coordinator_a, units=1, title="Liten")
+    give_history(large, coordinator_a, units=6, title="Stor")
+    counts = []
+    for person in (small, large):
+        client.logout()
+        sign_in(client, person)
+        with CaptureQueriesContext(connection) as queries:
+            download(client)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
