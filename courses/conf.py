@@ -9,8 +9,9 @@ from django.shortcuts import resolve_url
 from people.conf import AppSettings
 
 DEFAULTS = {
-    # Where a visitor of a course page is sent to log in (a URL or a URL name). None: Wagtail's
-    # WAGTAIL_FRONTEND_LOGIN_URL, else Django's LOGIN_URL.
+    # Where a visitor of a course page is sent to log in (a URL or a URL name). None: where
+    # Wagtail sends her for a login-restricted page (WAGTAIL_FRONTEND_LOGIN_URL, else Wagtail's
+    # own login form), so the course page and its lessons agree.
     "COURSES_LOGIN_URL": None,
     # The site's address, for calendar links printed by `manage.py calendar_url`. None: Wagtail's
     # WAGTAILADMIN_BASE_URL.
@@ -21,12 +22,8 @@ app_settings = AppSettings(DEFAULTS)
 
 
 def login_url() -> str:
-    url = (
-        app_settings.COURSES_LOGIN_URL
-        or getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None)
-        or settings.LOGIN_URL
-    )
-    return resolve_url(url)
+    url = app_settings.COURSES_LOGIN_URL or getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None)
+    return resolve_url(url or "wagtailcore_login")
 
 
 def base_url() -> str:
