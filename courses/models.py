@@ -24,6 +24,7 @@ from wagtail.search import index
 from people.permissions import OrganisationScopedQuerySet
 
 from .blocks import LessonStreamBlock
+from .conf import login_url
 from .page_forms import CoursePageForm
 
 
@@ -126,6 +127,7 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         lessons = self.lessons_by_unit()
         context["units"] = [(unit, lessons.get(unit.number)) for unit in self.ordered_units()]
+        context["login_url"] = login_url()
         return context
 
 

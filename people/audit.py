@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -77,12 +78,8 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     audit("login.failed", request, user=_known_user_id(credentials or {}))
 
 
-try:  # django-axes, when installed
+if apps.is_installed("axes"):  # django-axes, when the host uses it for lockouts
     from axes.signals import user_locked_out
-except ImportError:  # pragma: no cover
-    user_locked_out = None
-
-if user_locked_out is not None:
 
     @receiver(user_locked_out, dispatch_uid="audit_locked_out")
     def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:

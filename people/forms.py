@@ -1,8 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .conf import app_settings
 from .models import Organisation, PersonManager
 
 
@@ -52,10 +52,10 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.PEOPLE_IMPORT_MAX_BYTES:
+        if upload.size > app_settings.PEOPLE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s MB.")
-                % {"limit": settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024)}
+                % {"limit": app_settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -74,6 +74,6 @@ class ImportConfirmForm(forms.Form):
 
     def clean_content(self):
         content = self.cleaned_data["content"]
-        if len(content.encode()) > settings.PEOPLE_IMPORT_MAX_BYTES:
+        if len(content.encode()) > app_settings.PEOPLE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return content

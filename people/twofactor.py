@@ -16,7 +16,6 @@ import base64
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,12 +29,14 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .conf import app_settings
+
 THROTTLED = gettext_lazy("Too many wrong codes in a row. Wait a while and try again with a new code.")
 
 
 def needs_two_factor(user) -> bool:
     """Whether ``user`` must pass a second factor: administrators and anyone with admin access."""
-    if not getattr(settings, "PEOPLE_REQUIRE_2FA", True) or not getattr(user, "is_authenticated", False):
+    if not app_settings.PEOPLE_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
 

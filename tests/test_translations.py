@@ -9,7 +9,13 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
-PO_FILES = sorted(p for p in ROOT.glob("**/locale/sv/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+#: The repository's catalogues; not copies in the virtual environment or in a wheel build.
+SKIPPED_DIRS = {".venv", "build", "dist"}
+PO_FILES = sorted(
+    p
+    for p in ROOT.glob("**/locale/sv/LC_MESSAGES/django.po")
+    if not SKIPPED_DIRS & set(p.relative_to(ROOT).parts)
+)
 ENTRY = re.compile(
     r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M
 )

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from certifications.conf import app_settings
 from people.importing import ImportProblem, decode_csv
 from people.models import Organisation
 
@@ -24,8 +24,9 @@ class ImportCommand(BaseCommand):
                 data = options["file"].read_bytes()
             except OSError as exc:
                 raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from exc
-            if len(data) > settings.PEOPLE_IMPORT_MAX_BYTES:
-                self.fail([ImportProblem(1, "file", f"larger than {settings.PEOPLE_IMPORT_MAX_BYTES} bytes")])
+            limit = app_settings.CERTIFICATIONS_IMPORT_MAX_BYTES
+            if len(data) > limit:
+                self.fail([ImportProblem(1, "file", f"larger than {limit} bytes")])
             try:
                 text = decode_csv(data)
             except ValueError as exc:

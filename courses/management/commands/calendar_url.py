@@ -1,9 +1,9 @@
 """python manage.py calendar_url --email EMAIL [--reset]"""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from courses.conf import base_url
 from courses.ical import feed_token, token_of
 from courses.models import FeedKind
 from people.models import PersonManager, User
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--email", required=True)
         parser.add_argument("--reset", action="store_true")
-        parser.add_argument("--base-url", default=settings.WAGTAILADMIN_BASE_URL, help="the site's address")
+        parser.add_argument("--base-url", default=base_url(), help="the site's address")
 
     def handle(self, *args, email, reset, base_url, **options):
         person = User.objects.filter(email=PersonManager.normalize_email(email)).first()

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from people.conf import app_settings
 from people.importing import apply_people_import, decode_csv, parse_people_csv
 from people.models import Organisation
 
@@ -38,8 +38,8 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
-        if len(data) > settings.PEOPLE_IMPORT_MAX_BYTES:
-            self._fail([f"line 1: file: larger than {settings.PEOPLE_IMPORT_MAX_BYTES} bytes"])
+        if len(data) > app_settings.PEOPLE_IMPORT_MAX_BYTES:
+            self._fail([f"line 1: file: larger than {app_settings.PEOPLE_IMPORT_MAX_BYTES} bytes"])
         try:
             text = decode_csv(data)
         except ValueError as exc:

@@ -1,0 +1,28 @@
+"""The people app's settings, read in one place, with their defaults.
+
+A host overrides any of them in its settings module; every name starts with ``PEOPLE_`` so it
+cannot clash with another app's. Values are read on each access, so ``override_settings`` works.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # How large an uploaded or command-line import file may be, in bytes.
+    "PEOPLE_IMPORT_MAX_BYTES": 2 * 1024 * 1024,
+    # Whether administrators and everyone with admin access must pass a second factor (TOTP)
+    # once the host enables the two-factor middleware (see README).
+    "PEOPLE_REQUIRE_2FA": True,
+}
+
+
+class AppSettings:
+    def __init__(self, defaults: dict):
+        self._defaults = defaults
+
+    def __getattr__(self, name: str):
+        if name not in self._defaults:
+            raise AttributeError(name)
+        return getattr(settings, name, self._defaults[name])
+
+
+app_settings = AppSettings(DEFAULTS)

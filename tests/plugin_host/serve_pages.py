@@ -1,0 +1,81 @@
+"""Run inside the plugin host (``DJANGO_SETTINGS_MODULE=tests.plugin_host.settings``): migrate an
+empty database from zero, make a little data, and serve the plugins' pages through Django's test
+client. Prints one ``OK <name>`` line per page; any failure raises (non-zero exit status).
+
+    PLUGIN_HOST_DB=/tmp/host.sqlite3 python -m tests.plugin_host.serve_pages
+"""
+
+import datetime
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.plugin_host.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+
+def check(name: str, response, *expected: str, status: int = 200) -> None:
+    body = response.content.decode()
+    assert response.status_code == status, f"{name}: status {response.status_code}\n{body[:2000]}"
+    for text in expected:
+        assert text in body, f"{name}: {text!r} not in the response\n{body[:3000]}"
+    print("OK", name, flush=True)
+
+
+def main() -> None:
+    assert "home" not in settings.INSTALLED_APPS and "lms" not in settings.INSTALLED_APPS
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("check", fail_level="ERROR")
+    setup_test_environment()
+
+    from certifications.models import QualificationType, ShiftRole, ShiftRoleRequirement
+    from courses.attendance import enrol
+    from courses.ical import feed_token, token_of
+    from courses.models import FeedKind, LessonPage
+    from tests.factories import OrganisationFactory, PersonFactory, make_course, make_run
+
+    organisation = OrganisationFactory(name="Kvinnojouren Värdsida", slug="vardsida")
+    coordinator = PersonFactory(
+        organisation=organisation, email="coordinator@example.org", roles=["Coordinators"]
+    )
+    volunteer = PersonFactory(organisation=organisation, email="volunteer@example.org", first_name="Vera")
+    course = make_course(organisation, title="Study circle", units=2)
+    lesson = course.add_child(
+        instance=LessonPage(
+            title="Why shelters exist", slug="lesson-1", unit_number=1, summary="The history."
+        )
+    )
+    run = make_run(course, datetime.date.today() - datetime.timedelta(days=3), title="Circle spring")
+    enrol(run, [volunteer])
+    session = run.sessions.order_by("starts_at").first()
+    basic = QualificationType.objects.create(organisation=organisation, name="Basic training")
+    phone = ShiftRole.objects.create(organisation=organisation, name="Phone shift", sort_order=1)
+    ShiftRoleRequirement.objects.create(role=phone, qualification_type=basic, sort_order=0)
+
+    anonymous, member, staff = Client(), Client(), Client()
+    member.force_login(volunteer)
+    staff.force_login(coordinator)
+
+    check("course page", anonymous.get(course.url), "PLUGIN-HOST-BASE", "Study circle", "/sign-in/?next=")
+    check("lesson page", member.get(lesson.url), "PLUGIN-HOST-BASE", "Why shelters exist", "The history.")
+    check(
+        "attendance register",
+        staff.get(reverse("courses_session_register", args=[session.pk])),
+        volunteer.get_full_name(),
+    )
+    check("clearance board", staff.get(reverse("certifications_board")), "Phone shift", "Basic training")
+    feed = feed_token(volunteer, FeedKind.MY_SESSIONS)
+    response = member.get(reverse("courses_calendar_feed", args=[token_of(feed)]))
+    check("member calendar feed", response, "BEGIN:VCALENDAR", "Study circle")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    check("report screen", staff.get(reverse("certifications_report")), "Kvinnojouren Värdsida")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""The plugin host's URLs: Wagtail's, the courses' member URLs and a login page of its own."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sign-in/", auth_views.LoginView.as_view(), name="sign_in"),
+    path("training/", include("courses.urls")),
+    path("", include(wagtail_urls)),
+]
