@@ -1,11 +1,13 @@
 """Spreadsheet exports (CSV, XLSX) with formula-injection escaping in one place.
 
 A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be run as
-a formula by a spreadsheet program; such text cells are prefixed with an apostrophe.
+a formula by a spreadsheet program; such text cells are prefixed with an apostrophe. Control
+characters that a spreadsheet file cannot hold are removed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import tablib
@@ -20,9 +22,18 @@ CONTENT_TYPES = {
 }
 
 
+#: Control characters a spreadsheet file cannot hold (XML 1.0 forbids them; openpyxl refuses
+#: them): a name pasted from elsewhere may carry one, and must not break an export.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would read as a formula, made inert; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text made safe for a spreadsheet cell: control characters removed, and text that a
+    spreadsheet would read as a formula prefixed with an apostrophe. Anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -54,8 +55,11 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > app_settings.PEOPLE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.")
-                % {"limit": app_settings.PEOPLE_IMPORT_MAX_BYTES // (1024 * 1024)}
+                _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(app_settings.PEOPLE_IMPORT_MAX_BYTES),
+                }
             )
         return upload
 

@@ -1,5 +1,6 @@
 """The clearance board, the member's view, the home-page panel and the reminders: one engine."""
 
+import csv
 import datetime
 import io
 import json
@@ -103,6 +104,16 @@ def test_board_command_and_engine_agree(people, catalogue, org_a):
         for c in clearance(org_a, timezone.localdate())
     }
     assert command == engine
+
+
+def test_the_command_csv_neutralises_formulas(people, catalogue, org_a):
+    catalogue["phone"].name = '=HYPERLINK("http://x")'
+    catalogue["phone"].save()
+    out = io.StringIO()
+    call_command("clearance", "--organisation", org_a.slug, "--format", "csv", stdout=out)
+    roles = {row[1] for row in csv.reader(io.StringIO(out.getvalue()))}
+    assert '\'=HYPERLINK("http://x")' in roles
+    assert not any(role.startswith("=") for role in roles)
 
 
 def test_admin_home_panel_lists_who_loses_clearance(client, coordinator_a, people):

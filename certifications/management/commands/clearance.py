@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from certifications.clearance import clearance
+from people.exports import neutralise
 from people.models import Organisation
 
 
@@ -44,12 +45,11 @@ class Command(BaseCommand):
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["email", "role", "cleared", "reasons", "warnings"])
             for row in results:
-                writer.writerow(
-                    [
-                        row["email"],
-                        row["role"],
-                        "yes" if row["cleared"] else "no",
-                        ";".join(row["reasons"]),
-                        ";".join(row["warnings"]),
-                    ]
-                )
+                cells = [
+                    row["email"],
+                    row["role"],
+                    "yes" if row["cleared"] else "no",
+                    ";".join(row["reasons"]),
+                    ";".join(row["warnings"]),
+                ]
+                writer.writerow([neutralise(cell) for cell in cells])
