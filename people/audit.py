@@ -16,6 +16,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
+from .auth import client_address
+
 logger = logging.getLogger("audit")
 
 # Field names that must never reach the log, whatever a caller passes.
@@ -24,9 +26,7 @@ SAFE_VALUE = re.compile(r"^[\w.:@/-]{0,80}$")
 
 
 def client_ip(request) -> str:
-    if request is None:
-        return "-"
-    return request.META.get("REMOTE_ADDR") or "-"
+    return client_address(request) or "-"
 
 
 def _value(value: object) -> str:

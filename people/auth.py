@@ -1,4 +1,5 @@
-"""Login throttling: how django-axes names the account an attempt was made against."""
+"""Login throttling: which account and which address an attempt counts against (django-axes),
+and the page a locked-out login gets."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from .conf import app_settings
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address a request came from. Behind ``PEOPLE_TRUSTED_PROXY_COUNT`` reverse proxies,
+    the address the outermost trusted proxy saw, taken from the right of ``X-Forwarded-For``
+    (entries further left are whatever the client sent, so they are never trusted). Without a
+    proxy count, ``REMOTE_ADDR``: behind a proxy that would be the proxy's own address, and one
+    person's failed logins would lock out everyone."""
+    if request is None:
+        return None
+    proxies = app_settings.PEOPLE_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:

@@ -12,6 +12,9 @@ DEFAULTS = {
     # Whether administrators and everyone with admin access must pass a second factor (TOTP)
     # once the host enables the two-factor middleware (see README).
     "PEOPLE_REQUIRE_2FA": True,
+    # How many reverse proxies in front of the site append to X-Forwarded-For; the login
+    # lockout and the audit log take the client's address from there (0: REMOTE_ADDR).
+    "PEOPLE_TRUSTED_PROXY_COUNT": 0,
 }
 
 

@@ -224,6 +224,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "people.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "people.auth.lockout_username"
 AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind reverse proxies X-Forwarded-For read from the
+# right (people/auth.py). Production trusts one proxy unless TRUSTED_PROXY_COUNT says otherwise.
+AXES_CLIENT_IP_CALLABLE = "people.auth.client_address"
+PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Two-factor authentication (django-otp, TOTP apps): required for coordinators, the board
 # and administrators; see people/twofactor.py. Only the development settings may turn it off.

@@ -96,6 +96,36 @@ def test_one_address_trying_many_usernames_is_locked_out(client, volunteer_a, bo
     assert post_login(client, board_a.email, PASSWORD, address="10.0.2.2").status_code == 302
 
 
+def test_behind_a_proxy_the_lockout_counts_the_clients_address_not_the_proxys(
+    client, volunteer_a, board_a, settings
+):
+    settings.PEOPLE_TRUSTED_PROXY_COUNT = 1
+    url = reverse("login")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}  # every request comes through the same proxy
+    for attempt in range(5):
+        # The client may put anything at the left of X-Forwarded-For; the proxy appends the
+        # address it saw, and only that one counts.
+        forwarded = f"198.51.100.{attempt}, 203.0.113.7"
+        client.post(
+            url,
+            {"username": f"guess{attempt}@example.org", "password": "x"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+            **proxy,
+        )
+    locked = client.post(
+        url,
+        {"username": volunteer_a.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    # Another client behind the same proxy logs in.
+    other = client.post(
+        url, {"username": board_a.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.20", **proxy
+    )
+    assert other.status_code == 302
+
+
 def test_the_lockout_ends_after_the_cool_off(client, volunteer_a, settings):
     for _ in range(5):
         post_login(client, volunteer_a.email, "wrong-password")
