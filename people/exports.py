@@ -1,8 +1,10 @@
 """Spreadsheet exports (CSV, XLSX) with formula-injection escaping in one place.
 
-A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be run as
-a formula by a spreadsheet program; such text cells are prefixed with an apostrophe. Control
-characters that a spreadsheet file cannot hold are removed.
+A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a line break could be run as a
+formula by a spreadsheet program; such text cells are prefixed with an apostrophe. Control
+characters that a spreadsheet file cannot hold are removed, and line breaks are written as
+``\n`` (an XLSX file is XML, which reads every ``\r\n`` and ``\r`` back as ``\n``), so that a
+cell reads back the same from a CSV and an XLSX file.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.http import HttpResponse
 
 from .audit import audit
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -25,14 +27,16 @@ CONTENT_TYPES = {
 #: Control characters a spreadsheet file cannot hold (XML 1.0 forbids them; openpyxl refuses
 #: them): a name pasted from elsewhere may carry one, and must not break an export.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+LINE_BREAKS = re.compile(r"\r\n?")
 
 
 def neutralise(value: object) -> object:
-    """Text made safe for a spreadsheet cell: control characters removed, and text that a
-    spreadsheet would read as a formula prefixed with an apostrophe. Anything else unchanged."""
+    """Text made safe for a spreadsheet cell: control characters removed, line breaks as
+    ``\n``, and text that a spreadsheet would read as a formula prefixed with an apostrophe.
+    Anything else unchanged."""
     if not isinstance(value, str):
         return value
-    value = CONTROL_CHARACTERS.sub("", value)
+    value = LINE_BREAKS.sub("\n", CONTROL_CHARACTERS.sub("", value))
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

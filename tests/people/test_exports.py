@@ -15,8 +15,10 @@ texts = st.text(
 
 
 def intended(value: str) -> str:
-    """What a person reads in the cell: the text without control characters."""
-    return "".join(c for c in value if c in "\t\n\r" or not (ord(c) < 32))
+    """What a person reads in the cell: the text without control characters, every line break
+    as one \\n (an XLSX file cannot hold a \\r)."""
+    text = "".join(c for c in value if c in "\t\n\r" or not (ord(c) < 32))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @given(texts)
@@ -38,6 +40,17 @@ def test_non_text_values_are_unchanged():
 def test_csv_reads_back_to_the_neutralised_text(values):
     response = export_response(["a"] * len(values), [values], "csv", "test")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[1] == [neutralise(v) for v in values]
+
+
+def test_line_breaks_read_back_the_same_from_csv_and_xlsx():
+    values = ["\r", "a\r\nb", "x\ry", "\r=1+1", "\n@SUM(A1)"]
+    assert [neutralise(v) for v in values] == ["'\n", "a\nb", "x\ny", "'\n=1+1", "'\n@SUM(A1)"]
+    xlsx = export_response(["a"] * len(values), [values], "xlsx", "test")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert [cell.value for cell in list(sheet.iter_rows())[1]] == [neutralise(v) for v in values]
+    csv_file = export_response(["a"] * len(values), [values], "csv", "test")
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"), newline="")))
     assert rows[1] == [neutralise(v) for v in values]
 
 
