@@ -16,23 +16,32 @@ Europe/Stockholm):
 - Warnings for a cleared person: ``expiring:<type>:<YYYY-MM-DD>`` when the latest ``expires_on``
   among the valid qualifications of a required type falls in (D, D + 30 days].
 
-A whole organisation is computed in a fixed number of queries, whatever its size.
+A whole organisation, or many at once, is computed in a fixed number of queries, whatever
+their size: qualifications are read once per person and type, hours are summed by the database.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from courses.models import ATTENDED_MARKS, Attendance, CourseKind, CourseUnit, SessionStatus
+from courses.models import (
+    ATTENDED_MARKS,
+    Attendance,
+    CourseKind,
+    CourseUnit,
+    SessionStatus,
+    unit_hours_expression,
+)
 from courses.scheduling import local_datetime
-from people.models import Organisation, User
+from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from .dates import add_months, format_hours
 from .models import Qualification, ShiftRole, ShiftRoleRequirement, TrainingRecord
@@ -40,7 +49,7 @@ from .models import Qualification, ShiftRole, ShiftRoleRequirement, TrainingReco
 EXPIRY_WARNING_DAYS = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One reason or warning, with what a UI needs to say it in words."""
 
@@ -60,9 +69,12 @@ class Reason:
         return f"{self.code}:{self.type_name}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Clearance:
-    person: User
+    """One person × one role on a date: cleared or not, and why. (Not frozen only because a
+    frozen dataclass is several times slower to make, and the engine makes thousands.)"""
+
+    person: Member
     role: ShiftRole
     on: datetime.date
     cleared: bool
@@ -79,15 +91,66 @@ class Clearance:
         return [str(w) for w in self.warnings]
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person as the engine and its screens need her: read as plain values, because making
+    ten thousand full ``User`` objects costs more than deciding their clearance."""
+
+    pk: int
+    email: str
+    first_name: str
+    last_name: str
+    organisation_id: int | None
+    joined_on: datetime.date | None
+    left_on: datetime.date | None
+    protected_identity: bool
+    member_groups: tuple[str, ...]
+
+    FIELDS = (
+        "pk",
+        "email",
+        "first_name",
+        "last_name",
+        "organisation_id",
+        "joined_on",
+        "left_on",
+        "protected_identity",
+        *(group_field(code) for code in MEMBER_GROUPS),
+    )
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Member:
+        (*values,) = row[:8]
+        return cls(*values, tuple(code for code, flag in zip(MEMBER_GROUPS, row[8:], strict=True) if flag))
+
+    @classmethod
+    def from_user(cls, user: User) -> Member:
+        return cls.from_row(tuple(getattr(user, name) for name in cls.FIELDS))
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """A person's standing in one qualification type on D, as the reasons need it."""
+
+    code: str  # valid, missing, revoked, expired
+    on: datetime.date | None = None  # revoked or expired on; for "valid" the last expiry (None: never)
+
+
 @dataclass
 class _Facts:
     """What the engine knows about one person, loaded in bulk."""
 
-    qualifications: dict[int, list[Qualification]] = field(default_factory=lambda: defaultdict(list))
-    hour_events: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+    standing: dict[int, _Standing] = field(default_factory=dict)  # by qualification type
+    hours: dict[datetime.date, Decimal] = field(default_factory=dict)  # by window start
 
 
-def is_active(person: User, on: datetime.date) -> bool:
+def is_active(person: User | Member, on: datetime.date) -> bool:
     return (
         person.joined_on is not None
         and person.joined_on <= on
@@ -96,10 +159,19 @@ def is_active(person: User, on: datetime.date) -> bool:
 
 
 def is_valid(qualification: Qualification, on: datetime.date) -> bool:
+    return _is_valid(qualification.issued_on, qualification.expires_on, qualification.revoked_on, on)
+
+
+def _is_valid(
+    issued_on: datetime.date,
+    expires_on: datetime.date | None,
+    revoked_on: datetime.date | None,
+    on: datetime.date,
+) -> bool:
     return (
-        qualification.issued_on <= on
-        and (qualification.expires_on is None or on <= qualification.expires_on)
-        and (qualification.revoked_on is None or on < qualification.revoked_on)
+        issued_on <= on
+        and (expires_on is None or on <= expires_on)
+        and (revoked_on is None or on < revoked_on)
     )
 
 
@@ -107,17 +179,9 @@ def window_start(on: datetime.date, months: int) -> datetime.date:
     return add_months(on, -months)
 
 
-def roles_for(organisation: Organisation) -> list[ShiftRole]:
-    return list(
-        ShiftRole.objects.filter(organisation=organisation).prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=ShiftRoleRequirement.objects.select_related("qualification_type").order_by(
-                    "sort_order"
-                ),
-            )
-        )
-    )
+def roles_of(organisations: Iterable[Organisation]) -> list[ShiftRole]:
+    """The shift roles of the organisations, in their order. One query."""
+    return list(ShiftRole.objects.filter(organisation__in=list(organisations)))
 
 
 def clearance(
@@ -128,98 +192,293 @@ def clearance(
 ) -> list[Clearance]:
     """Every person (default: all of the organisation's people) × every role (default: all of
     its roles), sorted by email, then by the roles' order. Six queries at most."""
-    roles = list(roles) if roles is not None else roles_for(organisation)
+    return clearance_for_organisations([organisation], on, roles=roles, people=people)
+
+
+def clearance_for_organisations(
+    organisations: Iterable[Organisation],
+    on: datetime.date,
+    roles: Iterable[ShiftRole] | None = None,
+    people: Iterable[User] | None = None,
+) -> list[Clearance]:
+    """Every person of the organisations (default: all of their people) × every role of her
+    own organisation (default: all of them), by organisation in the order given, then by
+    email, then by the roles' order. Six queries at most, however many organisations."""
+    organisations = list(organisations)
+    order = {o.pk: n for n, o in enumerate(organisations)}
+    roles = list(roles) if roles is not None else roles_of(organisations)
     if people is None:
-        people = User.objects.filter(organisation=organisation).order_by("email")
-    people = sorted(people, key=lambda p: p.email)
+        rows = User.objects.filter(organisation__in=organisations).order_by().values_list(*Member.FIELDS)
+        people = [Member.from_row(row) for row in rows]
+        scope = Scope(tuple(order))
+    else:
+        people = [Member.from_user(person) for person in people]
+        scope = Scope(tuple(order), tuple(p.pk for p in people))
+    people = sorted(
+        (p for p in people if p.organisation_id in order), key=lambda p: (order[p.organisation_id], p.email)
+    )
     if not roles or not people:
         return []
-    facts = _load_facts(people, roles, on)
-    return [_decide(person, role, on, facts[person.pk]) for person in people for role in roles]
+    plans = _plans(roles, on)
+    planned: dict[int, list[tuple[ShiftRole, _Plan]]] = defaultdict(list)
+    for role in roles:
+        planned[role.organisation_id].append((role, plans[role.pk]))
+    facts = _load_facts(scope, plans, on)
+    empty = _Facts()
+    warn_until = on + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    results: list[Clearance] = []
+    for person in people:
+        results += _decide(
+            person, planned[person.organisation_id], on, warn_until, facts.get(person.pk, empty)
+        )
+    return results
 
 
-def _load_facts(people: list[User], roles: list[ShiftRole], on: datetime.date) -> dict[int, _Facts]:
+@dataclass(frozen=True)
+class Scope:
+    """Whose facts the engine loads: the people of these organisations, or only these people
+    of them. The queries go from the organisations' sessions and records to the people."""
+
+    organisation_ids: tuple[int, ...]
+    person_ids: tuple[int, ...] | None = None
+
+    def people(self, path: str = "") -> Q:
+        """The condition on the person reached by ``path`` (e.g. ``"person__"``)."""
+        condition = Q(**{f"{path}organisation_id__in": self.organisation_ids})
+        if self.person_ids is not None:
+            condition &= Q(**{f"{path}id__in": self.person_ids})
+        return condition
+
+
+def _load_facts(scope: Scope, plans: dict[int, _Plan], on: datetime.date) -> dict[int, _Facts]:
+    """Standing per qualification type and hours per window, for the people in ``scope``.
+    One to three queries."""
     facts: dict[int, _Facts] = defaultdict(_Facts)
-    person_ids = [p.pk for p in people]
-    type_ids = {req.qualification_type_id for role in roles for req in role.requirements.all()}
-    for qualification in Qualification.objects.filter(
-        person_id__in=person_ids, type_id__in=type_ids, issued_on__lte=on
+    type_ids = {type_id for plan in plans.values() for type_id, _name in plan.types}
+    held: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    # All of the people's qualifications, read person by person along the (person, type,
+    # issued_on) index; a list of type ids here would make the database probe every type for
+    # every person. Types no role asks for are left out here.
+    for person_id, type_id, *dates in (
+        Qualification.objects.filter(scope.people("person__"), issued_on__lte=on)
+        .order_by()
+        .values_list("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
     ):
-        facts[qualification.person_id].qualifications[qualification.type_id].append(qualification)
+        if type_id in type_ids:
+            held[(person_id, type_id)].append(dates)
+    for (person_id, type_id), rows in held.items():
+        facts[person_id].standing[type_id] = _standing(rows, on)
 
-    windows = [role.training_window_months for role in roles if role.min_training_hours]
-    if not windows:
-        return facts
-    start = window_start(on, max(windows))
-    for person_id, day, hours in TrainingRecord.attendees.through.objects.filter(
-        user_id__in=person_ids,
-        trainingrecord__date__range=(start, on),
-        trainingrecord__deleted_at__isnull=True,  # the trash does not count
-    ).values_list("user_id", "trainingrecord__date", "trainingrecord__hours"):
-        facts[person_id].hour_events.append((day, hours))
-    for event in continuing_education_events(person_ids, start, on):
-        facts[event[0]].hour_events.append(event[1:])
+    starts = sorted({plan.window_start for plan in plans.values() if plan.window_start is not None})
+    if starts:
+        for person_id, hours in training_hours(scope, starts, on):
+            into = facts[person_id].hours
+            for start, value in hours.items():
+                into[start] = into.get(start, Decimal(0)) + value
     return facts
+
+
+_ISSUED_THEN_PK = operator.itemgetter(0, 3)
+
+
+def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
+    """From the (issued_on, expires_on, revoked_on, pk) of the qualifications of one type issued
+    on or before D (so only expiry and revocation decide validity here)."""
+    valid = False
+    last_expiry: datetime.date | None = None  # of the valid ones; None if one never expires
+    for _issued, expires, revoked, _pk in rows:
+        if (expires is None or on <= expires) and (revoked is None or on < revoked):
+            if expires is None or not valid or (last_expiry is not None and expires > last_expiry):
+                last_expiry = expires
+            valid = True
+    if valid:
+        return _Standing("valid", last_expiry)
+    revoked_on = max(rows, key=_ISSUED_THEN_PK)[2]  # of the latest issued
+    if revoked_on is not None and revoked_on <= on:
+        return _Standing("revoked", revoked_on)
+    return _Standing("expired", max((row[1] for row in rows if row[1] is not None), default=None))
+
+
+def training_hours(
+    scope: Scope, starts: list[datetime.date], end: datetime.date
+) -> list[tuple[int, dict[datetime.date, Decimal]]]:
+    """(person, {window start: hours}) for the people in ``scope``: hours of external
+    training records and of attended continuing-education sessions (their unit's hours) dated
+    within [start, end], for every start. Summed by the database; two queries."""
+    first = min(starts)
+    records = (
+        TrainingRecord.attendees.through.objects.filter(
+            scope.people("user__"),
+            trainingrecord__date__range=(first, end),
+            trainingrecord__deleted_at__isnull=True,  # the trash does not count
+        )
+        .values("user_id")
+        .annotate(
+            **{
+                f"w{n}": Sum("trainingrecord__hours", filter=Q(trainingrecord__date__gte=start))
+                for n, start in enumerate(starts)
+            }
+        )
+        .values_list("user_id", *(f"w{n}" for n in range(len(starts))))
+    )
+    # Attended sessions counted per person and unit (course, number) and window, then times the
+    # unit's hours: the database groups the marks without looking up a unit for each of them.
+    attended = (
+        Attendance.objects.filter(
+            _continuing_education_sessions(first, end, "session__"),
+            scope.people("person__"),
+            mark__in=ATTENDED_MARKS,
+            session__run__organisation_id__in=scope.organisation_ids,
+        )
+        .values("person_id", "session__run__course_id", "session__unit_number")
+        .annotate(
+            **{
+                f"w{n}": Count(
+                    "pk", filter=Q(session__starts_at__gte=local_datetime(start, datetime.time.min))
+                )
+                for n, start in enumerate(starts)
+            }
+        )
+        .order_by()
+        .values_list(
+            "person_id",
+            "session__run__course_id",
+            "session__unit_number",
+            *(f"w{n}" for n in range(len(starts))),
+        )
+    )
+    unit_hours = {
+        (course_id, number): hours
+        for course_id, number, hours in CourseUnit.objects.filter(
+            course__organisation_id__in=scope.organisation_ids
+        ).values_list("course_id", "number", "hours")
+    }
+    sessions = defaultdict(lambda: [Decimal(0)] * len(starts))
+    for person_id, course_id, number, *counts in attended:
+        hours = unit_hours.get((course_id, number), Decimal(0))
+        totals = sessions[person_id]
+        for n, count in enumerate(counts):
+            totals[n] += hours * count
+    return [
+        (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
+        for row in records
+    ] + [
+        (person_id, {start: value for start, value in zip(starts, totals, strict=True) if value})
+        for person_id, totals in sessions.items()
+    ]
+
+
+def _continuing_education_sessions(start: datetime.date, end: datetime.date, path: str = "") -> Q:
+    """Held (not cancelled) sessions of a unit of a continuing-education course, dated within
+    [start, end] (local dates); ``path`` leads from the rows to the session."""
+    return Q(
+        **{
+            f"{path}run__course__kind": CourseKind.CONTINUING,
+            f"{path}unit_number__isnull": False,
+            f"{path}starts_at__gte": local_datetime(start, datetime.time.min),
+            f"{path}starts_at__lt": local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
+        }
+    ) & ~Q(**{f"{path}status": SessionStatus.CANCELLED})
 
 
 def continuing_education_events(
     person_ids: list[int], start: datetime.date, end: datetime.date
 ) -> list[tuple[int, datetime.date, Decimal]]:
     """(person, local date, unit hours) for every attended session of a continuing-education
-    course dated within [start, end]. Two queries."""
-    rows = list(
+    course dated within [start, end]. One query."""
+    rows = (
         Attendance.objects.filter(
+            _continuing_education_sessions(start, end, "session__"),
             person_id__in=person_ids,
             mark__in=ATTENDED_MARKS,
-            session__run__course__kind=CourseKind.CONTINUING,
-            session__unit_number__isnull=False,
-            session__starts_at__gte=local_datetime(start, datetime.time.min),
-            session__starts_at__lt=local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
         )
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .values_list("person_id", "session__starts_at", "session__run__course_id", "session__unit_number")
+        .annotate(unit_hours=unit_hours_expression("session__run__course_id", "session__unit_number"))
+        .values_list("person_id", "session__starts_at", "unit_hours")
     )
-    if not rows:
-        return []
-    hours = {
-        (course_id, number): value
-        for course_id, number, value in CourseUnit.objects.filter(
-            course_id__in={row[2] for row in rows}
-        ).values_list("course_id", "number", "hours")
-    }
     return [
-        (person_id, timezone.localtime(starts_at).date(), hours.get((course_id, number), Decimal(0)))
-        for person_id, starts_at, course_id, number in rows
+        (person_id, timezone.localtime(starts_at).date(), Decimal(str(hours or 0)))
+        for person_id, starts_at, hours in rows
     ]
 
 
-def _decide(person: User, role: ShiftRole, on: datetime.date, facts: _Facts) -> Clearance:
-    reasons: list[Reason] = []
-    warnings: list[Reason] = []
-    if not is_active(person, on):
-        reasons.append(Reason("inactive"))
-    for requirement in role.requirements.all():
-        qtype = requirement.qualification_type
-        held = facts.qualifications.get(qtype.pk, [])  # all issued on or before D
-        valid = [q for q in held if is_valid(q, on)]
-        if not held:
-            reasons.append(Reason("missing", qtype.name))
-        elif not valid:
-            latest = max(held, key=lambda q: (q.issued_on, q.pk))
-            if latest.revoked_on is not None and latest.revoked_on <= on:
-                reasons.append(Reason("revoked", qtype.name, on=latest.revoked_on))
-            else:
-                expired = max((q.expires_on for q in held if q.expires_on is not None), default=None)
-                reasons.append(Reason("expired", qtype.name, on=expired))
-        elif all(q.expires_on is not None for q in valid):
-            last = max(q.expires_on for q in valid)
-            if on < last <= on + datetime.timedelta(days=EXPIRY_WARNING_DAYS):
-                warnings.append(Reason("expiring", qtype.name, on=last))
-    hours = Decimal(0)
-    if role.min_training_hours:
-        start = window_start(on, role.training_window_months)
-        hours = sum((h for day, h in facts.hour_events if start <= day <= on), Decimal(0))
-        if hours < role.min_training_hours:
-            reasons.append(Reason("hours", have=hours, need=role.min_training_hours))
-    cleared = not reasons
-    return Clearance(person, role, on, cleared, tuple(reasons), tuple(warnings) if cleared else (), hours)
+@dataclass(frozen=True)
+class _Plan:
+    """What a role asks, worked out once per call: the required types in order (id, name),
+    the minimum hours and the start of their window."""
+
+    types: tuple[tuple[int, str], ...]
+    need: Decimal | None
+    window_start: datetime.date | None
+
+
+def _plans(roles: list[ShiftRole], on: datetime.date) -> dict[int, _Plan]:
+    """Each role's plan, by role id; the required types in one query."""
+    types: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for role_id, type_id, name in (
+        ShiftRoleRequirement.objects.filter(role__in=roles)
+        .order_by("role_id", "sort_order", "pk")
+        .values_list("role_id", "qualification_type_id", "qualification_type__name")
+    ):
+        types[role_id].append((type_id, name))
+    return {
+        role.pk: _Plan(
+            tuple(types[role.pk]),
+            role.min_training_hours or None,
+            window_start(on, role.training_window_months) if role.min_training_hours else None,
+        )
+        for role in roles
+    }
+
+
+INACTIVE = Reason("inactive")
+
+
+def _decide(
+    person: Member,
+    roles: list[tuple[ShiftRole, _Plan]],
+    on: datetime.date,
+    warn_until: datetime.date,
+    facts: _Facts,
+) -> list[Clearance]:
+    """One person × her organisation's roles. What depends on the person or on one type only
+    (active, each type's reason or warning) is worked out once, not once per role."""
+    inactive = () if is_active(person, on) else (INACTIVE,)
+    by_type: dict[int, tuple[Reason | None, Reason | None]] = {}
+    results = []
+    for role, plan in roles:
+        reasons = list(inactive)
+        warnings = []
+        for type_id, type_name in plan.types:
+            found = by_type.get(type_id)
+            if found is None:
+                found = by_type[type_id] = _type_reason(
+                    facts.standing.get(type_id), type_name, on, warn_until
+                )
+            reason, warning = found
+            if reason is not None:
+                reasons.append(reason)
+            elif warning is not None:
+                warnings.append(warning)
+        hours = Decimal(0)
+        if plan.need:
+            hours = facts.hours.get(plan.window_start, Decimal(0))
+            if hours < plan.need:
+                reasons.append(Reason("hours", have=hours, need=plan.need))
+        cleared = not reasons
+        results.append(
+            Clearance(person, role, on, cleared, tuple(reasons), tuple(warnings) if cleared else (), hours)
+        )
+    return results
+
+
+def _type_reason(
+    standing: _Standing | None, type_name: str, on: datetime.date, warn_until: datetime.date
+) -> tuple[Reason | None, Reason | None]:
+    """(the reason, or else the warning) a person's standing in one type gives."""
+    if standing is None:
+        return Reason("missing", type_name), None
+    if standing.code != "valid":
+        return Reason(standing.code, type_name, on=standing.on), None
+    if standing.on is not None and on < standing.on <= warn_until:
+        return None, Reason("expiring", type_name, on=standing.on)
+    return None, None

@@ -12,13 +12,26 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import ATTENDED_MARKS, Attendance, Completion, CourseKind, CourseUnit, Enrolment, Session
+from courses.models import (
+    ATTENDED_MARKS,
+    Attendance,
+    Completion,
+    CourseKind,
+    CourseUnit,
+    Enrolment,
+    EnrolmentStatus,
+    Session,
+    SessionStatus,
+    unit_hours_expression,
+)
 from courses.scheduling import local_datetime
-from people.models import MEMBER_GROUPS, Organisation, User
+from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
-from .clearance import clearance, is_active, is_valid, roles_for
+from .clearance import clearance_for_organisations, roles_of
 from .dates import format_hours
 from .models import FrozenReport, Qualification, QualificationType, TrainingRecord
 
@@ -65,186 +78,279 @@ def external_version(report: dict) -> dict:
     }
 
 
-def _per_group(people: list[User]) -> dict[str, int]:
-    return {group: sum(1 for p in people if group in p.member_groups) for group in GROUPS}
-
-
-def _hours(value: Decimal) -> float | int:
-    text = format_hours(value)
+def _hours(value: Decimal | None) -> float | int:
+    text = format_hours(value or Decimal(0))
     return float(text) if "." in text else int(text)
 
 
 def competence_report(
     organisation: Organisation, start: datetime.date, end: datetime.date, external: bool = False
 ) -> dict:
+    return competence_reports([organisation], start, end, external=external)[organisation.pk]
+
+
+def competence_reports(
+    organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool = False
+) -> dict[int, dict]:
+    """The report of every organisation for the period, by organisation id, in a fixed number
+    of queries however many organisations and people there are: the database counts and sums."""
     if end < start:
         raise ValueError("the period ends before it starts")
-    people = list(User.objects.filter(organisation=organisation).order_by("email"))
-    by_id = {p.pk: p for p in people}
-    active = [p for p in people if is_active(p, end)]
-    period_start = local_datetime(start, datetime.time.min)
-    period_end = local_datetime(end + datetime.timedelta(days=1), datetime.time.min)
-
-    # Sessions held in the period (not cancelled), with their course, and unit hours.
-    sessions = list(
-        Session.objects.filter(
-            run__organisation=organisation, starts_at__gte=period_start, starts_at__lt=period_end
-        )
-        .exclude(status="cancelled")
-        .select_related("run__course")
+    organisations = list(organisations)
+    ids = [o.pk for o in organisations]
+    period = (
+        local_datetime(start, datetime.time.min),
+        local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
     )
-    unit_hours = {
-        (u.course_id, u.number): u.hours
-        for u in CourseUnit.objects.filter(course_id__in={s.run.course_id for s in sessions})
-    }
+    active_at_end = _active_q("person__", end)
+    own_person = Q(person__organisation_id=F("session__run__organisation_id"))
 
-    def hours_of(session: Session) -> Decimal:
-        return unit_hours.get((session.run.course_id, session.unit_number), Decimal(0))
-
-    basic_sessions = [s for s in sessions if s.run.course.kind == CourseKind.BASIC]
-    basic_run_ids = {s.run_id for s in basic_sessions}
-    participants = set(
-        Enrolment.objects.filter(run_id__in=basic_run_ids, status="enrolled").values_list(
-            "person_id", flat=True
-        )
-    )
-    completed = Completion.objects.filter(
-        course__organisation=organisation, course__kind=CourseKind.BASIC, completed_on__range=(start, end)
-    ).count()
-
-    # Attendance at continuing-education sessions in the period.
-    ce_sessions = {s.pk: s for s in sessions if s.run.course.kind == CourseKind.CONTINUING}
-    ce_attended = list(
-        Attendance.objects.filter(session_id__in=list(ce_sessions), mark__in=ATTENDED_MARKS).values_list(
-            "session_id", "person_id"
-        )
-    )
-    records = list(
-        TrainingRecord.objects.filter(organisation=organisation, date__range=(start, end)).prefetch_related(
-            "attendees"
-        )
-    )
-
-    continuing = []
-    hours_by_person: dict[int, Decimal] = defaultdict(Decimal)
-    grouped: dict[tuple, dict] = {}
-    for record in records:
-        key = (record.title, record.provider, record.date)
-        entry = grouped.setdefault(key, {"hours": record.hours, "people": set()})
-        attendees = [a.pk for a in record.attendees.all() if a.pk in by_id]
-        entry["people"].update(attendees)
-        for person_id in attendees:
-            hours_by_person[person_id] += record.hours
-    for (title, provider, day), entry in grouped.items():
-        continuing.append(
-            {
-                "title": title,
-                "provider": provider,
-                "date": day.isoformat(),
-                "hours": _hours(entry["hours"]),
-                "participants": _per_group([by_id[i] for i in entry["people"]]),
-            }
-        )
-    runs: dict[int, dict] = {}
-    for session in ce_sessions.values():
-        run = runs.setdefault(
-            session.run_id,
-            {"run": session.run, "first": session.local_date, "hours": Decimal(0), "people": set()},
-        )
-        run["first"] = min(run["first"], session.local_date)
-        run["hours"] += hours_of(session)
-    for session_id, person_id in ce_attended:
-        session = ce_sessions[session_id]
-        runs[session.run_id]["people"].add(person_id)
-        if person_id in by_id:
-            hours_by_person[person_id] += hours_of(session)
-    for run in runs.values():
-        continuing.append(
-            {
-                "title": run["run"].course.title,
-                "provider": organisation.name,
-                "date": run["first"].isoformat(),
-                "hours": _hours(run["hours"]),
-                "participants": _per_group([by_id[i] for i in run["people"] if i in by_id]),
-            }
-        )
-    continuing.sort(key=lambda item: (item["date"], item["title"]))
-
-    # Qualifications at the period's end.
-    types = list(
-        QualificationType.objects.filter(organisation=organisation)
-        .select_related("granted_by_course")
-        .order_by("name")
-    )
-    held: dict[tuple[int, int], list[Qualification]] = defaultdict(list)
-    for qualification in Qualification.objects.filter(type__in=types, person__in=people, issued_on__lte=end):
-        held[(qualification.person_id, qualification.type_id)].append(qualification)
-    basic_type_ids = {
-        t.pk for t in types if t.granted_by_course_id and t.granted_by_course.kind == CourseKind.BASIC
-    }
-    basic_holders = sum(
-        1
-        for p in active
-        if any(is_valid(q, end) for type_id in basic_type_ids for q in held.get((p.pk, type_id), []))
-    )
-    qualifications = []
-    for qtype in types:
-        valid = [p for p in active if any(is_valid(q, end) for q in held.get((p.pk, qtype.pk), []))]
-        lapsed = [p for p in active if held.get((p.pk, qtype.pk)) and p not in valid]
-        qualifications.append({"type": qtype.name, "valid": _per_group(valid), "lapsed": len(lapsed)})
-
-    roles = roles_for(organisation)
-    results = clearance(organisation, end, roles=roles, people=people)
-    clearance_rows = [
-        {
-            "role": role.name,
-            "cleared": sum(1 for r in results if r.role == role and r.cleared),
-            "active": len(active),
-        }
-        for role in roles
-    ]
-
-    report = {
-        "organisation": organisation.slug,
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "people": {
-            group: {
-                "active": sum(1 for p in active if group in p.member_groups),
-                "joined": sum(
-                    1
-                    for p in people
-                    if group in p.member_groups and p.joined_on and start <= p.joined_on <= end
-                ),
-                "left": sum(
-                    1 for p in people if group in p.member_groups and p.left_on and start <= p.left_on <= end
-                ),
-            }
-            for group in GROUPS
-        },
-        "total_active": len(active),
-        "basic_training": {
-            "runs": len(basic_run_ids),
-            "sessions": len(basic_sessions),
-            "hours": _hours(sum((hours_of(s) for s in basic_sessions), Decimal(0))),
-            "participants": len(participants),
-            "completed": completed,
-        },
-        "continuing_education": continuing,
-        "training_hours": {
-            group: _hours(
-                sum(
-                    (h for pid, h in hours_by_person.items() if group in by_id[pid].member_groups), Decimal(0)
+    # People per group: active at the end, joined and left during the period.
+    people = {
+        row["organisation_id"]: row
+        for row in User.objects.filter(organisation__in=ids)
+        .values("organisation_id")
+        .annotate(
+            total_active=Count("pk", filter=_active_q("", end)),
+            **{
+                f"{what}_{group}": Count("pk", filter=Q(**{group_field(group): True}) & condition)
+                for group in GROUPS
+                for what, condition in (
+                    ("active", _active_q("", end)),
+                    ("joined", Q(joined_on__range=(start, end))),
+                    ("left", Q(left_on__range=(start, end))),
                 )
-            )
-            for group in GROUPS
-        },
-        "qualifications": qualifications,
-        "clearance": clearance_rows,
+            },
+        )
     }
-    if external:
-        report = external_version(report)
-    report["narrative"] = narrative(report, organisation, basic_holders, active_count=len(active))
-    return report
+
+    # Sessions held in the period (not cancelled), with their unit's hours.
+    sessions = Session.objects.filter(
+        run__organisation__in=ids, starts_at__gte=period[0], starts_at__lt=period[1]
+    ).exclude(status=SessionStatus.CANCELLED)
+    basic = {
+        row["run__organisation_id"]: row
+        for row in sessions.filter(run__course__kind=CourseKind.BASIC)
+        .annotate(unit_hours=unit_hours_expression("run__course_id", "unit_number"))
+        .values("run__organisation_id")
+        .annotate(runs=Count("run_id", distinct=True), sessions=Count("pk"), hours=Sum("unit_hours"))
+    }
+    participants = dict(
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.ENROLLED,
+            run__in=sessions.filter(run__course__kind=CourseKind.BASIC).values("run_id"),
+        )
+        .values("run__organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("run__organisation_id", "n")
+    )
+    completed = dict(
+        Completion.objects.filter(
+            course__organisation__in=ids, course__kind=CourseKind.BASIC, completed_on__range=(start, end)
+        )
+        .values("course__organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("course__organisation_id", "n")
+    )
+
+    # Continuing education: external records grouped by title, provider and date; internal runs.
+    continuing: dict[int, list[dict]] = defaultdict(list)
+    # A line may hold records that nobody attended (0 participants); a line of several records
+    # shows the largest of their hours (the training hours per group add each record up).
+    for row in (
+        TrainingRecord.objects.filter(organisation__in=ids, date__range=(start, end))
+        .values("organisation_id", "title", "provider", "date")
+        .annotate(
+            hours=Max("hours"),
+            **{
+                group: Count(
+                    "attendees",
+                    distinct=True,
+                    filter=Q(**{f"attendees__{group_field(group)}": True})
+                    & Q(attendees__organisation_id=F("organisation_id")),
+                )
+                for group in GROUPS
+            },
+        )
+        .order_by()
+    ):
+        continuing[row["organisation_id"]].append(
+            {
+                "title": row["title"],
+                "provider": row["provider"],
+                "date": row["date"].isoformat(),
+                "hours": _hours(row["hours"]),
+                "participants": {group: row[group] for group in GROUPS},
+            }
+        )
+    names = {o.pk: o.name for o in organisations}
+    ce_sessions = sessions.filter(run__course__kind=CourseKind.CONTINUING)
+    ce_attended = Attendance.objects.filter(own_person, session__in=ce_sessions, mark__in=ATTENDED_MARKS)
+    run_people = {
+        row["session__run_id"]: row
+        for row in ce_attended.values("session__run_id").annotate(
+            **{
+                group: Count("person_id", distinct=True, filter=Q(**{f"person__{group_field(group)}": True}))
+                for group in GROUPS
+            }
+        )
+    }
+    for row in (
+        ce_sessions.annotate(unit_hours=unit_hours_expression("run__course_id", "unit_number"))
+        .values("run_id", "run__organisation_id", "run__course__title")
+        .annotate(first=Min("starts_at"), hours=Sum("unit_hours"))
+    ):
+        counts = run_people.get(row["run_id"], {})
+        continuing[row["run__organisation_id"]].append(
+            {
+                "title": row["run__course__title"],
+                "provider": names[row["run__organisation_id"]],
+                "date": timezone.localtime(row["first"]).date().isoformat(),
+                "hours": _hours(row["hours"]),
+                "participants": {group: counts.get(group, 0) for group in GROUPS},
+            }
+        )
+
+    # Training hours per group: external records plus attended continuing-education sessions.
+    hours: dict[int, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(GROUPS, Decimal(0)))
+    for row in (
+        TrainingRecord.attendees.through.objects.filter(
+            trainingrecord__organisation__in=ids,
+            trainingrecord__date__range=(start, end),
+            trainingrecord__deleted_at__isnull=True,
+            user__organisation_id=F("trainingrecord__organisation_id"),
+        )
+        .values("trainingrecord__organisation_id")
+        .annotate(
+            **{
+                group: Sum("trainingrecord__hours", filter=Q(**{f"user__{group_field(group)}": True}))
+                for group in GROUPS
+            }
+        )
+    ):
+        totals = hours[row["trainingrecord__organisation_id"]]
+        for group in GROUPS:
+            totals[group] += row[group] or Decimal(0)
+    # Attended sessions counted per unit (course, number) and group, times the unit's hours:
+    # the database groups the marks without looking up a unit for each of them.
+    unit_hours = {
+        (course_id, number): value
+        for course_id, number, value in CourseUnit.objects.filter(course__organisation__in=ids).values_list(
+            "course_id", "number", "hours"
+        )
+    }
+    for row in (
+        ce_attended.values("session__run__organisation_id", "session__run__course_id", "session__unit_number")
+        .annotate(
+            **{group: Count("pk", filter=Q(**{f"person__{group_field(group)}": True})) for group in GROUPS}
+        )
+        .order_by()
+    ):
+        unit = unit_hours.get((row["session__run__course_id"], row["session__unit_number"]), Decimal(0))
+        totals = hours[row["session__run__organisation_id"]]
+        for group in GROUPS:
+            totals[group] += unit * row[group]
+
+    # Qualifications at the period's end, of active people: valid per group, and lapsed.
+    types = list(
+        QualificationType.objects.filter(organisation__in=ids)
+        .select_related("granted_by_course")
+        .order_by("name", "pk")
+    )
+    held = Qualification.objects.filter(
+        active_at_end,
+        type__in=[t.pk for t in types],
+        issued_on__lte=end,
+        person__organisation_id=F("type__organisation_id"),
+    )
+    valid_q = (Q(expires_on__isnull=True) | Q(expires_on__gte=end)) & (
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=end)
+    )
+    standing = {
+        row["type_id"]: row
+        for row in held.values("type_id").annotate(
+            holders=Count("person_id", distinct=True),
+            valid=Count("person_id", distinct=True, filter=valid_q),
+            **{
+                group: Count(
+                    "person_id", distinct=True, filter=valid_q & Q(**{f"person__{group_field(group)}": True})
+                )
+                for group in GROUPS
+            },
+        )
+    }
+    basic_type_ids = [
+        t.pk for t in types if t.granted_by_course_id and t.granted_by_course.kind == CourseKind.BASIC
+    ]
+    basic_holders = dict(
+        held.filter(valid_q, type__in=basic_type_ids)
+        .values("type__organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("type__organisation_id", "n")
+    )
+    qualifications: dict[int, list[dict]] = defaultdict(list)
+    for qtype in types:
+        row = standing.get(qtype.pk, {})
+        qualifications[qtype.organisation_id].append(
+            {
+                "type": qtype.name,
+                "valid": {group: row.get(group, 0) for group in GROUPS},
+                "lapsed": row.get("holders", 0) - row.get("valid", 0),
+            }
+        )
+
+    # Clearance per shift role at the period's end.
+    roles = roles_of(organisations)
+    cleared: dict[int, int] = defaultdict(int)
+    for result in clearance_for_organisations(organisations, end, roles=roles):
+        cleared[result.role.pk] += result.cleared
+
+    reports = {}
+    for organisation in organisations:
+        org_people = people.get(organisation.pk, {})
+        total_active = org_people.get("total_active", 0)
+        org_basic = basic.get(organisation.pk, {})
+        report = {
+            "organisation": organisation.slug,
+            "period": {"start": start.isoformat(), "end": end.isoformat()},
+            "people": {
+                group: {what: org_people.get(f"{what}_{group}", 0) for what in ("active", "joined", "left")}
+                for group in GROUPS
+            },
+            "total_active": total_active,
+            "basic_training": {
+                "runs": org_basic.get("runs", 0),
+                "sessions": org_basic.get("sessions", 0),
+                "hours": _hours(org_basic.get("hours")),
+                "participants": participants.get(organisation.pk, 0),
+                "completed": completed.get(organisation.pk, 0),
+            },
+            "continuing_education": sorted(
+                continuing[organisation.pk],
+                key=lambda item: (item["date"], item["title"], item["provider"], item["hours"]),
+            ),
+            "training_hours": {group: _hours(hours[organisation.pk][group]) for group in GROUPS},
+            "qualifications": qualifications[organisation.pk],
+            "clearance": [
+                {"role": role.name, "cleared": cleared[role.pk], "active": total_active}
+                for role in roles
+                if role.organisation_id == organisation.pk
+            ],
+        }
+        if external:
+            report = external_version(report)
+        report["narrative"] = narrative(
+            report, organisation, basic_holders.get(organisation.pk, 0), active_count=total_active
+        )
+        reports[organisation.pk] = report
+    return reports
+
+
+def _active_q(prefix: str, day: datetime.date) -> Q:
+    """Members on ``day`` (``prefix`` is the path to the person, e.g. ``"person__"``)."""
+    return Q(**{f"{prefix}joined_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": day})
+    )
 
 
 def narrative(report: dict, organisation: Organisation, basic_holders: int, active_count: int) -> str:

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -161,6 +162,16 @@ class CourseUnit(Orderable):
 
     def learning_goal_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.learning_goals.splitlines() if line.strip(" -•\t")]
+
+
+def unit_hours_expression(course: str, unit_number: str) -> Coalesce:
+    """The hours of the course unit a row points at, as a query expression (0 when the course
+    has no unit of that number); ``course`` and ``unit_number`` are the row's paths to them,
+    e.g. ``"run__course_id"`` and ``"unit_number"`` for a session."""
+    # Unit numbers are unique within a course (CoursePageForm): no ordering needed.
+    unit = CourseUnit.objects.filter(course_id=OuterRef(course), number=OuterRef(unit_number))
+    hours = unit.order_by().values("hours")[:1]
+    return Coalesce(Subquery(hours), Value(Decimal(0)), output_field=models.DecimalField())
 
 
 class LessonPage(Page):

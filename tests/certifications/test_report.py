@@ -198,6 +198,22 @@ def test_command_json(org_a, scenario):
     assert report["basic_training"]["completed"] == "<5"
 
 
+def test_a_course_nobody_attended_is_listed_with_no_participants(org_a, scenario):
+    train(org_a, [], "2026-08-03", "3", title="Ingen deltog", provider="Roks")
+    (line,) = [
+        c
+        for c in competence_report(org_a, START, END)["continuing_education"]
+        if c["title"] == "Ingen deltog"
+    ]
+    assert line == {
+        "title": "Ingen deltog",
+        "provider": "Roks",
+        "date": "2026-08-03",
+        "hours": 3,
+        "participants": {"volunteer": 0, "staff": 0, "board": 0},
+    }
+
+
 def test_report_query_count_does_not_grow_with_people(org_a, scenario):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
