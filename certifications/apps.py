@@ -11,8 +11,14 @@ class CertificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+        from people.versions import track
 
         from . import signals  # noqa: F401
+        from .models import Qualification, QualificationType, ShiftRole, ShiftRoleRequirement, TrainingRecord
+
+        for model in (QualificationType, Qualification, TrainingRecord, ShiftRole):
+            track(model)
+        track(ShiftRoleRequirement, "role__organisation")
 
         managed = ["qualificationtype", "qualification", "trainingrecord", "shiftrole"]
         register_role_permissions(

@@ -24,6 +24,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from people.audit import audit
 from people.exports import export_response
 from people.models import Organisation
+from people.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
 from .clearance import clearance
@@ -74,7 +75,17 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get(self, request, *args, **kwargs):
-        self.organisation = organisation_for(request)
+        self.organisation = organisation_for(request)  # its data version first, then the data
+        export = request.GET.get("export")
+        key = None
+        if export not in ("csv", "xlsx"):
+            # The query string and today's date say which date and filters the page shows.
+            key = page_key(
+                request, "certifications_board", self.organisation.data_version, timezone.localdate()
+            )
+            cached = cached_page(request, key)
+            if cached is not None:
+                return cached
         self.form = BoardFilterForm(
             request.GET or None, organisation=self.organisation, initial={"on": timezone.localdate()}
         )
@@ -91,10 +102,10 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
             results = [r for r in results if needle in f"{r.person.get_full_name()} {r.person.email}".lower()]
         self.results = results
         self.table = ClearanceTable(results)
-        if request.GET.get("export") in ("csv", "xlsx"):
-            return self.export(request.GET["export"])
+        if export in ("csv", "xlsx"):
+            return self.export(export)
         RequestConfig(request, paginate={"per_page": 50}).configure(self.table)
-        return super().get(request, *args, **kwargs)
+        return keep_page(request, key, super().get(request, *args, **kwargs))
 
     def export(self, fmt: str):
         columns = ["name", "groups", "role", "cleared", "reasons", "warnings"]

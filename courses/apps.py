@@ -9,8 +9,14 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+        from people.versions import track
 
         from . import signals  # noqa: F401
+        from .models import Attendance, Completion, CoursePage, CourseRun, Enrolment, MakeUp, Session
+
+        for model in (CourseRun, Session, Enrolment, Attendance, MakeUp, Completion):
+            track(model)
+        track(CoursePage, "organisation")  # its title and units, when published
 
         managed = ["courserun", "session", "enrolment", "attendance", "makeup"]
         register_role_permissions(

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 
+from people.versions import organisation_changed
+
 from .models import CourseRun, Session
 
 
@@ -53,4 +55,6 @@ def generate_sessions(
         )
         for number, day in zip(numbers, weekly_dates(first_date, len(numbers), every_days), strict=True)
     ]
-    return Session.objects.bulk_create(sessions)
+    created = Session.objects.bulk_create(sessions)
+    organisation_changed([run.organisation_id])  # a bulk write sends no signals
+    return created

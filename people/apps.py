@@ -11,6 +11,10 @@ class PeopleConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import audit, signals  # noqa: F401
+        from .models import User
         from .permissions import ensure_role_groups
+        from .versions import track
+
+        track(User)
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")

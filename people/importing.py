@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import MEMBER_GROUPS, Organisation, PersonManager, User, group_field
+from .versions import bulk_create_with_history, bulk_update_with_history
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "groups", "joined_on")
 OPTIONAL_COLUMNS = ("left_on", "protected_identity")

@@ -68,6 +68,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
+    data_version = models.PositiveBigIntegerField(
+        default=0, editable=False, help_text="Grows with every change to the organisation's records."
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -78,6 +81,15 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The data version is only ever bumped in the database (people/versions.py): saving an
+        # organisation loaded earlier must not write an older number back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class PersonQuerySet(OrganisationScopedQuerySet):

@@ -1,0 +1,81 @@
+"""Whole admin pages from the cache, under a key made of everything they show.
+
+The clearance board and the attendance register are read far more often than the records
+behind them change. Their views compute a key from the organisation's data version
+(``people/versions.py``) and whatever else the page depends on (the date shown, the query
+string, the language, the person and her session), and answer from the cache when the key is
+there. A change to any record of the organisation gives a new version, so a stale page is never
+served; the time limit only bounds how long a page is kept in memory.
+
+Two things in a page are particular to one response and are never reused from the cache:
+- the Content-Security-Policy nonce: the page is kept with a placeholder and each answer gets
+  the nonce of its own response;
+- nothing is cached for a request that has no session or CSRF cookie yet, or has messages to
+  show, and the CSRF cookie's secret is part of the key, so the form tokens in a cached page
+  are always valid for the browser that gets it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from .conf import app_settings
+
+NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+
+
+def page_key(request: HttpRequest, name: str, version: int, *parts: object) -> str | None:
+    """The cache key of a page, or None when this request must be answered afresh."""
+    if request.method != "GET" or not app_settings.PEOPLE_PAGE_CACHE_SECONDS:
+        return None
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if not session_key or not csrf_secret or len(messages.get_messages(request)):
+        return None
+    raw = "|".join(
+        str(part)
+        for part in (
+            name,
+            version,
+            request.user.pk,
+            session_key,
+            csrf_secret,
+            translation.get_language(),
+            request.get_full_path(),
+            *parts,
+        )
+    )
+    return "people:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _nonce(request: HttpRequest) -> bytes:
+    nonce = getattr(request, "csp_nonce", None)
+    return str(nonce).encode() if nonce is not None else b""
+
+
+def cached_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
+    """The page kept under ``key``, with this response's nonce; None when there is none."""
+    entry = cache.get(key) if key else None
+    if entry is None:
+        return None
+    content_type, body = entry
+    return HttpResponse(body.replace(NONCE_PLACEHOLDER, _nonce(request)), content_type=content_type)
+
+
+def keep_page(request: HttpRequest, key: str | None, response: HttpResponse) -> HttpResponse:
+    """Render ``response`` and keep it under ``key`` (a 200 answer only); returns it."""
+    if hasattr(response, "render"):
+        response.render()
+    if key is None or response.status_code != 200:
+        return response
+    body = response.content
+    nonce = _nonce(request)
+    if nonce:
+        body = body.replace(nonce, NONCE_PLACEHOLDER)
+    cache.set(key, (response["Content-Type"], body), app_settings.PEOPLE_PAGE_CACHE_SECONDS)
+    return response

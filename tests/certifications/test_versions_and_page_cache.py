@@ -1,0 +1,202 @@
+"""An organisation's data version grows with every change to its records (people/versions.py),
+and the pages cached under it are never served stale (people/pagecache.py)."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from certifications.models import Qualification, ShiftRoleRequirement, TrainingRecord
+from courses.attendance import enrol, record_makeup, set_marks, withdraw
+from courses.models import Enrolment
+from courses.scheduling import generate_sessions
+from people.importing import apply_people_import, parse_people_csv
+from people.models import Organisation
+from tests.auth import sign_in
+from tests.certifications.conftest import qualify, train
+from tests.factories import PersonFactory, make_course, make_run
+
+D = datetime.date
+
+
+def version(org) -> int:
+    return Organisation.objects.get(pk=org.pk).data_version
+
+
+@pytest.fixture
+def course_run(org_a, coordinator_a):
+    course = make_course(org_a, title="Studiecirkel", units=2, kind="continuing")
+    run = make_run(course, timezone.localdate() - datetime.timedelta(days=7), title="HT")
+    return course, run
+
+
+def changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path):
+    """Every way the records change, each a function; run in turn, each must bump A's version."""
+    course, run = course_run
+    person = PersonFactory(organisation=org_a)
+    session = run.sessions.order_by("starts_at").first()
+
+    def import_people():
+        text = "email,first_name,last_name,groups,joined_on\nny@example.org,Ny,Person,volunteer,2026-01-01\n"
+        parsed = parse_people_csv(text, org_a)
+        assert not parsed.problems, parsed.problems
+        apply_people_import(parsed, org_a, by=coordinator_a)
+
+    record_box = {}
+
+    def add_record():
+        record_box["record"] = train(org_a, [person], "2026-06-01", "3")
+
+    return {
+        "a person's name": lambda: PersonFactory._meta.model.objects.filter(pk=person.pk).first().save(),
+        "a person's groups": lambda: person.groups.add(*coordinator_a.groups.all()),
+        "the people import": import_people,
+        "a qualification": lambda: qualify(person, catalogue["pledge"], "2026-01-01"),
+        "revoking it": lambda: Qualification.objects.filter(person=person).first().delete(),
+        "a training record": add_record,
+        "its attendees": lambda: record_box["record"].attendees.add(coordinator_a),
+        "the trash": lambda: TrainingRecord.objects.get(pk=record_box["record"].pk).soft_delete(
+            coordinator_a
+        ),
+        "a shift role's requirement": lambda: ShiftRoleRequirement.objects.create(
+            role=catalogue["chat"], qualification_type=catalogue["pledge"], sort_order=5
+        ),
+        "a shift role's hours": lambda: (
+            setattr(catalogue["chat"], "min_training_hours", Decimal(2)),
+            catalogue["chat"].save(),
+        ),
+        "enrolling": lambda: enrol(run, [person]),
+        "marking attendance": lambda: set_marks(session, {person.pk: "present"}, coordinator_a),
+        "changing a mark": lambda: set_marks(session, {person.pk: "absent"}, coordinator_a),
+        "a make-up": lambda: record_makeup(
+            Enrolment.objects.get(run=run, person=person), 2, coordinator_a, date=timezone.localdate()
+        ),
+        "withdrawing": lambda: withdraw(Enrolment.objects.get(run=run, person=person)),
+        "cancelling a session": lambda: (
+            setattr(session, "status", "cancelled"),
+            setattr(session, "cancel_reason", "Sjuk"),
+            session.save(),
+        ),
+        "publishing the course": lambda: course.save_revision().publish(),
+        "scheduling sessions": lambda: generate_sessions(
+            run, timezone.localdate(), datetime.time(18), datetime.time(20), [1]
+        ),
+    }
+
+
+def test_every_change_to_the_records_bumps_the_organisations_version_only(
+    org_a, org_b, coordinator_a, catalogue, course_run, tmp_path
+):
+    for what, change in changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path).items():
+        before, other = version(org_a), version(org_b)
+        change()
+        assert version(org_a) > before, what
+        assert version(org_b) == other, what
+
+
+def test_saving_an_organisation_never_writes_an_older_version_back(org_a):
+    stale = Organisation.objects.get(pk=org_a.pk)
+    PersonFactory(organisation=org_a)  # bumps the version in the database
+    current = version(org_a)
+    stale.name = "Nytt namn"
+    stale.save()
+    assert version(org_a) == current
+    assert Organisation.objects.get(pk=org_a.pk).name == "Nytt namn"
+
+
+@pytest.fixture
+def board(client, org_a, coordinator_a, catalogue):
+    sign_in(client, coordinator_a)
+    person = PersonFactory(email="klara@example.org", first_name="Klara", organisation=org_a)
+    qualify(person, catalogue["basic"], "2024-01-01")
+    url = reverse("certifications_board") + f"?role={catalogue['chat'].pk}"
+    client.get(url)  # the first visit sets the CSRF cookie
+    return url, person
+
+
+def nonce_of(response) -> str:
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def test_the_board_comes_from_the_cache_with_a_fresh_nonce(client, board):
+    url, _person = board
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.context is None  # not rendered again
+    # The page is the same but for the nonce, which is this response's own, in its header too.
+    assert nonce_of(again) != nonce_of(first)
+    assert f'nonce="{nonce_of(again)}"' in again.content.decode()
+    assert nonce_of(first) not in again.content.decode()
+    assert again.content.decode().replace(nonce_of(again), "N") == first.content.decode().replace(
+        nonce_of(first), "N"
+    )
+    # Only what every admin page reads (session, person, authenticator, permissions, profile,
+    # the session saved again) and the organisation: no clearance engine, no rendering.
+    tables = {
+        re.search(r'(?:FROM|UPDATE) "(\w+)"', q["sql"]).group(1)
+        for q in queries
+        if "FROM" in q["sql"] or "UPDATE" in q["sql"]
+    }
+    assert not {t for t in tables if t.startswith(("certifications_", "courses_"))}, tables
+    assert len(queries) <= 10, [q["sql"] for q in queries]
+
+
+def test_a_change_to_the_records_shows_on_the_board_at_once(client, board, catalogue, org_a):
+    url, person = board
+    assert "Klara" in client.get(url).content.decode()
+    assert client.get(url).context is None
+    person.first_name = "Klarissa"
+    person.save()
+    assert "Klarissa" in client.get(url).content.decode()
+    # A training record for her, and another date, each give a page made afresh.
+    train(org_a, [person], timezone.localdate().isoformat(), "6")
+    assert client.get(url).context is not None
+    assert client.get(url + f"&on={(timezone.localdate() + datetime.timedelta(days=1)).isoformat()}").context
+
+
+def test_another_organisations_changes_leave_the_cached_board_alone(client, board, org_b):
+    url, _person = board
+    client.get(url)
+    PersonFactory(organisation=org_b)
+    assert client.get(url).context is None
+
+
+def test_exports_and_pages_with_messages_are_never_cached(client, board, coordinator_a, org_a, course_run):
+    url, person = board
+    client.get(url)
+    for _ in range(2):
+        export = client.get(url + "&export=csv")
+        assert export["Content-Type"].startswith("text/csv") and b"Klara" in export.content
+    # Saving the register leaves a message for the next page: that page is made afresh.
+    _course, run = course_run
+    enrol(run, [person])
+    session = run.sessions.order_by("starts_at").first()
+    register = reverse("courses_session_register", args=[session.pk])
+    assert client.post(register, {f"mark-{person.pk}": "present"}).status_code == 302
+    with_message = client.get(url)
+    assert with_message.context is not None
+    assert "1" in str(next(iter(with_message.context["messages"])))
+
+
+def test_the_register_shows_new_marks_at_once(client, coordinator_a, org_a, course_run):
+    _course, run = course_run
+    person = PersonFactory(first_name="Vera", organisation=org_a)
+    enrol(run, [person])
+    session = run.sessions.order_by("starts_at").first()
+    sign_in(client, coordinator_a)
+    url = reverse("courses_session_register", args=[session.pk])
+    client.get(url)
+    first = client.get(url)
+    assert "checked" not in first.content.decode()
+    assert client.get(url).context is None
+    set_marks(session, {person.pk: "late"}, coordinator_a)
+    after = client.get(url)
+    assert after.context is not None
+    assert re.search(r'value="late"\s+checked', after.content.decode())
