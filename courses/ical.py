@@ -16,9 +16,10 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from wagtail.models import Site
@@ -30,9 +31,11 @@ from .models import (
     FeedKind,
     FeedToken,
     LessonPage,
+    MakeUp,
     Session,
     SessionStatus,
 )
+from .scheduling import local_datetime
 
 MY_SESSIONS_DAYS_BACK = 90
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -87,7 +90,11 @@ def find_feed(token: str) -> FeedToken | None:
     if not TOKEN_PATTERN.match(token or ""):
         return None
     wanted = _hash(token)
-    feed = FeedToken.objects.select_related("person", "run", "organisation").filter(token_hash=wanted).first()
+    feed = (
+        FeedToken.objects.select_related("person__organisation", "run__organisation", "organisation")
+        .filter(token_hash=wanted)
+        .first()
+    )
     if feed is None or not hmac.compare_digest(feed.token_hash, wanted) or not feed.person.is_active:
         return None
     return feed
@@ -101,16 +108,23 @@ def revoke_feeds(person) -> int:
 # Which sessions ---------------------------------------------------------------------------------
 
 
-def sessions_for_person(person, now: datetime.datetime | None = None) -> QuerySet:
+def sessions_for_person(person, today: datetime.date | None = None) -> QuerySet:
     """Every session of the runs she is enrolled in or leads, or where she makes up a unit,
-    from 90 days back on."""
-    since = (now or timezone.now()) - datetime.timedelta(days=MY_SESSIONS_DAYS_BACK)
-    return Session.objects.filter(
-        Q(run__enrolments__person=person, run__enrolments__status=EnrolmentStatus.ENROLLED)
-        | Q(run__leaders=person)
-        | Q(makeups__enrolment__person=person),
-        starts_at__gte=since,
-    ).distinct()
+    from 90 days before today on (the same set all day). The three are one UNION of indexed
+    lookups, which both databases run without looking at other people's sessions."""
+    first_day = (today or timezone.localdate()) - datetime.timedelta(days=MY_SESSIONS_DAYS_BACK)
+    since = local_datetime(first_day, datetime.time.min)
+    enrolled = Session.objects.filter(
+        run__enrolments__person=person, run__enrolments__status=EnrolmentStatus.ENROLLED
+    )
+    led = Session.objects.filter(run__leaders=person)
+    made_up = MakeUp.objects.filter(enrolment__person=person, session__isnull=False).values("session_id")
+    ids = (
+        enrolled.order_by()
+        .values("pk")
+        .union(led.order_by().values("pk"), made_up.order_by().values("session_id"))
+    )
+    return Session.objects.filter(pk__in=ids, starts_at__gte=since)
 
 
 def feed_sessions(feed: FeedToken) -> QuerySet:
@@ -139,15 +153,64 @@ class FeedVersion:
 
 
 def feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
-    """What changes whenever the feed's content changes: one aggregate query."""
-    ids = Session.objects.filter(pk__in=sessions.values("pk"))
-    row = ids.aggregate(
-        count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"), run_changed=Max("run__updated_at")
+    """What changes whenever the feed's content changes: which sessions, and the last change
+    to any of them, their runs or their courses (a course's title and units change when it is
+    published). One aggregate query."""
+    row = sessions.aggregate(
+        count=Count("pk"),
+        ids=Sum("pk"),
+        changed=Max("updated_at"),
+        run_changed=Max("run__updated_at"),
+        course_changed=Max("run__course__last_published_at"),
     )
-    changed = max((d for d in (row["changed"], row["run_changed"]) if d is not None), default=None)
-    stamp = changed.isoformat() if changed else "-"
-    raw = f"{feed.pk}:{feed.nonce}:{row['count']}:{row['ids']}:{stamp}"
+    stamps = (row["changed"], row["run_changed"], row["course_changed"])
+    changed = max((d for d in stamps if d is not None), default=None)
+    raw = f"{feed.pk}:{feed.nonce}:{row['count']}:{row['ids']}:" + ":".join(
+        d.isoformat() if d else "-" for d in stamps
+    )
     return FeedVersion(etag='"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified=changed)
+
+
+def feed_organisation(feed: FeedToken):
+    """The organisation whose records make up the feed (None for a person outside them)."""
+    if feed.kind == FeedKind.MY_SESSIONS:
+        return feed.person.organisation
+    return feed.run.organisation if feed.kind == FeedKind.RUN else feed.organisation
+
+
+def current_feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
+    """``feed_version``, kept in the cache under the organisation's data version and today's
+    date: every change to the sessions, runs, enrolments, make-ups or courses of the feed bumps
+    the organisation's version (people/versions.py), and the "My sessions" window moves by
+    the day. So a calendar app asking again costs the token lookup, not the version query."""
+    organisation = feed_organisation(feed)
+    if organisation is None:
+        return feed_version(feed, sessions)
+    key = f"courses:feed-version:{feed.pk}:{feed.nonce}:{organisation.data_version}:{timezone.localdate()}"
+    version = cache.get(key)
+    if version is None:
+        version = feed_version(feed, sessions)
+        cache.set(key, version, FEED_CACHE_SECONDS)
+    return version
+
+
+#: How long a built calendar is kept (it is keyed on the feed's version, so a change to its
+#: sessions is never served stale; the time only bounds the memory).
+FEED_CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_calendar(feed: FeedToken, sessions: QuerySet, version: FeedVersion, base_url: str) -> bytes:
+    """The feed's calendar, built once per version, address and language, then taken from
+    the cache (calendar apps that never send If-None-Match ask for it every few minutes)."""
+    key = (
+        "courses:feed:"
+        + hashlib.sha256(f"{version.etag}|{base_url}|{translation.get_language()}".encode()).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = build_calendar(sessions, feed_name(feed), base_url)
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body
 
 
 # Building -----------------------------------------------------------------------------------------

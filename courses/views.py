@@ -23,6 +23,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from people.audit import audit
 from people.exports import export_response
+from people.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
 from .attendance import (
@@ -38,11 +39,11 @@ from .completion import mark_lesson_done, progress_for_enrolments, progress_for_
 from .forms import EnrolForm, MakeUpForm, SessionForm
 from .ical import (
     build_calendar,
+    cached_calendar,
+    current_feed_version,
     feed_allowed,
-    feed_name,
     feed_sessions,
     feed_token,
-    feed_version,
     find_feed,
     sessions_for_person,
     token_of,
@@ -259,8 +260,16 @@ class RegisterView(RunScreenMixin, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.session = get_object_or_404(
-            Session.objects.for_user(request.user).select_related("run__course"), pk=kwargs["pk"]
+            Session.objects.for_user(request.user).select_related("run__course", "run__organisation"),
+            pk=kwargs["pk"],
         )
+
+    def get(self, request, *args, **kwargs):
+        # The organisation's data version was read with the session, before the register.
+        not_yet = self.session.starts_at > timezone.now()
+        version = self.session.run.organisation.data_version
+        key = page_key(request, "courses_session_register", version, not_yet)
+        return cached_page(request, key) or keep_page(request, key, super().get(request, *args, **kwargs))
 
     def get_page_title(self):
         return _("Attendance register")
@@ -502,7 +511,7 @@ def calendar_feed(request, token: str):
     if feed is None or not feed_allowed(feed):
         return _not_found()
     sessions = feed_sessions(feed)
-    version = feed_version(feed, sessions)
+    version = current_feed_version(feed, sessions)
     headers = {"ETag": version.etag, "Cache-Control": "private, max-age=300"}
     if version.last_modified is not None:
         headers["Last-Modified"] = http_date(version.last_modified.timestamp())
@@ -510,7 +519,7 @@ def calendar_feed(request, token: str):
         response = HttpResponseNotModified()
     else:
         response = _calendar_response(
-            build_calendar(sessions, feed_name(feed), request.build_absolute_uri("/")), "kalender.ics"
+            cached_calendar(feed, sessions, version, request.build_absolute_uri("/")), "kalender.ics"
         )
     for name, value in headers.items():
         response[name] = value

@@ -7,15 +7,18 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from ical.calendar_stream import IcsCalendarStream
+from wagtail.models import Site
 
 from courses.attendance import enrol
 from courses.ical import feed_token, token_of
 from courses.models import FeedKind, LessonPage, SessionStatus
+from courses.scheduling import generate_sessions
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -111,12 +114,13 @@ def test_conditional_requests_answer_304_cheaply(client, setting):
 
 def test_building_a_feed_takes_the_same_queries_for_8_or_40_sessions(client, setting, org_a):
     def count(url):
+        cache.clear()  # build it, not take it from the cache,
+        Site.get_site_root_paths()  # but with Wagtail's cache of site root paths warm
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries)
 
     url = feed_url(setting["anna"])
-    count(url)  # warms Wagtail's cache of site root paths
     few = count(url)
     for n in range(4):
         enrol(
@@ -126,6 +130,33 @@ def test_building_a_feed_takes_the_same_queries_for_8_or_40_sessions(client, set
             [setting["anna"]],
         )
     assert count(url) == few <= 3  # the token, the version, the sessions
+
+
+def test_a_built_feed_is_served_from_the_cache_until_it_changes(client, setting):
+    url = feed_url(setting["anna"])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)  # no If-None-Match, as some calendar apps ask
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    # The token, with its organisation's data version: the version and the calendar are cached.
+    assert len(queries) == 1
+    session = setting["run"].sessions.order_by("starts_at").first()
+    session.starts_at += datetime.timedelta(hours=1)
+    session.ends_at += datetime.timedelta(hours=1)
+    session.save()
+    changed = client.get(url)
+    assert changed["ETag"] != first["ETag"] and changed.content != first.content
+    assert b"SEQUENCE:1" in changed.content
+    # A course published with a new unit title changes the feed too.
+    course = setting["course"]
+    course.units.filter(number=2).update(title="Nytt namn")
+    course.save_revision().publish()
+    assert "Nytt namn" in client.get(url).content.decode()
+    # Sessions scheduled in bulk for her run are in the feed at once.
+    generate_sessions(
+        setting["run"], datetime.date(2027, 3, 4), datetime.time(18), datetime.time(20, 30), [1]
+    )
+    assert client.get(url).content.count(b"BEGIN:VEVENT") == 9
 
 
 def test_reset_kills_the_old_link_at_once(client, setting):
