@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-python install install-dev migrate seed messages load clean
+.PHONY: run test lint format check-python install install-dev migrate seed messages load bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -46,6 +46,11 @@ test: install-dev
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=jour.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=lms.settings.production
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make bench: timings as ratios against baselines (SCALE=small, or SCALE=umbrella; DATABASE_URL for PostgreSQL)
+SCALE ?= small
+bench: install-dev
+	$(PY) -m benchmarks --scale $(SCALE)
 
 ## make load: a bounded load test on 127.0.0.1 (gunicorn + locust; LOAD_USERS, LOAD_SECONDS)
 load: install-dev

@@ -29,16 +29,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,
     CourseKind,
-    CourseUnit,
     SessionStatus,
     unit_hours_expression,
+    with_unit_hours,
 )
 from courses.scheduling import local_datetime
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
@@ -259,13 +259,13 @@ def _load_facts(scope: Scope, plans: dict[int, _Plan], on: datetime.date) -> dic
     # All of the people's qualifications, read person by person along the (person, type,
     # issued_on) index; a list of type ids here would make the database probe every type for
     # every person. Types no role asks for are left out here.
-    for person_id, type_id, *dates in (
+    for row in (
         Qualification.objects.filter(scope.people("person__"), issued_on__lte=on)
         .order_by()
         .values_list("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
     ):
-        if type_id in type_ids:
-            held[(person_id, type_id)].append(dates)
+        if row[1] in type_ids:
+            held[row[0], row[1]].append(row)
     for (person_id, type_id), rows in held.items():
         facts[person_id].standing[type_id] = _standing(rows, on)
 
@@ -278,25 +278,26 @@ def _load_facts(scope: Scope, plans: dict[int, _Plan], on: datetime.date) -> dic
     return facts
 
 
-_ISSUED_THEN_PK = operator.itemgetter(0, 3)
+_ISSUED_THEN_PK = operator.itemgetter(2, 5)
 
 
 def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
-    """From the (issued_on, expires_on, revoked_on, pk) of the qualifications of one type issued
-    on or before D (so only expiry and revocation decide validity here)."""
+    """From the (person, type, issued_on, expires_on, revoked_on, pk) of a person's
+    qualifications of one type issued on or before D (so only expiry and revocation decide
+    validity here)."""
     valid = False
     last_expiry: datetime.date | None = None  # of the valid ones; None if one never expires
-    for _issued, expires, revoked, _pk in rows:
+    for _person, _type, _issued, expires, revoked, _pk in rows:
         if (expires is None or on <= expires) and (revoked is None or on < revoked):
             if expires is None or not valid or (last_expiry is not None and expires > last_expiry):
                 last_expiry = expires
             valid = True
     if valid:
         return _Standing("valid", last_expiry)
-    revoked_on = max(rows, key=_ISSUED_THEN_PK)[2]  # of the latest issued
+    revoked_on = max(rows, key=_ISSUED_THEN_PK)[4]  # of the latest issued
     if revoked_on is not None and revoked_on <= on:
         return _Standing("revoked", revoked_on)
-    return _Standing("expired", max((row[1] for row in rows if row[1] is not None), default=None))
+    return _Standing("expired", max((row[3] for row in rows if row[3] is not None), default=None))
 
 
 def training_hours(
@@ -304,7 +305,7 @@ def training_hours(
 ) -> list[tuple[int, dict[datetime.date, Decimal]]]:
     """(person, {window start: hours}) for the people in ``scope``: hours of external
     training records and of attended continuing-education sessions (their unit's hours) dated
-    within [start, end], for every start. Summed by the database; two queries."""
+    within [start, end], for every start. Two queries."""
     first = min(starts)
     records = (
         TrainingRecord.attendees.through.objects.filter(
@@ -321,50 +322,40 @@ def training_hours(
         )
         .values_list("user_id", *(f"w{n}" for n in range(len(starts))))
     )
-    # Attended sessions counted per person and unit (course, number) and window, then times the
-    # unit's hours: the database groups the marks without looking up a unit for each of them.
-    attended = (
+    return [
+        (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
+        for row in records
+    ] + _session_hours(scope, starts, end)
+
+
+def _session_hours(
+    scope: Scope, starts: list[datetime.date], end: datetime.date
+) -> list[tuple[int, dict[datetime.date, Decimal]]]:
+    """(person, {window start: hours}) of attended continuing-education sessions (their unit's
+    hours), summed per person by the database."""
+    attended, hours = with_unit_hours(
         Attendance.objects.filter(
-            _continuing_education_sessions(first, end, "session__"),
+            _continuing_education_sessions(min(starts), end, "session__"),
             scope.people("person__"),
             mark__in=ATTENDED_MARKS,
             session__run__organisation_id__in=scope.organisation_ids,
         )
-        .values("person_id", "session__run__course_id", "session__unit_number")
+    )
+    windows = [f"w{n}" for n in range(len(starts))]
+    rows = (
+        attended.values("person_id")
         .annotate(
             **{
-                f"w{n}": Count(
-                    "pk", filter=Q(session__starts_at__gte=local_datetime(start, datetime.time.min))
-                )
-                for n, start in enumerate(starts)
+                window: Sum(hours, filter=Q(session__starts_at__gte=local_datetime(start, datetime.time.min)))
+                for window, start in zip(windows, starts, strict=True)
             }
         )
         .order_by()
-        .values_list(
-            "person_id",
-            "session__run__course_id",
-            "session__unit_number",
-            *(f"w{n}" for n in range(len(starts))),
-        )
+        .values_list("person_id", *windows)
     )
-    unit_hours = {
-        (course_id, number): hours
-        for course_id, number, hours in CourseUnit.objects.filter(
-            course__organisation_id__in=scope.organisation_ids
-        ).values_list("course_id", "number", "hours")
-    }
-    sessions = defaultdict(lambda: [Decimal(0)] * len(starts))
-    for person_id, course_id, number, *counts in attended:
-        hours = unit_hours.get((course_id, number), Decimal(0))
-        totals = sessions[person_id]
-        for n, count in enumerate(counts):
-            totals[n] += hours * count
     return [
         (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
-        for row in records
-    ] + [
-        (person_id, {start: value for start, value in zip(starts, totals, strict=True) if value})
-        for person_id, totals in sessions.items()
+        for row in rows
     ]
 
 

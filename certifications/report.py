@@ -21,12 +21,12 @@ from courses.models import (
     Attendance,
     Completion,
     CourseKind,
-    CourseUnit,
     Enrolment,
     EnrolmentStatus,
     Session,
     SessionStatus,
     unit_hours_expression,
+    with_unit_hours,
 )
 from courses.scheduling import local_datetime
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
@@ -125,9 +125,17 @@ def competence_reports(
     }
 
     # Sessions held in the period (not cancelled), with their unit's hours.
-    sessions = Session.objects.filter(
-        run__organisation__in=ids, starts_at__gte=period[0], starts_at__lt=period[1]
-    ).exclude(status=SessionStatus.CANCELLED)
+    def held(path: str = "") -> Q:
+        """Sessions of the organisations held in the period (``path`` leads to the session)."""
+        return Q(
+            **{
+                f"{path}run__organisation__in": ids,
+                f"{path}starts_at__gte": period[0],
+                f"{path}starts_at__lt": period[1],
+            }
+        ) & ~Q(**{f"{path}status": SessionStatus.CANCELLED})
+
+    sessions = Session.objects.filter(held())
     basic = {
         row["run__organisation_id"]: row
         for row in sessions.filter(run__course__kind=CourseKind.BASIC)
@@ -185,15 +193,27 @@ def competence_reports(
         )
     names = {o.pk: o.name for o in organisations}
     ce_sessions = sessions.filter(run__course__kind=CourseKind.CONTINUING)
-    ce_attended = Attendance.objects.filter(own_person, session__in=ce_sessions, mark__in=ATTENDED_MARKS)
+    # One pass over the marks: per run, its participants per group (each once) and their hours
+    # per group (the sessions' unit hours, each attended session counted).
+    ce_attended, unit_hours = with_unit_hours(
+        # The conditions on the session as joins, not as a subquery: PostgreSQL then starts from
+        # the period's sessions instead of from every mark.
+        Attendance.objects.filter(
+            held("session__"),
+            own_person,
+            session__run__course__kind=CourseKind.CONTINUING,
+            mark__in=ATTENDED_MARKS,
+        )
+    )
+    in_group = {group: Q(**{f"person__{group_field(group)}": True}) for group in GROUPS}
     run_people = {
         row["session__run_id"]: row
-        for row in ce_attended.values("session__run_id").annotate(
-            **{
-                group: Count("person_id", distinct=True, filter=Q(**{f"person__{group_field(group)}": True}))
-                for group in GROUPS
-            }
+        for row in ce_attended.values("session__run_id", "session__run__organisation_id")
+        .annotate(
+            **{group: Count("person_id", distinct=True, filter=in_group[group]) for group in GROUPS},
+            **{f"hours_{group}": Sum(unit_hours, filter=in_group[group]) for group in GROUPS},
         )
+        .order_by()
     }
     for row in (
         ce_sessions.annotate(unit_hours=unit_hours_expression("run__course_id", "unit_number"))
@@ -231,25 +251,10 @@ def competence_reports(
         totals = hours[row["trainingrecord__organisation_id"]]
         for group in GROUPS:
             totals[group] += row[group] or Decimal(0)
-    # Attended sessions counted per unit (course, number) and group, times the unit's hours:
-    # the database groups the marks without looking up a unit for each of them.
-    unit_hours = {
-        (course_id, number): value
-        for course_id, number, value in CourseUnit.objects.filter(course__organisation__in=ids).values_list(
-            "course_id", "number", "hours"
-        )
-    }
-    for row in (
-        ce_attended.values("session__run__organisation_id", "session__run__course_id", "session__unit_number")
-        .annotate(
-            **{group: Count("pk", filter=Q(**{f"person__{group_field(group)}": True})) for group in GROUPS}
-        )
-        .order_by()
-    ):
-        unit = unit_hours.get((row["session__run__course_id"], row["session__unit_number"]), Decimal(0))
+    for row in run_people.values():
         totals = hours[row["session__run__organisation_id"]]
         for group in GROUPS:
-            totals[group] += unit * row[group]
+            totals[group] += row[f"hours_{group}"] or Decimal(0)
 
     # Qualifications at the period's end, of active people: valid per group, and lapsed.
     types = list(
@@ -303,7 +308,7 @@ def competence_reports(
     roles = roles_of(organisations)
     cleared: dict[int, int] = defaultdict(int)
     for result in clearance_for_organisations(organisations, end, roles=roles):
-        cleared[result.role.pk] += result.cleared
+        cleared[result.role.id] += result.cleared
 
     reports = {}
     for organisation in organisations:
@@ -332,7 +337,7 @@ def competence_reports(
             "training_hours": {group: _hours(hours[organisation.pk][group]) for group in GROUPS},
             "qualifications": qualifications[organisation.pk],
             "clearance": [
-                {"role": role.name, "cleared": cleared[role.pk], "active": total_active}
+                {"role": role.name, "cleared": cleared[role.id], "active": total_active}
                 for role in roles
                 if role.organisation_id == organisation.pk
             ],

@@ -1,0 +1,229 @@
+"""What is measured: the engine, the report, the feed and the pages, each with its baseline."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from certifications.clearance import clearance, clearance_for_organisations
+from certifications.report import competence_report, competence_reports
+from courses.ical import MY_SESSIONS_DAYS_BACK, feed_token, token_of
+from courses.models import CourseKind, Enrolment, FeedKind, Session
+from people.models import Organisation, User
+
+from . import views
+from .runner import Benchmark
+from .sql_clearance import clearance_sql, engine_answer
+from .sql_report import report_sql
+
+BIG = "jour-000"
+
+
+def _without_narrative(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key != "narrative"}
+
+
+def _signed_in(email: str) -> Client:
+    """A client signed in as a person who passed the password and the authenticator steps."""
+    client = Client()
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _response_answer(response) -> tuple[int, int]:
+    return response.status_code, len(response.content)
+
+
+def _page_benchmark(name: str, client: Client, url: str, rows: Callable[[bytes], int]) -> Benchmark:
+    """A page through the test client, against the trivial admin view answering its bytes."""
+    client.get(url)  # the first visit sets the CSRF cookie
+    first = client.get(url)
+    assert first.status_code == 200, f"{name}: {url} answered {first.status_code}"
+    views.PREBUILT[name] = (200, first["Content-Type"], first.content)
+    baseline_url = reverse("bench_baseline_page", args=[name])
+    return Benchmark(
+        name,
+        ours=lambda: client.get(url),
+        baseline=lambda: client.get(baseline_url),
+        # The same answer: both 200, and the same size (the prebuilt bytes are ours).
+        same=lambda a, b: a.status_code == b.status_code == 200 and abs(len(a.content) - len(b.content)) < 64,
+        rows=lambda response: rows(response.content),
+    )
+
+
+def benchmarks(meta: dict) -> list[Benchmark]:
+    day: datetime.date = meta["anchor"]
+    start, end = datetime.date(day.year - 1, 1, 1), datetime.date(day.year - 1, 12, 31)
+    big = Organisation.objects.get(slug=BIG)
+    organisations = list(Organisation.objects.order_by("pk"))
+    ids = [o.pk for o in organisations]
+
+    def same_clearance(ours, baseline) -> bool:
+        return sorted(engine_answer(ours)) == sorted(baseline)
+
+    def same_reports(ours: dict, baseline: dict) -> bool:
+        return {k: _without_narrative(v) for k, v in ours.items()} == baseline
+
+    cases = [
+        Benchmark(
+            "clearance_org",
+            ours=lambda: clearance(big, day),
+            baseline=lambda: clearance_sql([big.pk], day),
+            same=same_clearance,
+            rows=len,
+        ),
+        Benchmark(
+            "clearance_umbrella",
+            ours=lambda: clearance_for_organisations(organisations, day),
+            baseline=lambda: clearance_sql(ids, day),
+            same=same_clearance,
+            rows=len,
+        ),
+        Benchmark(
+            "report_org",
+            ours=lambda: {big.pk: competence_report(big, start, end)},
+            baseline=lambda: report_sql([big.pk], start, end),
+            same=same_reports,
+            rows=_report_rows,
+        ),
+        Benchmark(
+            "report_umbrella",
+            ours=lambda: competence_reports(organisations, start, end),
+            baseline=lambda: report_sql(ids, start, end),
+            same=same_reports,
+            rows=_report_rows,
+        ),
+    ]
+    cases += _feed_benchmarks(big)
+    coordinator = _signed_in("samordnare@bench.example.org")
+    cases.append(
+        _page_benchmark(
+            "board_page",
+            coordinator,
+            reverse("certifications_board") + f"?on={day.isoformat()}",
+            rows=lambda html: html.partition(b"<tbody")[2].count(b"<tr"),
+        )
+    )
+    session = _register_session(big)
+    cases.append(
+        _page_benchmark(
+            "register_page",
+            coordinator,
+            reverse("courses_session_register", args=[session.pk]),
+            rows=lambda html: html.count(b'class="register-row'),
+        )
+    )
+    return cases
+
+
+def _report_rows(reports: dict) -> int:
+    return sum(
+        len(r["continuing_education"]) + len(r["qualifications"]) + len(r["clearance"]) + len(r["people"])
+        for r in reports.values()
+    )
+
+
+def _feed_person(organisation: Organisation) -> User:
+    """The person of the organisation with the most sessions in her "My sessions" feed."""
+    since = timezone.now() - datetime.timedelta(days=MY_SESSIONS_DAYS_BACK)
+    row = (
+        Enrolment.objects.filter(
+            run__organisation=organisation,
+            status="enrolled",
+            run__sessions__starts_at__gte=since,
+        )
+        .values("person_id")
+        .annotate(n=Count("run__sessions"))
+        .order_by("-n", "person_id")
+        .first()
+    )
+    return User.objects.get(pk=row["person_id"])
+
+
+def _feed_benchmarks(organisation: Organisation) -> list[Benchmark]:
+    person = _feed_person(organisation)
+    token = token_of(feed_token(person, FeedKind.MY_SESSIONS))
+    client = Client()
+    url = reverse("courses_calendar_feed", args=[token])
+    first = client.get(url)
+    assert first.status_code == 200, f"feed answered {first.status_code}"
+    etag = first["ETag"]
+    views.PREBUILT["feed_build"] = (200, first["Content-Type"], first.content)
+    views.PREBUILT["feed_304"] = (304, first["Content-Type"], b"")
+
+    def fresh_build() -> bytes:
+        from courses.ical import build_calendar, feed_name, feed_sessions, find_feed
+
+        feed = find_feed(token)
+        return build_calendar(feed_sessions(feed), feed_name(feed), "http://testserver/")
+
+    return [
+        Benchmark(
+            "feed_build",
+            ours=lambda: client.get(url),
+            baseline=lambda: client.get(reverse("bench_baseline_feed", args=["feed_build", token])),
+            # The answer served equals a calendar built afresh from the database.
+            same=lambda a, b: a.status_code == b.status_code == 200 and a.content == fresh_build(),
+            rows=lambda response: response.content.count(b"BEGIN:VEVENT"),
+        ),
+        Benchmark(
+            "feed_304",
+            ours=lambda: client.get(url, HTTP_IF_NONE_MATCH=etag),
+            baseline=lambda: client.get(
+                reverse("bench_baseline_feed", args=["feed_304", token]), HTTP_IF_NONE_MATCH=etag
+            ),
+            same=lambda a, b: a.status_code == b.status_code == 304,
+            rows=lambda response: 0,
+        ),
+    ]
+
+
+def _register_session(organisation: Organisation) -> Session:
+    """The latest study-circle session already held, with the most marks."""
+    return (
+        Session.objects.filter(
+            run__organisation=organisation, run__course__kind=CourseKind.BASIC, starts_at__lte=timezone.now()
+        )
+        .annotate(marks=Count("attendance"))
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def explain_plans(meta: dict) -> None:
+    """The query plans of the engine's and the report's queries for the big organisation."""
+    from django.test.utils import CaptureQueriesContext
+
+    day = meta["anchor"]
+    big = Organisation.objects.get(slug=BIG)
+    for label, fn in (
+        ("clearance", lambda: clearance(big, day)),
+        (
+            "report",
+            lambda: competence_report(
+                big, datetime.date(day.year - 1, 1, 1), datetime.date(day.year - 1, 12, 31)
+            ),
+        ),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + sql)
+                plan = "\n".join("  " + " ".join(str(c) for c in row) for row in cursor.fetchall())
+            print(f"-- {label} ({query['time']} s)\n{sql}\n{plan}\n")

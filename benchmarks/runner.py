@@ -1,0 +1,234 @@
+"""The benchmarks: build or reuse the data, measure ours against the baselines, report.
+
+Every benchmark has *ours* (the project's code as users reach it) and a *baseline* measured in
+the same run: hand-written SQL computing the same answer for the engine and the report, and a
+trivial view of the same routing, middleware and authentication returning a prebuilt response
+of the same size for the feed and the pages. Each is run after a warm-up, alternately, until
+both have at least ``MIN_RUNS`` timings and ``BUDGET`` seconds have passed (at most
+``MAX_RUNS``); the medians are reported. Queries are counted on one more run of each.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+
+MIN_RUNS, MAX_RUNS, BUDGET = 5, 41, 3.0
+
+
+@dataclass
+class Result:
+    name: str
+    scale: str
+    ours_ms: float
+    baseline_ms: float
+    queries: int
+    baseline_queries: int
+    rows: int
+    same_answer: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+    def line(self) -> str:
+        return json.dumps(
+            {
+                "name": self.name,
+                "scale": self.scale,
+                "ours_ms": round(self.ours_ms, 3),
+                "baseline_ms": round(self.baseline_ms, 3),
+                "ratio": round(self.ratio, 2),
+                "queries": self.queries,
+                "rows": self.rows,
+                "baseline_queries": self.baseline_queries,
+                "same_answer": self.same_answer,
+            }
+        )
+
+
+@dataclass
+class Benchmark:
+    name: str
+    ours: Callable[[], object]
+    baseline: Callable[[], object]
+    same: Callable[[object, object], bool]
+    rows: Callable[[object], int]
+
+
+# The database -------------------------------------------------------------------------------------
+
+
+def _reset_database() -> None:
+    """An empty database for the build: the SQLite file removed, or the PostgreSQL database
+    dropped and created again."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    connection.close()
+    if connection.vendor == "sqlite":
+        Path(settings["NAME"]).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = settings["NAME"]
+    with psycopg.connect(
+        dbname="postgres",
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def _database_exists() -> bool:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return Path(connection.settings_dict["NAME"]).exists()
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError:
+        return False
+    return True
+
+
+def prepare(scale_name: str, rebuild: bool) -> dict:
+    """The scale's data, built unless a complete build of this version, not older than 30 days,
+    is already there. Returns its meta (version, scale, anchor)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from . import data
+
+    today = timezone.localdate()
+    meta = data.read_meta() if _database_exists() and not rebuild else None
+    if (
+        meta is not None
+        and meta["version"] == data.VERSION
+        and meta["scale"] == scale_name
+        and (today - meta["anchor"]).days <= 30
+    ):
+        return meta
+    where = connection.settings_dict["NAME"]
+    print(f"Building the {scale_name} data in {where} (once; later runs reuse it)…", file=sys.stderr)
+    started = time.perf_counter()
+    _reset_database()
+    call_command("migrate", verbosity=0)
+    counts = data.build(data.SCALES[scale_name], today, log=lambda m: print(m, file=sys.stderr))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    data.write_meta(data.SCALES[scale_name], today)
+    print(
+        f"Built in {time.perf_counter() - started:.0f} s: "
+        + ", ".join(f"{n:,} {what}".replace(",", " ") for what, n in counts.items()),
+        file=sys.stderr,
+    )
+    return data.read_meta()
+
+
+# Measuring -------------------------------------------------------------------------------------------
+
+
+def _count_queries(fn: Callable[[], object]) -> tuple[object, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = fn()
+    return result, len(queries)
+
+
+def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
+    ours_result, queries = _count_queries(benchmark.ours)
+    baseline_result, baseline_queries = _count_queries(benchmark.baseline)
+    same = benchmark.same(ours_result, baseline_result)
+    for _ in range(0 if quick else 2):  # warm-up
+        benchmark.ours()
+        benchmark.baseline()
+    gc.collect()
+    ours, baseline = [], []
+    started = time.perf_counter()
+    least, most, budget = (1, 1, 0) if quick else (MIN_RUNS, MAX_RUNS, BUDGET)
+    while len(ours) < most and (len(ours) < least or time.perf_counter() - started < budget):
+        for fn, times in ((benchmark.ours, ours), (benchmark.baseline, baseline)):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+    return Result(
+        benchmark.name,
+        scale,
+        statistics.median(ours) * 1000,
+        statistics.median(baseline) * 1000,
+        queries,
+        baseline_queries,
+        benchmark.rows(ours_result),
+        same,
+    )
+
+
+def summary(results: list[Result]) -> str:
+    head = (
+        f"{'benchmark':<20}{'ours ms':>11}{'baseline ms':>13}{'ratio':>8}{'queries':>9}{'base q':>8}"
+        f"{'rows':>9}  answer"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(
+            f"{r.name:<20}{r.ours_ms:>11.2f}{r.baseline_ms:>13.2f}{r.ratio:>8.2f}{r.queries:>9}"
+            f"{r.baseline_queries:>8}{r.rows:>9}  {'same' if r.same_answer else 'DIFFERENT'}"
+        )
+    return "\n".join(lines)
+
+
+def run(
+    scale: str,
+    only: list[str] | None = None,
+    rebuild: bool = False,
+    explain: bool = False,
+    quick: bool = False,
+) -> int:
+    django.setup()
+    meta = prepare(scale, rebuild)
+    from .cases import benchmarks, explain_plans
+
+    if explain:
+        explain_plans(meta)
+        return 0
+    results = []
+    for benchmark in benchmarks(meta):
+        if only and benchmark.name not in only:
+            continue
+        result = measure(benchmark, scale, quick)
+        print(result.line(), flush=True)
+        results.append(result)
+    from django.db import connection
+
+    print()
+    print(summary(results))
+    print(
+        f"\n{scale} scale on {connection.vendor} ({connection.settings_dict['NAME']}), data of "
+        f"{meta['anchor']}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+    )
+    different = [r.name for r in results if not r.same_answer]
+    if different:
+        print(f"Answers differ from their baselines: {', '.join(different)}", file=sys.stderr)
+        return 1
+    return 0
