@@ -36,6 +36,7 @@ class Result:
     baseline_queries: int
     rows: int
     same_answer: bool
+    cold_ms: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -53,6 +54,7 @@ class Result:
                 "rows": self.rows,
                 "baseline_queries": self.baseline_queries,
                 "same_answer": self.same_answer,
+                **({"cold_ms": round(self.cold_ms, 3)} if self.cold_ms is not None else {}),
             }
         )
 
@@ -64,6 +66,12 @@ class Benchmark:
     baseline: Callable[[], object]
     same: Callable[[object, object], bool]
     rows: Callable[[object], int]
+    #: For what is cached: make the next call of ``ours`` a miss (as a change to the records
+    #: does), so that the first answer after a change is timed as well ("cold_ms").
+    expire: Callable[[], None] | None = None
+    #: Run first, right before the measuring: what the benchmark needs warm and prebuilt (so
+    #: that another benchmark's changes before it do not count).
+    prepare: Callable[[], None] | None = None
 
 
 # The database -------------------------------------------------------------------------------------
@@ -156,6 +164,8 @@ def _count_queries(fn: Callable[[], object]) -> tuple[object, int]:
 
 
 def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
+    if benchmark.prepare is not None:
+        benchmark.prepare()
     ours_result, queries = _count_queries(benchmark.ours)
     baseline_result, baseline_queries = _count_queries(benchmark.baseline)
     same = benchmark.same(ours_result, baseline_result)
@@ -171,6 +181,12 @@ def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
             t = time.perf_counter()
             fn()
             times.append(time.perf_counter() - t)
+    cold = []
+    for _ in range(0 if benchmark.expire is None else 1 if quick else 3):
+        benchmark.expire()
+        t = time.perf_counter()
+        benchmark.ours()
+        cold.append(time.perf_counter() - t)
     return Result(
         benchmark.name,
         scale,
@@ -180,19 +196,21 @@ def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
         baseline_queries,
         benchmark.rows(ours_result),
         same,
+        statistics.median(cold) * 1000 if cold else None,
     )
 
 
 def summary(results: list[Result]) -> str:
     head = (
         f"{'benchmark':<20}{'ours ms':>11}{'baseline ms':>13}{'ratio':>8}{'queries':>9}{'base q':>8}"
-        f"{'rows':>9}  answer"
+        f"{'rows':>9}  answer   cold ms"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         lines.append(
             f"{r.name:<20}{r.ours_ms:>11.2f}{r.baseline_ms:>13.2f}{r.ratio:>8.2f}{r.queries:>9}"
-            f"{r.baseline_queries:>8}{r.rows:>9}  {'same' if r.same_answer else 'DIFFERENT'}"
+            f"{r.baseline_queries:>8}{r.rows:>9}  {'same     ' if r.same_answer else 'DIFFERENT'}"
+            + (f"{r.cold_ms:>8.1f}" if r.cold_ms is not None else "")
         )
     return "\n".join(lines)
 

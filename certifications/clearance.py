@@ -22,12 +22,15 @@ their size: qualifications are read once per person and type, hours are summed b
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -134,11 +137,11 @@ class Member:
         return self.get_full_name() or self.email
 
 
-@dataclass(frozen=True, slots=True)
-class _Standing:
-    """A person's standing in one qualification type on D, as the reasons need it."""
+class _Standing(NamedTuple):
+    """A person's standing in one qualification type on D, as the reasons need it (a named
+    tuple: the engine hashes thousands of them)."""
 
-    code: str  # valid, missing, revoked, expired
+    code: str  # valid, revoked, expired
     on: datetime.date | None = None  # revoked or expired on; for "valid" the last expiry (None: never)
 
 
@@ -195,6 +198,21 @@ def clearance(
     return clearance_for_organisations([organisation], on, roles=roles, people=people)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the engine or the report makes tens of
+    thousands of small objects with no reference cycles: its passes over them (and over all of
+    Django) took a third of the time at umbrella scale (README "Performance"). Reference
+    counting still frees everything; the collector is switched back on afterwards, if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def clearance_for_organisations(
     organisations: Iterable[Organisation],
     on: datetime.date,
@@ -204,7 +222,16 @@ def clearance_for_organisations(
     """Every person of the organisations (default: all of their people) × every role of her
     own organisation (default: all of them), by organisation in the order given, then by
     email, then by the roles' order. Six queries at most, however many organisations."""
-    organisations = list(organisations)
+    with collector_paused():
+        return _clearance_for_organisations(list(organisations), on, roles, people)
+
+
+def _clearance_for_organisations(
+    organisations: list[Organisation],
+    on: datetime.date,
+    roles: Iterable[ShiftRole] | None,
+    people: Iterable[User] | None,
+) -> list[Clearance]:
     order = {o.pk: n for n, o in enumerate(organisations)}
     roles = list(roles) if roles is not None else roles_of(organisations)
     if people is None:
@@ -225,12 +252,10 @@ def clearance_for_organisations(
         planned[role.organisation_id].append((role, plans[role.pk]))
     facts = _load_facts(scope, plans, on)
     empty = _Facts()
-    warn_until = on + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    words = _Words(on)
     results: list[Clearance] = []
     for person in people:
-        results += _decide(
-            person, planned[person.organisation_id], on, warn_until, facts.get(person.pk, empty)
-        )
+        results += _decide(person, planned[person.organisation_id], on, facts.get(person.pk, empty), words)
     return results
 
 
@@ -424,16 +449,38 @@ def _plans(roles: list[ShiftRole], on: datetime.date) -> dict[int, _Plan]:
 INACTIVE = Reason("inactive")
 
 
+class _Words:
+    """The reasons and warnings of one run of the engine, each made once and shared (they do
+    not change): thousands of people miss the same type or fall short of the same hours."""
+
+    def __init__(self, on: datetime.date) -> None:
+        self.on = on
+        self.warn_until = on + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        self.types: dict[tuple[int, _Standing | None], tuple[Reason | None, Reason | None]] = {}
+        self.hours: dict[tuple[Decimal, Decimal], Reason] = {}
+
+    def of_type(self, type_id: int, type_name: str, standing: _Standing | None) -> tuple:
+        """(the reason, or else the warning) a standing in one type gives."""
+        key = (type_id, standing)
+        found = self.types.get(key)
+        if found is None:
+            found = self.types[key] = _type_reason(standing, type_name, self.on, self.warn_until)
+        return found
+
+    def short_of_hours(self, have: Decimal, need: Decimal) -> Reason:
+        found = self.hours.get((have, need))
+        if found is None:
+            found = self.hours[have, need] = Reason("hours", have=have, need=need)
+        return found
+
+
 def _decide(
-    person: Member,
-    roles: list[tuple[ShiftRole, _Plan]],
-    on: datetime.date,
-    warn_until: datetime.date,
-    facts: _Facts,
+    person: Member, roles: list[tuple[ShiftRole, _Plan]], on: datetime.date, facts: _Facts, words: _Words
 ) -> list[Clearance]:
-    """One person × her organisation's roles. What depends on the person or on one type only
-    (active, each type's reason or warning) is worked out once, not once per role."""
+    """One person × her organisation's roles: her standing in each type is put in words once."""
     inactive = () if is_active(person, on) else (INACTIVE,)
+    standing = facts.standing
+    of_type = words.of_type
     by_type: dict[int, tuple[Reason | None, Reason | None]] = {}
     results = []
     for role, plan in roles:
@@ -442,19 +489,16 @@ def _decide(
         for type_id, type_name in plan.types:
             found = by_type.get(type_id)
             if found is None:
-                found = by_type[type_id] = _type_reason(
-                    facts.standing.get(type_id), type_name, on, warn_until
-                )
-            reason, warning = found
-            if reason is not None:
-                reasons.append(reason)
-            elif warning is not None:
-                warnings.append(warning)
+                found = by_type[type_id] = of_type(type_id, type_name, standing.get(type_id))
+            if found[0] is not None:
+                reasons.append(found[0])
+            elif found[1] is not None:
+                warnings.append(found[1])
         hours = Decimal(0)
         if plan.need:
             hours = facts.hours.get(plan.window_start, Decimal(0))
             if hours < plan.need:
-                reasons.append(Reason("hours", have=hours, need=plan.need))
+                reasons.append(words.short_of_hours(hours, plan.need))
         cleared = not reasons
         results.append(
             Clearance(person, role, on, cleared, tuple(reasons), tuple(warnings) if cleared else (), hours)

@@ -31,7 +31,7 @@ from courses.models import (
 from courses.scheduling import local_datetime
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
-from .clearance import clearance_for_organisations, roles_of
+from .clearance import clearance_for_organisations, collector_paused, roles_of
 from .dates import format_hours
 from .models import FrozenReport, Qualification, QualificationType, TrainingRecord
 
@@ -96,6 +96,13 @@ def competence_reports(
     of queries however many organisations and people there are: the database counts and sums."""
     if end < start:
         raise ValueError("the period ends before it starts")
+    with collector_paused():
+        return _competence_reports(list(organisations), start, end, external)
+
+
+def _competence_reports(
+    organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool
+) -> dict[int, dict]:
     organisations = list(organisations)
     ids = [o.pk for o in organisations]
     period = (

@@ -199,6 +199,12 @@ def current_feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
 FEED_CACHE_SECONDS = 24 * 60 * 60
 
 
+def calendar_cache_key(version: FeedVersion, base_url: str) -> str:
+    """A built calendar depends on the feed's version, the site's address and the language."""
+    raw = f"{version.etag}|{base_url}|{translation.get_language()}"
+    return "courses:feed:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def cached_calendar(feed: FeedToken, sessions: QuerySet, version: FeedVersion, base_url: str) -> bytes:
     """The feed's calendar, built once per version, address and language, then taken from
     the cache (calendar apps that never send If-None-Match ask for it every few minutes)."""

@@ -86,9 +86,14 @@ def _touch(instance: models.Model) -> None:
         rows_changed(type(instance), [instance.pk])
 
 
-def _saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        _touch(instance)
+#: Saves that only stamp these change nothing a page shows (every login stamps last_login).
+UNSEEN_FIELDS = frozenset({"last_login"})
+
+
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields and set(update_fields) <= UNSEEN_FIELDS):
+        return
+    _touch(instance)
 
 
 def _deleting(sender, instance, **kwargs) -> None:

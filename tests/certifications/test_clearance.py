@@ -254,3 +254,23 @@ def test_query_count_does_not_grow_with_people(org_a, catalogue, coordinator_a):
     few = count()
     add_people(30)
     assert count() == few <= 8
+
+
+def test_the_collector_is_paused_only_while_the_engine_works(org_a, catalogue, person):
+    import gc
+
+    from certifications.clearance import collector_paused
+
+    assert gc.isenabled()
+    clearance(org_a, D(2026, 11, 22))
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        clearance(org_a, D(2026, 11, 22))
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
