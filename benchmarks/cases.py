@@ -17,7 +17,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certifications.clearance import clearance, clearance_for_organisations
 from certifications.report import competence_report, competence_reports
-from courses.ical import MY_SESSIONS_DAYS_BACK, FeedVersion, calendar_cache_key, feed_token, token_of
+from courses.ical import (
+    MY_SESSIONS_DAYS_BACK,
+    FeedVersion,
+    calendar_cache_key,
+    feed_token,
+    feed_version,
+    sessions_for_person,
+    token_of,
+)
 from courses.models import CourseKind, Enrolment, FeedKind, Session
 from people.models import Organisation, User
 from people.versions import organisation_changed
@@ -236,26 +244,32 @@ def _register_session(organisation: Organisation) -> Session:
 
 
 def explain_plans(meta: dict) -> None:
-    """The query plans of the engine's and the report's queries for the big organisation."""
+    """The query plans of the engine's, the report's and the feed's queries for the big
+    organisation (``python -m benchmarks --explain``)."""
     from django.test.utils import CaptureQueriesContext
 
     day = meta["anchor"]
     big = Organisation.objects.get(slug=BIG)
+    start, end = datetime.date(day.year - 1, 1, 1), datetime.date(day.year - 1, 12, 31)
+    person = _feed_person(big)
+    feed = feed_token(person, FeedKind.MY_SESSIONS)
     for label, fn in (
         ("clearance", lambda: clearance(big, day)),
-        (
-            "report",
-            lambda: competence_report(
-                big, datetime.date(day.year - 1, 1, 1), datetime.date(day.year - 1, 12, 31)
-            ),
-        ),
+        ("report", lambda: competence_report(big, start, end)),
+        ("feed version", lambda: feed_version(feed, sessions_for_person(person))),
     ):
         with CaptureQueriesContext(connection) as queries:
             fn()
         for query in queries.captured_queries:
             sql = query["sql"]
-            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            if not sql.startswith("SELECT"):
+                continue
             with connection.cursor() as cursor:
-                cursor.execute(prefix + sql)
-                plan = "\n".join("  " + " ".join(str(c) for c in row) for row in cursor.fetchall())
-            print(f"-- {label} ({query['time']} s)\n{sql}\n{plan}\n")
+                if connection.vendor == "sqlite":
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = [row[-1] for row in cursor.fetchall()]
+                else:
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = [row[0] for row in cursor.fetchall()]
+            print(f"-- {label}: {sql[:160]}…")
+            print("\n".join("   " + line for line in plan) + "\n")

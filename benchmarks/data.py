@@ -451,26 +451,20 @@ def _records(scale, rng, organisation, people, first_year, anchor) -> None:
 
 def _staff_logins(organisation: Organisation) -> None:
     """A coordinator and a board member of the big organisation, for the page benchmarks."""
-    coordinator = User.objects.create(
-        email="samordnare@bench.example.org",
-        first_name="Sam",
-        last_name="Ordnare",
-        organisation=organisation,
-        group_staff=True,
-        joined_on=datetime.date(2015, 1, 1),
-        password="!unusable",  # noqa: S106
-    )
-    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
-    board = User.objects.create(
-        email="styrelse@bench.example.org",
-        first_name="Sty",
-        last_name="Relse",
-        organisation=organisation,
-        group_board=True,
-        joined_on=datetime.date(2015, 1, 1),
-        password="!unusable",  # noqa: S106
-    )
-    board.groups.add(Group.objects.get(name=BOARD_GROUP))
+    for email, first, last, group, role in (
+        ("samordnare@bench.example.org", "Sam", "Ordnare", "group_staff", COORDINATORS_GROUP),
+        ("styrelse@bench.example.org", "Sty", "Relse", "group_board", BOARD_GROUP),
+    ):
+        person = User.objects.create(
+            email=email,
+            first_name=first,
+            last_name=last,
+            organisation=organisation,
+            joined_on=datetime.date(2015, 1, 1),
+            password="!unusable",  # noqa: S106 - an unusable password
+            **{group: True},
+        )
+        person.groups.add(Group.objects.get(name=role))
 
 
 # The cache's label ----------------------------------------------------------------------------------

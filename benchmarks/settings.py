@@ -23,3 +23,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # The baselines: trivial views behind the same routing, middleware and authentication.
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 ROOT_URLCONF = "benchmarks.urls"
+# Static files are not what is measured: no collectstatic directory is needed.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None

@@ -202,7 +202,7 @@ def clearance(
 def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while the engine or the report makes tens of
     thousands of small objects with no reference cycles: its passes over them (and over all of
-    Django) took a third of the time at umbrella scale (README "Performance"). Reference
+    Django) took a quarter to a third of the time at umbrella scale (README "Performance"). Reference
     counting still frees everything; the collector is switched back on afterwards, if it was on."""
     was_enabled = gc.isenabled()
     gc.disable()
