@@ -208,10 +208,7 @@ def calendar_cache_key(version: FeedVersion, base_url: str) -> str:
 def cached_calendar(feed: FeedToken, sessions: QuerySet, version: FeedVersion, base_url: str) -> bytes:
     """The feed's calendar, built once per version, address and language, then taken from
     the cache (calendar apps that never send If-None-Match ask for it every few minutes)."""
-    key = (
-        "courses:feed:"
-        + hashlib.sha256(f"{version.etag}|{base_url}|{translation.get_language()}".encode()).hexdigest()
-    )
+    key = calendar_cache_key(version, base_url)
     body = cache.get(key)
     if body is None:
         body = build_calendar(sessions, feed_name(feed), base_url)

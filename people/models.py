@@ -84,12 +84,16 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # The data version is only ever bumped in the database (people/versions.py): saving an
-        # organisation loaded earlier must not write an older number back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
+        # organisation loaded earlier must not write an older number back, and its name is on
+        # the cached pages too, so a save bumps it.
+        adding = self._state.adding
+        if not adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
             ]
         super().save(*args, **kwargs)
+        if not adding:
+            Organisation.objects.filter(pk=self.pk).update(data_version=models.F("data_version") + 1)
 
 
 class PersonQuerySet(OrganisationScopedQuerySet):

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-#: concrete model -> the path from one of its rows to its organisation (``""``: it is one).
+#: concrete model -> the path from one of its rows to its organisation.
 TRACKED: dict[type[models.Model], str] = {}
 
 
