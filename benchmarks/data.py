@@ -292,6 +292,14 @@ def _sessions(run, units: list[int], first: datetime.date, start: str, end: str,
     ]
 
 
+def _create_sessions(sessions) -> dict[int, list[Session]]:
+    """Write the sessions; returns them by run, in order."""
+    by_run: dict[int, list[Session]] = {}
+    for session in Session.objects.bulk_create(list(sessions), batch_size=BATCH):
+        by_run.setdefault(session.run_id, []).append(session)
+    return by_run
+
+
 def _thursday(day: datetime.date) -> datetime.date:
     return day + datetime.timedelta(days=(3 - day.weekday()) % 7)
 
@@ -321,17 +329,11 @@ def _basic_runs(rng, organisation, course, people, first_year, anchor, marks, co
             for s in starts
         ]
     )
-    sessions = Session.objects.bulk_create(
-        [
-            session
-            for run, start in zip(runs, starts, strict=True)
-            for session in _sessions(run, list(range(1, BASIC_UNITS + 1)), start, "18:00", "20:30")
-        ],
-        batch_size=BATCH,
+    by_run = _create_sessions(
+        session
+        for run, start in zip(runs, starts, strict=True)
+        for session in _sessions(run, list(range(1, BASIC_UNITS + 1)), start, "18:00", "20:30")
     )
-    by_run: dict[int, list[Session]] = {}
-    for session in sessions:
-        by_run.setdefault(session.run_id, []).append(session)
     enrolments = Enrolment.objects.bulk_create(
         [
             Enrolment(run=run, person=person, enrolled_on=start - datetime.timedelta(days=14))
@@ -391,19 +393,12 @@ def _continuing_runs(scale, rng, organisation, courses, people, first_year, anch
             for course, day in plans
         ]
     )
-    sessions = Session.objects.bulk_create(
-        [
-            session
-            for run, (course, day) in zip(runs, plans, strict=True)
-            for session in _sessions(
-                run, [u.number for u in course.units.all()], day, "13:00", "16:00", every=1
-            )
-        ],
-        batch_size=BATCH,
+    by_run = _create_sessions(
+        session
+        for run, (course, day) in zip(runs, plans, strict=True)
+        for session in _sessions(run, [u.number for u in course.units.all()], day, "13:00", "16:00", every=1)
     )
-    by_run: dict[int, list[Session]] = {}
-    for session in sessions:
-        by_run.setdefault(session.run_id, []).append(session)
+    sessions = [session for run_sessions in by_run.values() for session in run_sessions]
     now = local_datetime(anchor, datetime.time(12))
     enrolments = []
     for run, (_course, day) in zip(runs, plans, strict=True):

@@ -39,11 +39,9 @@ from courses.models import (
     ATTENDED_MARKS,
     Attendance,
     CourseKind,
-    SessionStatus,
-    unit_hours_expression,
     with_unit_hours,
 )
-from courses.scheduling import local_datetime
+from courses.scheduling import held_within, local_datetime
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from .dates import add_months, format_hours
@@ -123,8 +121,8 @@ class Member:
 
     @classmethod
     def from_row(cls, row: tuple) -> Member:
-        (*values,) = row[:8]
-        return cls(*values, tuple(code for code, flag in zip(MEMBER_GROUPS, row[8:], strict=True) if flag))
+        """From the values of ``FIELDS``: eight fields, then one flag per member group."""
+        return cls(*row[:8], tuple(code for code, flag in zip(MEMBER_GROUPS, row[8:], strict=True) if flag))
 
     @classmethod
     def from_user(cls, user: User) -> Member:
@@ -162,19 +160,10 @@ def is_active(person: User | Member, on: datetime.date) -> bool:
 
 
 def is_valid(qualification: Qualification, on: datetime.date) -> bool:
-    return _is_valid(qualification.issued_on, qualification.expires_on, qualification.revoked_on, on)
-
-
-def _is_valid(
-    issued_on: datetime.date,
-    expires_on: datetime.date | None,
-    revoked_on: datetime.date | None,
-    on: datetime.date,
-) -> bool:
     return (
-        issued_on <= on
-        and (expires_on is None or on <= expires_on)
-        and (revoked_on is None or on < revoked_on)
+        qualification.issued_on <= on
+        and (qualification.expires_on is None or on <= qualification.expires_on)
+        and (qualification.revoked_on is None or on < qualification.revoked_on)
     )
 
 
@@ -347,10 +336,15 @@ def training_hours(
         )
         .values_list("user_id", *(f"w{n}" for n in range(len(starts))))
     )
+    return _by_window(records, starts) + _session_hours(scope, starts, end)
+
+
+def _by_window(rows, starts: list[datetime.date]) -> list[tuple[int, dict[datetime.date, Decimal]]]:
+    """(person, {window start: hours}) from rows of a person and her hours per window."""
     return [
         (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
-        for row in records
-    ] + _session_hours(scope, starts, end)
+        for row in rows
+    ]
 
 
 def _session_hours(
@@ -378,23 +372,15 @@ def _session_hours(
         .order_by()
         .values_list("person_id", *windows)
     )
-    return [
-        (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
-        for row in rows
-    ]
+    return _by_window(rows, starts)
 
 
 def _continuing_education_sessions(start: datetime.date, end: datetime.date, path: str = "") -> Q:
-    """Held (not cancelled) sessions of a unit of a continuing-education course, dated within
-    [start, end] (local dates); ``path`` leads from the rows to the session."""
-    return Q(
-        **{
-            f"{path}run__course__kind": CourseKind.CONTINUING,
-            f"{path}unit_number__isnull": False,
-            f"{path}starts_at__gte": local_datetime(start, datetime.time.min),
-            f"{path}starts_at__lt": local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
-        }
-    ) & ~Q(**{f"{path}status": SessionStatus.CANCELLED})
+    """Held sessions of a unit of a continuing-education course, dated within [start, end]
+    (local dates); ``path`` leads from the rows to the session."""
+    return held_within(start, end, path) & Q(
+        **{f"{path}run__course__kind": CourseKind.CONTINUING, f"{path}unit_number__isnull": False}
+    )
 
 
 def continuing_education_events(
@@ -402,15 +388,14 @@ def continuing_education_events(
 ) -> list[tuple[int, datetime.date, Decimal]]:
     """(person, local date, unit hours) for every attended session of a continuing-education
     course dated within [start, end]. One query."""
-    rows = (
+    attended, hours = with_unit_hours(
         Attendance.objects.filter(
             _continuing_education_sessions(start, end, "session__"),
             person_id__in=person_ids,
             mark__in=ATTENDED_MARKS,
         )
-        .annotate(unit_hours=unit_hours_expression("session__run__course_id", "session__unit_number"))
-        .values_list("person_id", "session__starts_at", "unit_hours")
     )
+    rows = attended.values_list("person_id", "session__starts_at", hours)
     return [
         (person_id, timezone.localtime(starts_at).date(), Decimal(str(hours or 0)))
         for person_id, starts_at, hours in rows
@@ -477,23 +462,19 @@ class _Words:
 def _decide(
     person: Member, roles: list[tuple[ShiftRole, _Plan]], on: datetime.date, facts: _Facts, words: _Words
 ) -> list[Clearance]:
-    """One person × her organisation's roles: her standing in each type is put in words once."""
+    """One person × her organisation's roles."""
     inactive = () if is_active(person, on) else (INACTIVE,)
     standing = facts.standing
-    of_type = words.of_type
-    by_type: dict[int, tuple[Reason | None, Reason | None]] = {}
     results = []
     for role, plan in roles:
         reasons = list(inactive)
         warnings = []
         for type_id, type_name in plan.types:
-            found = by_type.get(type_id)
-            if found is None:
-                found = by_type[type_id] = of_type(type_id, type_name, standing.get(type_id))
-            if found[0] is not None:
-                reasons.append(found[0])
-            elif found[1] is not None:
-                warnings.append(found[1])
+            reason, warning = words.of_type(type_id, type_name, standing.get(type_id))
+            if reason is not None:
+                reasons.append(reason)
+            elif warning is not None:
+                warnings.append(warning)
         hours = Decimal(0)
         if plan.need:
             hours = facts.hours.get(plan.window_start, Decimal(0))

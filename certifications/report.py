@@ -24,12 +24,10 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     Session,
-    SessionStatus,
-    unit_hours_expression,
     with_unit_hours,
 )
-from courses.scheduling import local_datetime
-from people.models import MEMBER_GROUPS, Organisation, User, group_field
+from courses.scheduling import held_within
+from people.models import MEMBER_GROUPS, Organisation, User, group_field, members_on
 
 from .clearance import clearance_for_organisations, collector_paused, roles_of
 from .dates import format_hours
@@ -103,13 +101,8 @@ def competence_reports(
 def _competence_reports(
     organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool
 ) -> dict[int, dict]:
-    organisations = list(organisations)
     ids = [o.pk for o in organisations]
-    period = (
-        local_datetime(start, datetime.time.min),
-        local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
-    )
-    active_at_end = _active_q("person__", end)
+    active_at_end = members_on(end, "person__")
     own_person = Q(person__organisation_id=F("session__run__organisation_id"))
 
     # People per group: active at the end, joined and left during the period.
@@ -118,12 +111,12 @@ def _competence_reports(
         for row in User.objects.filter(organisation__in=ids)
         .values("organisation_id")
         .annotate(
-            total_active=Count("pk", filter=_active_q("", end)),
+            total_active=Count("pk", filter=members_on(end)),
             **{
                 f"{what}_{group}": Count("pk", filter=Q(**{group_field(group): True}) & condition)
                 for group in GROUPS
                 for what, condition in (
-                    ("active", _active_q("", end)),
+                    ("active", members_on(end)),
                     ("joined", Q(joined_on__range=(start, end))),
                     ("left", Q(left_on__range=(start, end))),
                 )
@@ -133,27 +126,22 @@ def _competence_reports(
 
     # Sessions held in the period (not cancelled), with their unit's hours.
     def held(path: str = "") -> Q:
-        """Sessions of the organisations held in the period (``path`` leads to the session)."""
-        return Q(
-            **{
-                f"{path}run__organisation__in": ids,
-                f"{path}starts_at__gte": period[0],
-                f"{path}starts_at__lt": period[1],
-            }
-        ) & ~Q(**{f"{path}status": SessionStatus.CANCELLED})
+        """The organisations' sessions held in the period (``path`` leads to the session)."""
+        return held_within(start, end, path) & Q(**{f"{path}run__organisation__in": ids})
 
     sessions = Session.objects.filter(held())
+    basic_sessions = sessions.filter(run__course__kind=CourseKind.BASIC)
+    with_hours, session_hours = with_unit_hours(basic_sessions, session="")
     basic = {
         row["run__organisation_id"]: row
-        for row in sessions.filter(run__course__kind=CourseKind.BASIC)
-        .annotate(unit_hours=unit_hours_expression("run__course_id", "unit_number"))
-        .values("run__organisation_id")
-        .annotate(runs=Count("run_id", distinct=True), sessions=Count("pk"), hours=Sum("unit_hours"))
+        for row in with_hours.values("run__organisation_id").annotate(
+            runs=Count("run_id", distinct=True), sessions=Count("pk"), hours=Sum(session_hours)
+        )
     }
     participants = dict(
         Enrolment.objects.filter(
             status=EnrolmentStatus.ENROLLED,
-            run__in=sessions.filter(run__course__kind=CourseKind.BASIC).values("run_id"),
+            run__in=basic_sessions.values("run_id"),
         )
         .values("run__organisation_id")
         .annotate(n=Count("person_id", distinct=True))
@@ -222,10 +210,9 @@ def _competence_reports(
         )
         .order_by()
     }
-    for row in (
-        ce_sessions.annotate(unit_hours=unit_hours_expression("run__course_id", "unit_number"))
-        .values("run_id", "run__organisation_id", "run__course__title")
-        .annotate(first=Min("starts_at"), hours=Sum("unit_hours"))
+    ce_with_hours, session_hours = with_unit_hours(ce_sessions, session="")
+    for row in ce_with_hours.values("run_id", "run__organisation_id", "run__course__title").annotate(
+        first=Min("starts_at"), hours=Sum(session_hours)
     ):
         counts = run_people.get(row["run_id"], {})
         continuing[row["run__organisation_id"]].append(
@@ -356,13 +343,6 @@ def _competence_reports(
         )
         reports[organisation.pk] = report
     return reports
-
-
-def _active_q(prefix: str, day: datetime.date) -> Q:
-    """Members on ``day`` (``prefix`` is the path to the person, e.g. ``"person__"``)."""
-    return Q(**{f"{prefix}joined_on__lte": day}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": day})
-    )
 
 
 def narrative(report: dict, organisation: Organisation, basic_holders: int, active_count: int) -> str:

@@ -164,32 +164,29 @@ class CourseUnit(Orderable):
         return [line.strip(" -•\t") for line in self.learning_goals.splitlines() if line.strip(" -•\t")]
 
 
-def unit_hours_expression(course: str, unit_number: str) -> Coalesce:
-    """The hours of the course unit a row points at, as a query expression (0 when the course
-    has no unit of that number); ``course`` and ``unit_number`` are the row's paths to them,
-    e.g. ``"run__course_id"`` and ``"unit_number"`` for a session."""
-    # Unit numbers are unique within a course (CoursePageForm): no ordering needed.
-    unit = CourseUnit.objects.filter(course_id=OuterRef(course), number=OuterRef(unit_number))
-    hours = unit.order_by().values("hours")[:1]
-    return Coalesce(Subquery(hours), Value(Decimal(0)), output_field=models.DecimalField())
-
-
 def with_unit_hours(rows: models.QuerySet, session: str = "session__") -> tuple[models.QuerySet, str]:
-    """Rows that lead to a session (``session`` is the path to it, e.g. from attendance), with
-    the hours of the session's unit as a field to sum; returns the rows and the field's name.
+    """Rows that are or lead to sessions (``session`` is the path, ``""`` for sessions, e.g.
+    ``"session__"`` from attendance), with the hours of the session's unit as a field to sum;
+    returns the rows and the field's name. 0 (or nothing to sum) without such a unit.
 
     A session has no foreign key to its unit (it is the course's unit of that number), so this
     is a join on two columns. PostgreSQL hash-joins the unit table; SQLite runs the lookup as a
     subquery per row, which it does faster than the join. Same answer either way (the suite runs
-    on both); README "Performance" has the figures."""
+    on both); README "Performance" has the figures. Unit numbers are unique within a course
+    (``CoursePageForm``), so a row meets one unit at most."""
     if connection.vendor == "postgresql":
         unit = FilteredRelation(
             f"{session}run__course__units",
             condition=Q(**{f"{session}run__course__units__number": F(f"{session}unit_number")}),
         )
         return rows.annotate(session_unit=unit), "session_unit__hours"
-    hours = unit_hours_expression(f"{session}run__course_id", f"{session}unit_number")
-    return rows.annotate(session_unit_hours=hours), "session_unit_hours"
+    hours = CourseUnit.objects.filter(
+        course_id=OuterRef(f"{session}run__course_id"), number=OuterRef(f"{session}unit_number")
+    )
+    subquery = Coalesce(
+        Subquery(hours.order_by().values("hours")[:1]), Value(Decimal(0)), output_field=models.DecimalField()
+    )
+    return rows.annotate(session_unit_hours=subquery), "session_unit_hours"
 
 
 class LessonPage(Page):

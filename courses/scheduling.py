@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from people.versions import organisation_changed
 
-from .models import CourseRun, Session
+from .models import CourseRun, Session, SessionStatus
 
 
 def local_tz() -> ZoneInfo:
@@ -25,6 +26,18 @@ def local_datetime(day: datetime.date, time: datetime.time) -> datetime.datetime
     daylight-saving change.
     """
     return datetime.datetime.combine(day, time, tzinfo=local_tz())
+
+
+def held_within(start: datetime.date, end: datetime.date, path: str = "") -> Q:
+    """Sessions held (not cancelled) on the local dates [start, end], as a condition; ``path``
+    leads to the session, e.g. ``"session__"`` from attendance. A condition on joins rather than
+    a subquery, so that the databases start from the period's sessions."""
+    return Q(
+        **{
+            f"{path}starts_at__gte": local_datetime(start, datetime.time.min),
+            f"{path}starts_at__lt": local_datetime(end + datetime.timedelta(days=1), datetime.time.min),
+        }
+    ) & ~Q(**{f"{path}status": SessionStatus.CANCELLED})
 
 
 def weekly_dates(first: datetime.date, count: int, every_days: int = 7) -> list[datetime.date]:

@@ -55,6 +55,14 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def members_on(day: datetime.date, path: str = "") -> Q:
+    """People who are members on ``day`` (joined on or before it and not yet left), as a
+    condition; ``path`` leads to the person, e.g. ``"person__"``."""
+    return Q(**{f"{path}joined_on__lte": day}) & (
+        Q(**{f"{path}left_on__isnull": True}) | Q(**{f"{path}left_on__gte": day})
+    )
+
+
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user) -> OrganisationQuerySet:
         ids = visible_organisation_ids(user)
@@ -104,7 +112,7 @@ class PersonQuerySet(OrganisationScopedQuerySet):
 
     def active_on(self, day: datetime.date) -> PersonQuerySet:
         """People who are members on ``day``: joined on or before it and not yet left."""
-        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        return self.filter(members_on(day))
 
     def left_before(self, day: datetime.date) -> PersonQuerySet:
         return self.filter(left_on__lt=day)

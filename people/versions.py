@@ -7,9 +7,10 @@ made of is never served stale, and nothing has to be found and thrown away.
 Each app lists its models with :func:`track` in its ``ready()``, with the path from a row to
 its organisation (the same ``organisation_lookup`` the scoping uses). Saving, deleting and
 changing the many-to-many relations of a tracked row bumps its organisation's version in the
-same transaction, with one ``UPDATE`` (signals). Bulk writes send no signals: they go through
-:func:`bulk_create_with_history` and :func:`bulk_update_with_history` here, which bump the
-versions of every organisation they wrote to.
+same transaction, with one ``UPDATE`` (signals connected to those models only). Bulk writes
+send no signals: they go through :func:`bulk_create_with_history` and
+:func:`bulk_update_with_history` here, which bump the versions of every organisation they
+wrote to.
 
 A reader must read the version *before* the data it caches under it (the clearance board and
 the register read the organisation first): a page made from newer data under an older version
@@ -30,10 +31,23 @@ TRACKED: dict[type[models.Model], str] = {}
 def track(model: type[models.Model], organisation_lookup: str | None = None) -> None:
     """Bump the organisation's version whenever a row of ``model`` is saved or deleted, or its
     many-to-many relations change. ``organisation_lookup`` defaults to the one its queryset
-    scopes by."""
+    scopes by. Call it from ``AppConfig.ready()``: the receivers are connected to ``model``, its
+    proxies (they send their own signals) and its many-to-many tables only, so every other
+    model keeps Django's fast deletes and pays nothing."""
+    from django.apps import apps
+
     if organisation_lookup is None:
         organisation_lookup = model._default_manager._queryset_class.organisation_lookup
     TRACKED[model._meta.concrete_model] = organisation_lookup
+    for sender in [m for m in apps.get_models() if m._meta.concrete_model is model._meta.concrete_model]:
+        uid = f"people_versions_{sender._meta.label_lower}"
+        post_save.connect(_saved, sender=sender, dispatch_uid=f"{uid}_saved")
+        pre_delete.connect(_deleting, sender=sender, dispatch_uid=f"{uid}_deleting")
+    for relation in model._meta.many_to_many:
+        through = relation.remote_field.through
+        m2m_changed.connect(
+            _relations_changed, sender=through, dispatch_uid=f"people_versions_{through._meta.label_lower}"
+        )
 
 
 def organisation_changed(organisation_ids: Iterable[int | None]) -> None:
@@ -104,8 +118,3 @@ def _relations_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
     # Adding what is there already (or removing what is not) sends an empty set: no change.
     if action == "post_clear" or (action in ("post_add", "post_remove") and pk_set):
         _touch(instance)
-
-
-post_save.connect(_saved, dispatch_uid="people_versions_saved")
-pre_delete.connect(_deleting, dispatch_uid="people_versions_deleting")
-m2m_changed.connect(_relations_changed, dispatch_uid="people_versions_relations")

@@ -200,3 +200,17 @@ def test_the_register_shows_new_marks_at_once(client, coordinator_a, org_a, cour
     after = client.get(url)
     assert after.context is not None
     assert re.search(r'value="late"\s+checked', after.content.decode())
+
+
+def test_a_change_through_the_register_proxy_bumps_and_untracked_models_pay_nothing(org_a):
+    from django.db.models.signals import post_save, pre_delete
+
+    from courses.models import FeedToken
+    from people.models import Person
+
+    person = PersonFactory(organisation=org_a)
+    before = version(org_a)
+    Person.objects.get(pk=person.pk).save()  # the register's admin saves through the proxy
+    assert version(org_a) > before
+    # The receivers are connected to the tracked models only: the others keep fast deletes.
+    assert not pre_delete.has_listeners(FeedToken) and not post_save.has_listeners(FeedToken)
