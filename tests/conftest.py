@@ -1,8 +1,55 @@
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 from tests.factories import OrganisationFactory, PersonFactory
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+
+#: Every test runs on a clock frozen at a fixed moment (it then ticks on from there), so that no
+#: test depends on the day or hour the suite runs. Tests marked ``awkward_moments`` run once at
+#: each of the moments below: where a rule about dates or the demo's "now" could slip.
+DEFAULT_MOMENT = datetime.datetime(2026, 11, 25, 14, 0, tzinfo=STOCKHOLM)  # a Wednesday afternoon
+AWKWARD_MOMENTS = {
+    # The evening session's day, before it starts and while it runs.
+    "thursday-10.00": datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM),
+    "thursday-20.00": datetime.datetime(2026, 11, 26, 20, 0, tzinfo=STOCKHOLM),
+    # The Sunday clocks go back: 02:30 happens twice; this is the first, in summer time.
+    "dst-sunday-02.30": datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC),
+    # The spring Sunday: 02:00-03:00 does not exist; noon is 23 hours after midnight.
+    "dst-spring-sunday-12.00": datetime.datetime(2026, 3, 29, 12, 0, tzinfo=STOCKHOLM),
+    "new-years-eve-23.30": datetime.datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM),
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "awkward_moments: run the test once at each moment of tests.conftest.AWKWARD_MOMENTS"
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("awkward_moments"):
+        metafunc.fixturenames.append("moment")
+        metafunc.parametrize("moment", list(AWKWARD_MOMENTS.values()), ids=list(AWKWARD_MOMENTS))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The frozen clock: ``DEFAULT_MOMENT``, or the test's ``moment`` (``awkward_moments``).
+    Yields the traveller, so a test can ``clock.shift(...)`` or ``clock.move_to(...)``."""
+    moment = request.node.callspec.params.get("moment") if hasattr(request.node, "callspec") else None
+    with time_machine.travel(moment or DEFAULT_MOMENT, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def moment(request):
+    return request.param
 
 
 @pytest.fixture(autouse=True)

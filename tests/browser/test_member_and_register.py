@@ -8,7 +8,8 @@ from courses.models import Attendance, Session
 from tests.browser.conftest import login, screenshot, serious_violations
 
 
-def test_volunteer_logs_in_and_sees_her_progress(page):
+@pytest.mark.awkward_moments
+def test_volunteer_logs_in_and_sees_her_progress(page, moment):
     login(page, "volontar1@example.org")
     assert page.url.endswith("/min-utbildning/")
     progress = page.locator("progress.progress").first

@@ -43,6 +43,7 @@ def people(org_a, catalogue):
     return cleared, lacking
 
 
+@pytest.mark.awkward_moments
 def test_board_shows_the_engines_answers_in_swedish(client, coordinator_a, people, catalogue):
     sign_in(client, coordinator_a)
     response = client.get(reverse("certifications_board"), {"role": catalogue["phone"].pk})
@@ -122,6 +123,7 @@ def test_admin_home_panel_lists_who_loses_clearance(client, coordinator_a, peopl
     assert "Klara" in html and "Tystnadslöfte går ut" in html
 
 
+@pytest.mark.awkward_moments
 def test_reminders_60_30_7_once_per_step(org_a, catalogue, coordinator_a):
     person = PersonFactory(email="r@example.org", organisation=org_a)
     qualify(person, catalogue["pledge"], "2026-01-01", expires="2026-12-31")

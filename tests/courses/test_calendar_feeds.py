@@ -44,6 +44,7 @@ def feed_url(person, reset=False):
     )
 
 
+@pytest.mark.awkward_moments
 def test_feed_parses_with_two_libraries_and_keeps_local_times(client, setting):
     response = client.get(feed_url(setting["anna"]))
     assert response.status_code == 200
@@ -193,6 +194,7 @@ def test_another_persons_token_never_shows_her_sessions(client, setting, org_a):
     }
 
 
+@pytest.mark.awkward_moments
 def test_my_sessions_from_90_days_back_including_runs_she_leads(client, setting, org_a):
     leader = PersonFactory(organisation=org_a)
     setting["run"].leaders.add(leader)

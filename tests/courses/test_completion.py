@@ -231,6 +231,7 @@ def test_progress_for_a_run_takes_the_same_number_of_queries_for_5_or_40_people(
     assert count_queries() == few <= 6
 
 
+@pytest.mark.awkward_moments
 def test_attendance_cannot_be_marked_before_the_session_begins(course, org_a, coordinator_a):
     from django.utils import timezone
 

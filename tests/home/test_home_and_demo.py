@@ -144,3 +144,38 @@ def test_demo_board_shows_every_kind_of_reason():
     from certifications.models import Qualification
 
     assert Qualification.objects.filter(source="course_completion", type__name="Grundutbildning").count() == 4
+
+
+@pytest.mark.awkward_moments
+@pytest.mark.django_db
+def test_the_demo_tells_the_readmes_story_at_any_moment(moment):
+    """README "Demo data": the run in progress has six sessions held and two to come, the demo
+    volunteers are at 6 and 4 of 8, and the board shows every kind of reason, whatever the day
+    and hour the demo is loaded (a Thursday before the evening session, a daylight-saving Sunday,
+    New Year's Eve)."""
+    from django.utils import timezone
+
+    from certifications.clearance import clearance
+    from courses.completion import progress_for_enrolments
+    from courses.models import CourseRun, Enrolment
+    from people.models import Organisation
+
+    seed()
+    now = timezone.now()
+    assert abs(now - moment).total_seconds() < 60  # the frozen clock is on
+    current = next(
+        run
+        for run in CourseRun.objects.all()
+        if run.sessions.filter(starts_at__lt=now).exists() and run.sessions.filter(starts_at__gt=now).exists()
+    )
+    assert current.sessions.filter(ends_at__lt=now).count() == 6
+    assert current.sessions.filter(starts_at__gt=now).count() == 2
+    assert not current.sessions.filter(starts_at__date=timezone.localdate()).exists()
+    done = {
+        p.enrolment.person.email: p.done
+        for p in progress_for_enrolments(Enrolment.objects.filter(run=current))
+    }
+    assert (done["volontar1@example.org"], done["volontar2@example.org"]) == (6, 4)
+    results = clearance(Organisation.objects.get(slug="bjorkdalen"), timezone.localdate())
+    kinds = {code.split(":")[0] for r in results for code in r.reason_codes}
+    assert kinds == {"inactive", "missing", "revoked", "expired", "hours"}

@@ -33,6 +33,7 @@ def setting(org_a, coordinator_a):
     return {"course": course, "run": run, "later": later, "sara": sara}
 
 
+@pytest.mark.awkward_moments
 def test_volunteer_sees_progress_missing_units_and_next_sessions(client, setting):
     sign_in(client, setting["sara"])
     response = client.get(reverse("my_training"))

@@ -9,6 +9,7 @@ import datetime
 import os
 
 import django
+import time_machine
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.plugin_host.settings")
 django.setup()
@@ -78,4 +79,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # A fixed moment, as in the suite (tests/conftest.py): nothing may depend on the real day.
+    time_machine.travel(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC), tick=True).start()
     main()

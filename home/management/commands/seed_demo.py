@@ -188,8 +188,10 @@ class Command(BaseCommand):
         people = {p.email: p for p in User.objects.filter(organisation=course.organisation)}
         coordinator = people["samordnare@example.org"]
         today = timezone.localdate()
-        # The current run began on a Thursday five weeks ago: six sessions held, two to come.
-        first = today - datetime.timedelta(weeks=5, days=(today.weekday() - 3) % 7)
+        # The current run meets weekly on yesterday's weekday: its sixth session was yesterday
+        # evening and its seventh is six days ahead, so six sessions are held and two are to come
+        # at any moment of the day the demo is loaded (no session falls on the day itself).
+        first = today - datetime.timedelta(weeks=5, days=1)
         runs = {}
         for key, weeks, leaders in demo.RUNS:
             start = first + datetime.timedelta(weeks=weeks)
