@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from wagtail.models import Site
 
 from certifications.dates import add_months
 from certifications.models import (
@@ -33,7 +32,6 @@ from certifications.models import (
 from courses.models import (
     Attendance,
     Completion,
-    CourseIndexPage,
     CourseKind,
     CoursePage,
     CourseRun,
@@ -42,12 +40,13 @@ from courses.models import (
     LessonPage,
     Session,
 )
+from courses.page_access import ensure_course_index
 from courses.scheduling import local_datetime
 from people.models import Organisation, User
 from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 
 #: Bump when the data changes shape: a cached database of another version is built again.
-VERSION = 3
+VERSION = 4
 BATCH = 5000
 META_TABLE = "benchmark_meta"
 
@@ -109,7 +108,6 @@ def build(scale: Scale, anchor: datetime.date, log=print) -> dict[str, int]:
     rng = random.Random(f"jour-bench-{scale.name}-{VERSION}")
     first_year = anchor.year - scale.years + 1
     with transaction.atomic():
-        root = Site.objects.get(is_default_site=True).root_page
         organisations = Organisation.objects.bulk_create(
             [
                 Organisation(name=f"Kvinnojouren {i:03d}", slug=f"jour-{i:03d}")
@@ -119,7 +117,7 @@ def build(scale: Scale, anchor: datetime.date, log=print) -> dict[str, int]:
         for index, (organisation, size) in enumerate(
             zip(organisations, people_per_organisation(scale), strict=True)
         ):
-            _organisation(scale, rng, root, organisation, size, first_year, anchor)
+            _organisation(scale, rng, organisation, size, first_year, anchor)
             if index % 10 == 0:
                 log(f"  organisation {index + 1}/{scale.organisations}")
         _staff_logins(organisations[0])
@@ -138,10 +136,8 @@ def counts() -> dict[str, int]:
     }
 
 
-def _organisation(scale, rng, root, organisation, size, first_year, anchor) -> None:
-    index = root.add_child(
-        instance=CourseIndexPage(title=f"Utbildningar {organisation.slug}", slug=f"utb-{organisation.slug}")
-    )
+def _organisation(scale, rng, organisation, size, first_year, anchor) -> None:
+    index = ensure_course_index(organisation)  # made with the organisation
     basic = _course(index, organisation, "Studiecirkel", CourseKind.BASIC, [Decimal("2.5")] * BASIC_UNITS)
     for number in range(1, BASIC_UNITS + 1):
         basic.add_child(

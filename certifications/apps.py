@@ -10,6 +10,7 @@ class CertificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from people.documents import register_person_document
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
         from people.versions import track
 
@@ -19,6 +20,8 @@ class CertificationsConfig(AppConfig):
         for model in (QualificationType, Qualification, TrainingRecord, ShiftRole):
             track(model)
         track(ShiftRoleRequirement, "role__organisation")
+        # A signed pledge attached to a qualification is private to the person (people/documents.py).
+        register_person_document(Qualification, "document", "person")
 
         managed = ["qualificationtype", "qualification", "trainingrecord", "shiftrole"]
         register_role_permissions(

@@ -1,10 +1,13 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.documents import get_document_model
+from wagtail.permissions import policy_registry
 
 from courses.models import CoursePage
 from people.models import MEMBER_GROUPS, Organisation, User
@@ -94,6 +97,19 @@ class QualificationForm(WagtailAdminModelForm):
                 "last_name", "first_name"
             )
             self.fields["type"].queryset = QualificationType.objects.for_user(self.for_user)
+            if "document" in self.fields:
+                # Her organisation's documents (its collection), and the one attached already: a
+                # document of another organisation's cannot be attached (and so read).
+                field = self.fields["document"]
+                choosable = policy_registry.get_by_type(
+                    get_document_model()
+                ).instances_user_has_any_permission_for(self.for_user, ["choose"])
+                field.queryset = field.queryset.filter(
+                    Q(pk__in=choosable.values("pk")) | Q(pk=self.instance.document_id)
+                )
+                field.error_messages["invalid_choice"] = _(
+                    "Choose a document from your organisation's documents."
+                )
 
     def clean(self):
         cleaned = super().clean()

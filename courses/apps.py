@@ -8,11 +8,14 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
         from people.versions import track
 
         from . import signals  # noqa: F401
         from .models import Attendance, Completion, CoursePage, CourseRun, Enrolment, MakeUp, Session
+        from .page_access import ensure_course_editing
 
         for model in (CourseRun, Session, Enrolment, Attendance, MakeUp, Completion):
             track(model)
@@ -27,3 +30,4 @@ class CoursesConfig(AppConfig):
         register_role_permissions(
             BOARD_GROUP, ["courses.view_courserun", "courses.view_attendance", "courses.view_completion"]
         )
+        post_migrate.connect(ensure_course_editing, sender=self, dispatch_uid="courses_course_editing")

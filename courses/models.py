@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -26,19 +27,36 @@ from people.permissions import OrganisationScopedQuerySet
 
 from .blocks import LessonStreamBlock
 from .conf import login_url
-from .page_forms import CoursePageForm
+from .page_forms import CourseIndexPageForm, CoursePageForm
 
 
 class CourseIndexPage(Page):
-    """Lists an association's courses."""
+    """Lists an association's courses. Each organisation has one, made with the organisation
+    (courses/page_access.py): its coordinators add, change and publish the courses and lessons
+    under it, and nowhere else. The courses under an index belong to its organisation."""
 
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_indexes",
+        help_text=_(
+            "The courses under this index belong to this organisation, and its coordinators edit "
+            "them. It cannot be changed once set. Empty: only the administrator edits this index, "
+            "and no courses can be added under it."
+        ),
+    )
     introduction = RichTextField(_("introduction"), blank=True)
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("organisation", permission="superuser"),
         FieldPanel("introduction"),
     ]
     subpage_types = ["courses.CoursePage"]
+    base_form_class = CourseIndexPageForm
 
     class Meta:
         verbose_name = _("course index")
@@ -63,6 +81,7 @@ class CoursePage(Page):
     join. Its lessons (child pages) are for members.
     """
 
+    #: Always its course index's organisation (set on save; see ``save``).
     organisation = models.ForeignKey(
         "people.Organisation",
         verbose_name=_("organisation"),
@@ -91,7 +110,7 @@ class CoursePage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldRowPanel([FieldPanel("organisation"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("organisation", read_only=True), FieldPanel("kind")]),
         FieldPanel("introduction"),
         FieldPanel("how_to_join"),
         FieldRowPanel([FieldPanel("max_missed_units"), FieldPanel("self_paced")], heading=_("Completion")),
@@ -104,6 +123,21 @@ class CoursePage(Page):
 
     class Meta:
         verbose_name = _("course")
+
+    @classmethod
+    def can_create_at(cls, parent) -> bool:
+        """Only under an index that belongs to an organisation (the course becomes hers)."""
+        return super().can_create_at(parent) and getattr(parent.specific, "organisation_id", None) is not None
+
+    def save(self, *args, **kwargs):
+        """A course belongs to the organisation of the index it is under: set here, so that no
+        form field or tampered request decides it. Moving a course to another organisation's
+        index is refused (``courses.wagtail_hooks``); a copy belongs to its new index's."""
+        parent = self.get_parent() if self.path else None
+        organisation_id = getattr(parent.specific, "organisation_id", None) if parent is not None else None
+        if organisation_id is not None:
+            self.organisation_id = organisation_id
+        super().save(*args, **kwargs)
 
     @property
     def is_basic(self) -> bool:
@@ -215,6 +249,17 @@ class LessonPage(Page):
 
     def get_course(self) -> CoursePage | None:
         return CoursePage.objects.filter(pk=self.get_parent().pk).first() if self.pk else None
+
+    def serve(self, request, *args, **kwargs):
+        """A lesson behind a privacy restriction is for the members of its course's organisation:
+        anyone else who is logged in gets 404 (Wagtail has already sent anonymous visitors to the
+        login). A lesson an editor made public is public."""
+        user = request.user
+        if user.is_authenticated and not user.is_superuser and self.get_view_restrictions().exists():
+            course = self.get_course()
+            if course is None or course.organisation_id != user.organisation_id:
+                raise Http404
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,19 +1,22 @@
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from people.models import Organisation
 
-
-class CoursePageForm(WagtailAdminPageForm):
-    """Offers only the editor's own organisations and keeps unit numbers unique in a course."""
+class CourseIndexPageForm(WagtailAdminPageForm):
+    """The organisation of an index is chosen once (by the administrator; the field is hers
+    only) and then fixed: its courses, and who edits them, follow from it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "organisation" in self.fields and self.for_user is not None:
-            field = self.fields["organisation"]
-            field.queryset = Organisation.objects.for_user(self.for_user)
-            if not self.instance.organisation_id and field.queryset.count() == 1:
-                field.initial = field.queryset.first()
+        field = self.fields.get("organisation")
+        if field is not None and self.instance.organisation_id is not None:
+            field.disabled = True
+            field.help_text = _("The courses under this index belong to this organisation.")
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """Keeps unit numbers unique in a course. The course's organisation is not a field: it is
+    its index's (``CoursePage.save``)."""
 
     def clean(self):
         cleaned = super().clean()

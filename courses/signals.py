@@ -1,14 +1,19 @@
 """Lesson pages are for members: a new lesson gets a login restriction (Wagtail privacy),
-unless an ancestor page already restricts it. Editors can change it in the privacy settings."""
+unless an ancestor page already restricts it. Editors can change it in the privacy settings.
 
-from django.db.models.signals import post_save
+A new organisation gets its course index, and an index with an organisation gives that
+organisation's coordinators the right to edit under it (courses/page_access.py)."""
+
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import Signal, receiver
 from wagtail.models import PageViewRestriction
 
+from people.models import Organisation
 from people.signals import person_deactivated
 
 from .ical import revoke_feeds
-from .models import LessonPage
+from .models import CourseIndexPage, LessonPage
+from .page_access import ensure_course_index, grant_course_editing
 
 #: Sent after completions are recorded, with ``completions``: the new Completion rows.
 #: Apps built on courses (e.g. certifications) award what a completed course grants.
@@ -28,3 +33,25 @@ def restrict_new_lesson_to_members(sender, instance: LessonPage, created: bool, 
 def revoke_feeds_of_deactivated(sender, person, **kwargs) -> None:
     """A deactivated person's calendar links stop working (new ones are made if she returns)."""
     revoke_feeds(person)
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="courses_index_for_new_organisation")
+def course_index_for_new_organisation(
+    sender, instance: Organisation, created: bool, raw: bool = False, **kwargs
+):
+    if created and not raw:
+        ensure_course_index(instance)
+
+
+@receiver(post_save, sender=CourseIndexPage, dispatch_uid="courses_index_editing")
+def coordinators_edit_under_their_index(sender, instance: CourseIndexPage, raw: bool = False, **kwargs):
+    if not raw:
+        grant_course_editing(instance)
+
+
+@receiver(pre_delete, sender=Organisation, dispatch_uid="courses_empty_index_of_deleted_organisation")
+def remove_empty_course_index(sender, instance: Organisation, **kwargs) -> None:
+    """An organisation that is deleted (it has no courses: they protect it) takes its empty
+    course index with it."""
+    for index in CourseIndexPage.objects.filter(organisation=instance, numchild=0):
+        index.delete()

@@ -1,20 +1,24 @@
 """Runs, sessions, attendance and make-ups in the Wagtail admin."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.models import Page
 
 from people.views import ScopedModelViewSet
 
 from . import views
 from .forms import CourseRunForm
-from .models import Completion, CoursePage, CourseRun
+from .models import Completion, CourseIndexPage, CoursePage, CourseRun
+from .page_access import organisation_of_page, other_organisations_pages
 
 
 class CourseRunViewSet(ScopedModelViewSet):
@@ -92,18 +96,97 @@ def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("courses/admin.css"))
 
 
-@hooks.register("before_delete_page")
-def keep_courses_with_records(request, page):
-    """A course with runs or completions is history: unpublish it instead of deleting it."""
+def why_not_delete(request, page) -> str | None:
+    """Why ``page`` may not be deleted, or None. A course with runs or completions is history:
+    unpublish it instead. An organisation's course index is the administrator's to remove."""
+    title = page.get_admin_display_title()
+    if not request.user.is_superuser and (
+        CourseIndexPage.objects.descendant_of(page, inclusive=True).exclude(organisation=None).exists()
+    ):
+        return _("%(page)s is your organisation's course index; only the administrator can delete it.") % {
+            "page": title
+        }
     courses = CoursePage.objects.descendant_of(page, inclusive=True)
     if (
         CourseRun.objects.filter(course__in=courses).exists()
         or Completion.objects.filter(course__in=courses).exists()
     ):
-        messages.error(
-            request,
-            _("%(page)s has course runs or completions and cannot be deleted; unpublish it instead.")
-            % {"page": page.get_admin_display_title()},
-        )
+        return _("%(page)s has course runs or completions and cannot be deleted; unpublish it instead.") % {
+            "page": title
+        }
+    return None
+
+
+def why_not_move(page, destination) -> str | None:
+    """Why ``page`` may not be moved under ``destination``, or None. A course or lesson stays in
+    its organisation (for the administrator too; she copies it instead)."""
+    source = organisation_of_page(page)
+    target = organisation_of_page(destination)
+    if source is not None and target is not None and source != target:
+        return _(
+            "%(page)s belongs to another organisation than %(destination)s and cannot be moved there."
+        ) % {
+            "page": page.get_admin_display_title(),
+            "destination": destination.get_admin_display_title(),
+        }
+    return None
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_records(request, page):
+    reason = why_not_delete(request, page)
+    if reason is not None:
+        messages.error(request, reason)
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("before_move_page")
+def keep_pages_in_their_organisation(request, page, destination):
+    # Wagtail's move confirmation shows the page before its action checks the permission.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    reason = why_not_move(page, destination)
+    if reason is not None:
+        messages.error(request, reason)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deletes_and_moves_likewise(request, action_type, objects, action):
+    """The explorer's bulk delete and bulk move follow the same rules as one page at a time."""
+    if action.model is not Page and not issubclass(action.model, Page):
+        return None
+    if action_type == "delete":
+        reasons = [why_not_delete(request, page) for page in objects]
+    elif action_type == "move":
+        destination = action.cleaned_form.cleaned_data.get("chooser")
+        reasons = [why_not_move(page, destination) for page in objects] if destination else []
+    else:
+        return None
+    reasons = [reason for reason in reasons if reason]
+    if not reasons:
+        return None
+    for reason in reasons:
+        messages.error(request, reason)
+    return redirect(action.next_url)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_only_own_organisations_pages(pages, request):
+    """The page chooser lists every page of the site; other organisations' course pages are left
+    out (for links and choosers everywhere in the admin), and browsing into one answers 404."""
+    hidden = other_organisations_pages(request.user)
+    match = getattr(request, "resolver_match", None)
+    parent_id = match.kwargs.get("parent_page_id") if match is not None else None
+    if parent_id is not None and Page.objects.filter(hidden, pk=parent_id).exists():
+        raise Http404
+    return pages.exclude(hidden)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explore_only_own_organisations_pages(parent_page, pages, request):
+    """Wagtail's explorer already lists only pages the user has permissions on; this holds even
+    when a site turns ``WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS`` off."""
+    return pages.exclude(other_organisations_pages(request.user))

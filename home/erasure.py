@@ -97,6 +97,7 @@ def erase_person(person) -> ErasurePlan:
         MakeUp.history.filter(enrolment_id__in=person.enrolments.values("pk")).update(note="", led_by="")
     person.first_name, person.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
     person.email, person.phone = erased_email(person), ""
+    person.email_change_notice = False  # she is being erased: no notice to the old address
     person.is_active = False
     person.set_unusable_password()
     person.save()

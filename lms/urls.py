@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,13 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from people import views as people_views
 
 urlpatterns = [
-    # Wagtail's site history shows every organisation's changes: the umbrella administrator's
-    # only. These come before (and shadow) Wagtail's own two patterns.
-    path("admin/reports/site-history/", people_views.site_history, name="people_site_history"),
-    path(
-        "admin/reports/site-history/results/",
-        people_views.site_history_results,
-        name="people_site_history_results",
+    # Wagtail's site history and page types usage reports show every organisation's changes
+    # and pages: the umbrella administrator's only. These come before (and shadow) Wagtail's.
+    *(
+        path(f"admin/{route}", view, name=name)
+        for route, name, _menu_item, view in people_views.UMBRELLA_ONLY_REPORTS
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -48,9 +48,17 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.views.static import serve as serve_media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only, in development: documents are served through Wagtail's view, which checks who
+    # may read them (people/documents.py); their files must never be served straight from disk.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?:original_images|images)/.*)$",
+            serve_media,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [
     # Everything else is a Wagtail page; this must come last.

@@ -13,8 +13,10 @@ class PeopleConfig(AppConfig):
         from . import audit, signals  # noqa: F401
         from .models import User
         from .permissions import ensure_role_groups
+        from .provisioning import ensure_organisations
         from .versions import track
 
         track(User)
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")
+        post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")

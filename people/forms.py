@@ -5,11 +5,32 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .conf import app_settings
 from .models import Organisation, PersonManager
+from .permissions import has_admin_access
+
+#: What only the umbrella administrator changes on an account with access to the administration
+#: (its password and groups are not in the register's form at all).
+ADMIN_ACCOUNT_FIELDS = ("email", "is_active")
 
 
 class PersonForm(WagtailAdminModelForm):
     """The register's create/edit form. A coordinator's people always join her organisation;
-    only a superuser picks the organisation (the field is a superuser-only panel)."""
+    only a superuser picks the organisation (the field is a superuser-only panel). On an account
+    with access to the administration (a coordinator, the board) only a superuser changes the
+    email address and the active flag: otherwise a coordinator could take it over by changing
+    its address and asking for a new password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        editor_is_administrator = user is None or user.is_superuser
+        if self.instance.pk and not editor_is_administrator and has_admin_access(self.instance):
+            for name in ADMIN_ACCOUNT_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True  # a posted value is ignored
+                    self.fields[name].help_text = _(
+                        "This person has access to the administration: only the administrator "
+                        "changes her email address and whether her account is active."
+                    )
 
     def clean_email(self) -> str:
         return PersonManager.normalize_email(self.cleaned_data.get("email"))

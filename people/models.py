@@ -79,6 +79,20 @@ class Organisation(models.Model):
     data_version = models.PositiveBigIntegerField(
         default=0, editable=False, help_text="Grows with every change to the organisation's records."
     )
+    # What each organisation is given when it is made (people/provisioning.py): the Wagtail
+    # permissions of its coordinators (on its course pages, its documents and images) are held by
+    # a group of its own, and its documents and images live in a collection of its own.
+    coordinators_group = models.OneToOneField(
+        "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -259,6 +273,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     status_display.short_description = _("status")
 
 
+class RegisterQuerySet(PersonQuerySet):
+    def for_user(self, user) -> RegisterQuerySet:
+        """The register a user may see: her organisation's people, and never the umbrella
+        administrators (superusers) unless she is one."""
+        people = super().for_user(user)
+        return people if getattr(user, "is_superuser", False) else people.filter(is_superuser=False)
+
+
 class Person(User):
     """The people register as coordinators see it in the admin.
 
@@ -267,7 +289,7 @@ class Person(User):
     administration that only superusers have (``people.change_user``).
     """
 
-    objects = PersonManager()
+    objects = PersonManager.from_queryset(RegisterQuerySet)()
 
     class Meta:
         proxy = True

@@ -35,6 +35,13 @@ register_role_permissions(
 register_role_permissions(BOARD_GROUP, ["wagtailadmin.access_admin", "people.view_person"])
 
 
+def has_admin_access(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether ``user`` can open the administration: a superuser, or someone whose groups give
+    her Wagtail's admin access (the coordinators' and the board's roles). Only the umbrella
+    administrator changes such an account's email address, password, active flag and groups."""
+    return bool(getattr(user, "is_superuser", False)) or user.has_perm("wagtailadmin.access_admin")
+
+
 def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
     """The organisations ``user`` may see: ``None`` means all of them, ``[]`` none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
@@ -258,3 +259,17 @@ def umbrella_administrator_only(view):
 #: register changes (names) of every organisation. ``lms/urls.py`` puts these first.
 site_history = umbrella_administrator_only(LogEntriesView.as_view())
 site_history_results = umbrella_administrator_only(LogEntriesView.as_view(results_only=True))
+#: Wagtail's page types usage report names the last edited page of each type in the whole
+#: site (another organisation's course, say): likewise the umbrella administrator's only.
+page_types_usage = umbrella_administrator_only(PageTypesUsageReportView.as_view())
+page_types_usage_results = umbrella_administrator_only(PageTypesUsageReportView.as_view(results_only=True))
+
+#: Wagtail's own admin patterns that list every organisation's rows, and the views that take
+#: their place: (path under the admin, URL name, view). A host puts these in front of
+#: Wagtail's admin URLs (``lms/urls.py``); the reports menu hides them for everyone else.
+UMBRELLA_ONLY_REPORTS = [
+    ("reports/site-history/", "people_site_history", "site-history", site_history),
+    ("reports/site-history/results/", "people_site_history_results", None, site_history_results),
+    ("reports/page-types-usage/", "people_page_types_usage", "page-types-usage", page_types_usage),
+    ("reports/page-types-usage/results/", "people_page_types_usage_results", None, page_types_usage_results),
+]

@@ -1,5 +1,7 @@
 """The people register in the Wagtail admin."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,9 +9,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from . import views
+from .audit import audit
+from .documents import may_read, owners_of
 from .filters import PersonFilterSet
 from .forms import PersonForm
 from .models import Organisation, Person
@@ -139,7 +143,53 @@ def register_import_url():
 
 
 @hooks.register("construct_reports_menu")
-def hide_site_history(request, menu_items):
-    """Site history is the umbrella administrator's only (see ``views.site_history``)."""
+def hide_umbrella_reports(request, menu_items):
+    """Site history and page types usage are the umbrella administrator's only (see
+    ``views.UMBRELLA_ONLY_REPORTS``)."""
     if not request.user.is_superuser:
-        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+        hidden = {name for _path, _url_name, name, _view in views.UMBRELLA_ONLY_REPORTS if name}
+        menu_items[:] = [item for item in menu_items if item.name not in hidden]
+
+
+@hooks.register("before_serve_document")
+def keep_person_documents_private(document, request):
+    """A document attached to a person's record is hers, her organisation's coordinators' and
+    the administrator's (people/documents.py): the login page for an anonymous visitor, 404
+    for anyone else (as if it did not exist)."""
+    owners = owners_of(document.pk)
+    if not owners:
+        return None
+    if may_read(request.user, owners):
+        audit("document.read", request, document=document.pk)
+        return None
+    audit("document.refused", request, document=document.pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+def _choosable_only(viewset_class, model):
+    """Wagtail's admin API lists every document and image of the site (titles, file names): for
+    anyone but the administrator, only those of collections she may choose from (her
+    organisation's)."""
+
+    class Scoped(viewset_class):
+        def get_queryset(self):
+            choosable = policy_registry.get_by_type(model).instances_user_has_any_permission_for(
+                self.request.user, ["choose"]
+            )
+            return super().get_queryset().filter(pk__in=choosable.values("pk"))
+
+    Scoped.__name__ = f"Scoped{viewset_class.__name__}"
+    return Scoped
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations
+def scope_admin_api_documents_and_images(router):
+    from wagtail.documents import get_document_model
+    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+    from wagtail.images import get_image_model
+    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+
+    router.register_endpoint("documents", _choosable_only(DocumentsAdminAPIViewSet, get_document_model()))
+    router.register_endpoint("images", _choosable_only(ImagesAdminAPIViewSet, get_image_model()))

@@ -41,16 +41,23 @@ class PersonFactory(factory.django.DjangoModelFactory):
 def make_course(
     organisation, title="Studiecirkel", units=8, max_missed_units=0, kind="basic", self_paced=False
 ):
-    """A published course page (under a course index) with ``units`` units of 2.5 hours."""
+    """A published course page (under its organisation's course index) with ``units`` units of
+    2.5 hours."""
     from decimal import Decimal
 
     from wagtail.models import Site
 
     from courses.models import CourseIndexPage, CoursePage, CourseUnit
 
-    root = Site.objects.get(is_default_site=True).root_page
-    index = CourseIndexPage.objects.first() or root.add_child(
-        instance=CourseIndexPage(title="Utbildningar", slug="utbildningar")
+    # The organisation's own index, made with the organisation (courses/page_access.py).
+    index = CourseIndexPage.objects.filter(organisation=organisation).first() or (
+        Site.objects.get(is_default_site=True).root_page.add_child(
+            instance=CourseIndexPage(
+                title=f"Utbildningar {organisation.slug}",
+                slug=f"utbildningar-{organisation.slug}",
+                organisation=organisation,
+            )
+        )
     )
     course = CoursePage(
         title=title,

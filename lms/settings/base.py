@@ -268,6 +268,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
+# Only the administrator changes an email address (the login): on Wagtail's account page anyone
+# with admin access could change her own, and with it who receives a password reset.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # No Gravatar: it would send a hash of every admin user's email address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILUSERS_PASSWORD_REQUIRED = False

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Site
 
 from benchmarks import data
 from benchmarks.data import Scale, build
@@ -43,9 +42,8 @@ def umbrella(db):
 def grow(anchor, big) -> None:
     """One more organisation of twice the size, and more people in the big one, qualified."""
     rng = random.Random(7)
-    root = Site.objects.get(is_default_site=True).root_page
     extra = Organisation.objects.create(name="Kvinnojouren extra", slug="jour-extra")
-    data._organisation(TINY, rng, root, extra, 40, anchor.year - 1, anchor)
+    data._organisation(TINY, rng, extra, 40, anchor.year - 1, anchor)
     newcomers = data._people(rng, big, 25, anchor.year - 1, anchor, first=1000)
     types = {t.name: t for t in QualificationType.objects.filter(organisation=big)}
     keys = {"pledge": types["Tystnadslöfte"], "child": types["Barnrättsutbildning"]}

@@ -7,11 +7,11 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import Page, Site
 
 from certifications.importing import apply_catalogue, apply_records, parse_catalogue, parse_records
 from certifications.models import QualificationType, TrainingRecord
@@ -26,11 +26,11 @@ from courses.models import (
     LessonCompletion,
     LessonPage,
 )
+from courses.page_access import ensure_course_index
 from courses.scheduling import generate_sessions
 from home import demo_content as demo
 from home.models import HomePage
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
-from people.permissions import COORDINATORS_GROUP
 
 
 class Command(BaseCommand):
@@ -38,23 +38,18 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # The home page first: a new organisation's course index is made under it.
+        home = self.home_page()
         organisation, _ = Organisation.objects.get_or_create(
             slug=demo.ORGANISATION["slug"], defaults={"name": demo.ORGANISATION["name"]}
         )
-        home = self.home_page()
-        index = self.child_page(
-            home,
-            CourseIndexPage,
-            slug=demo.COURSE_INDEX["slug"],
-            title=demo.COURSE_INDEX["title"],
-            introduction=demo.COURSE_INDEX["introduction"],
-        )
+        index = self.course_index(organisation)
         basic = self.course(index, organisation, demo.BASIC_COURSE, demo.BASIC_UNITS)
         continuing = self.course(index, organisation, demo.CONTINUING_COURSE, demo.CONTINUING_UNITS)
+        home = HomePage.objects.get(pk=home.pk)  # the index was added under another copy of it
         if home.basic_course_id is None:
             home.basic_course = basic
             home.save_revision().publish()
-        self.coordinator_page_permissions(index)
         created = self.people(organisation)
         self.catalogue(organisation)
         self.runs(basic)
@@ -141,11 +136,20 @@ class Command(BaseCommand):
             )
         return course
 
-    def coordinator_page_permissions(self, index: Page) -> None:
-        group = Group.objects.get(name=COORDINATORS_GROUP)
-        for codename in ("add_page", "change_page", "publish_page"):
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+    def course_index(self, organisation: Organisation) -> CourseIndexPage:
+        """The organisation's course index (made with the organisation), at /utbildningar/."""
+        index = ensure_course_index(organisation)
+        wanted = {
+            "slug": demo.COURSE_INDEX["slug"],
+            "title": demo.COURSE_INDEX["title"],
+            "introduction": demo.COURSE_INDEX["introduction"],
+        }
+        if any(getattr(index, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(index, field, value)
+            index.save_revision().publish()
+            index = CourseIndexPage.objects.get(pk=index.pk)  # publish() saved another copy
+        return index
 
     # People -------------------------------------------------------------------------------
 

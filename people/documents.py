@@ -1,0 +1,65 @@
+"""Documents attached to a person's record (a signed confidentiality pledge, say) are private.
+
+Wagtail serves a document to anyone who has its link, unless its collection carries a privacy
+setting. A document attached to a person's record is private whatever its collection: it is
+served to the person herself, to the coordinators of her organisation and to the umbrella
+administrator; anyone else who is logged in gets 404, and an anonymous visitor the login page.
+Every other document (course material, say) is served as Wagtail serves it.
+
+Apps say which of their fields attach a document to a person with ``register_person_document``
+(certifications registers ``Qualification.document``). The ``before_serve_document`` hook in
+people/wagtail_hooks.py asks ``may_read`` here. In the admin, each organisation's documents live
+in its own collection (people/provisioning.py), so the document listing and chooser show a
+coordinator her organisation's documents only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+#: Where a document is attached to a person: (model, its document field, the path from a row to
+#: the person, e.g. ``"person"``).
+PERSON_DOCUMENT_FIELDS: list[tuple[type[models.Model], str, str]] = []
+
+
+def register_person_document(
+    model: type[models.Model], field: str = "document", person: str = "person"
+) -> None:
+    entry = (model, field, person)
+    if entry not in PERSON_DOCUMENT_FIELDS:
+        PERSON_DOCUMENT_FIELDS.append(entry)
+
+
+@dataclass(frozen=True)
+class Owner:
+    person_id: int
+    organisation_id: int | None
+
+
+def owners_of(document_id: int) -> set[Owner]:
+    """The people whose records the document is attached to (one query per registered field)."""
+    owners: set[Owner] = set()
+    for model, field, person in PERSON_DOCUMENT_FIELDS:
+        rows = model._base_manager.filter(**{f"{field}_id": document_id}).values_list(
+            person, f"{person}__organisation_id"
+        )
+        owners.update(Owner(person_id, organisation_id) for person_id, organisation_id in rows)
+    return owners
+
+
+def may_read(user: Any, owners: set[Owner]) -> bool:
+    """Whether ``user`` may read a document attached to the records of ``owners`` (non-empty):
+    the umbrella administrator, a person it is attached to, or a coordinator (she may change the
+    register) of the organisation of every person it is attached to."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or any(owner.person_id == user.pk for owner in owners):
+        return True
+    return (
+        user.organisation_id is not None
+        and all(owner.organisation_id == user.organisation_id for owner in owners)
+        and user.has_perm("people.change_person")
+    )
