@@ -430,33 +430,37 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     return tables
 
 
-def report_xlsx(report: dict) -> bytes:
-    """One sheet per section."""
-    import tablib
+def report_sheets(report: dict) -> list:
+    """The report's tables as sheets for :func:`people.exports.spreadsheet_file`."""
+    from people.exports import Sheet
 
-    from people.exports import dataset
-
-    book = tablib.Databook(
-        [dataset(headers, rows, title=title) for title, headers, rows in report_tables(report)]
-    )
-    return book.export("xlsx")
+    return [Sheet(headers, rows, title=title) for title, headers, rows in report_tables(report)]
 
 
-def report_csv_zip(report: dict) -> bytes:
-    """One CSV file per section, zipped."""
-    import io
-    import zipfile
+def report_rows(report: dict) -> int | None:
+    """How many rows the report's tables hold (for the audit line of a download); None for
+    stored data that is not a whole report."""
+    try:
+        return sum(len(rows) for _title, _headers, rows in report_tables(report))
+    except (KeyError, TypeError, AttributeError):
+        return None
 
-    from django.utils.text import slugify
 
-    from people.exports import dataset
+def report_xlsx(report: dict, organisation: Organisation | None = None) -> bytes:
+    """One sheet per section, through the one export path (every cell neutralised; typed titles
+    and providers that name a protected person of ``organisation`` get her pseudonym)."""
+    from people.exports import protected_people, spreadsheet_file
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, (title, headers, rows) in enumerate(report_tables(report), start=1):
-            name = f"{number:02d}-{slugify(title) or 'section'}.csv"
-            archive.writestr(name, "\ufeff" + dataset(headers, rows).export("csv"))
-    return buffer.getvalue()
+    protected = protected_people(organisation=organisation)
+    return spreadsheet_file(report_sheets(report), "xlsx", protected).content
+
+
+def report_csv_zip(report: dict, organisation: Organisation | None = None) -> bytes:
+    """One CSV file per section, zipped, through the one export path."""
+    from people.exports import protected_people, spreadsheet_file
+
+    protected = protected_people(organisation=organisation)
+    return spreadsheet_file(report_sheets(report), "csv", protected).content
 
 
 def report_html(report: dict, organisation_name: str, external: bool) -> str:
@@ -492,9 +496,9 @@ def render_report(report: dict, organisation: Organisation, external: bool, fmt:
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "xlsx":
-        return report_xlsx(report)
+        return report_xlsx(report, organisation)
     if fmt == "csv":
-        return report_csv_zip(report)
+        return report_csv_zip(report, organisation)
     if fmt == "html":
         return report_html(report, organisation_name, external).encode()
     raise ValueError(f"unknown format {fmt!r}")

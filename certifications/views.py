@@ -21,8 +21,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from people.audit import audit
-from people.exports import export_response
+from people.exports import ExportFile, PersonCell, Sheet, export_response
 from people.models import Organisation
 from people.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
@@ -37,6 +36,7 @@ from .report import (
     freeze_report,
     hours_chart,
     render_report,
+    report_rows,
     report_tables,
 )
 from .tables import ClearanceTable
@@ -110,20 +110,16 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
     def export(self, fmt: str):
         columns = ["name", "groups", "role", "cleared", "reasons", "warnings"]
         headers = [str(self.table.columns[c].header) for c in columns]
-        rows, protected = [], 0
-        for result, values in zip(self.results, list(self.table.as_values())[1:], strict=True):
-            values = list(values)
-            if result.person.protected_identity:
-                protected += 1
-                values[0] = _("Protected identity %(number)d") % {"number": protected}
-            rows.append(values)
+        rows = [
+            [PersonCell(result.person, str(values[0])), *values[1:]]
+            for result, values in zip(self.results, list(self.table.as_values())[1:], strict=True)
+        ]
         return export_response(
-            headers,
-            rows,
-            fmt,
+            self.request,
+            Sheet(headers, rows, title=_("Clearance")),
+            fmt=fmt,
+            kind="clearance",
             filename=f"clearance-{self.day.isoformat()}",
-            title=_("Clearance"),
-            request=self.request,
         )
 
     def get_context_data(self, **kwargs):
@@ -224,15 +220,20 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             )
         return coverage_chart(self.report)
 
-    def download(self, content: bytes, fmt: str, name: str | None = None) -> HttpResponse:
-        content_type, extension = FORMATS[fmt]
+    def download(self, content: bytes, fmt: str) -> HttpResponse:
+        """The files were made by ``render_report`` (its spreadsheets through the one export
+        path); served and audited like every export."""
+        _content_type, extension = FORMATS[fmt]
         period = self.report["period"]
         version = "external" if self.external else "internal"
-        filename = name or f"competence-report-{period['start']}-{period['end']}-{version}.{extension}"
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        audit("export.report", self.request, kind=fmt, version=version, report_org=self.organisation.pk)
-        return response
+        return export_response(
+            self.request,
+            ExportFile(content, extension, report_rows(self.report)),
+            kind="competence-report",
+            filename=f"competence-report-{period['start']}-{period['end']}-{version}",
+            version=version,
+            report_org=self.organisation.pk,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -273,13 +274,17 @@ def frozen_report_download(request, pk: int, fmt: str):
     frozen = get_object_or_404(FrozenReport.objects.for_user(request.user), pk=pk)
     if fmt not in FrozenReport.FILES:
         raise Http404
-    content_type, extension = FORMATS[fmt]
+    _content_type, extension = FORMATS[fmt]
     version = "external" if frozen.external else "internal"
-    response = HttpResponse(bytes(getattr(frozen, FrozenReport.FILES[fmt])), content_type=content_type)
-    filename = f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    audit("export.frozen_report", request, kind=fmt, version=version, report=frozen.pk)
-    return response
+    # Stored as it was made at freezing (its spreadsheets through the one export path).
+    return export_response(
+        request,
+        ExportFile(bytes(getattr(frozen, FrozenReport.FILES[fmt])), extension, report_rows(frozen.data)),
+        kind="competence-report-frozen",
+        filename=f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}",
+        version=version,
+        report=frozen.pk,
+    )
 
 
 class TrainingRecordTrashMixin:

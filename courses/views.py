@@ -22,7 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from people.audit import audit
-from people.exports import export_response
+from people.exports import PersonCell, Sheet, export_response
 from people.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
@@ -224,30 +224,22 @@ class RunOverviewView(RunScreenMixin, TemplateView):
 
     def export(self, fmt: str):
         headers = [_("Participant"), *[str(s) for s in self.sessions], _("Units done"), _("Completed")]
-        protected = 0
-        rows = []
-        for row in self.rows:
-            person = row.progress.enrolment.person
-            if person.protected_identity:
-                protected += 1
-                name = _("Protected identity %(number)d") % {"number": protected}
-            else:
-                name = row.name
-            rows.append(
-                [
-                    name,
-                    *[cell_text(row, s) for s in self.sessions],
-                    f"{row.progress.done}/{row.progress.required}",
-                    completion_text(row),
-                ]
-            )
+        rows = [
+            [
+                PersonCell(row.progress.enrolment.person, row.name),
+                *[cell_text(row, s) for s in self.sessions],
+                f"{row.progress.done}/{row.progress.required}",
+                completion_text(row),
+            ]
+            for row in self.rows
+        ]
         return export_response(
-            headers,
-            rows,
-            fmt,
+            self.request,
+            Sheet(headers, rows, title=_("Attendance")),
+            fmt=fmt,
+            kind="attendance",
             filename=f"attendance-run-{self.run.pk}",
-            title=_("Attendance"),
-            request=self.request,
+            run=self.run.pk,
         )
 
 

@@ -8,7 +8,6 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from certifications.models import Qualification
 from courses.completion import progress_for_enrolments, self_paced_progress
 from courses.ical import feed_token, token_of
 from courses.models import Completion, CoursePage, Enrolment, FeedKind, LessonPage, MakeUp, Session
-from people.audit import audit
+from people.exports import ExportFile, export_response
 
 from .mydata import collect_personal_data
 
@@ -137,12 +136,11 @@ def my_data(request):
     """Download my data: everything the register holds about the signed-in person."""
     data = collect_personal_data(request.user)
     counts = sum(len(rows) for rows in data.values() if isinstance(rows, list))
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
-        content_type="application/json; charset=utf-8",
+    content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
+    # Her own data, her own name (the right of access): served and audited like every export.
+    return export_response(
+        request,
+        ExportFile(content, "json", counts),
+        kind="my-data",
+        filename=f"mina-uppgifter-{timezone.localdate().isoformat()}",
     )
-    filename = f"mina-uppgifter-{timezone.localdate().isoformat()}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    audit("export.mydata", request, rows=counts)
-    return response

@@ -24,8 +24,6 @@ from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportVie
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from .audit import audit
-from .exports import neutralise
 from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
 from .importing import apply_people_import, decode_csv, parse_people_csv
@@ -55,14 +53,6 @@ class ScopedIndexMixin:
 class PersonIndexView(ScopedIndexMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("organisation")
-
-    def preprocess_field_value(self, field, value, export_format):
-        """Exported cells go through the shared formula-injection escaping."""
-        return neutralise(super().preprocess_field_value(field, value, export_format))
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        audit("export", self.request, kind="people", format=spreadsheet_format, rows=queryset.count())
-        return super().as_spreadsheet(queryset, spreadsheet_format)
 
     @property
     def columns(self):

@@ -100,11 +100,16 @@ def test_board_command_and_engine_agree(people, catalogue, org_a):
     command = {
         (r["email"], r["role"]): (r["cleared"], r["reasons"]) for r in json.loads(out.getvalue())["results"]
     }
+    # Saga has a protected identity: her pseudonym, never her email, on each of her rows.
     engine = {
-        (c.person.email, c.role.name): (c.cleared, c.reason_codes)
+        ("Skyddad identitet 1" if c.person.protected_identity else c.person.email, c.role.name): (
+            c.cleared,
+            c.reason_codes,
+        )
         for c in clearance(org_a, timezone.localdate())
     }
     assert command == engine
+    assert "saknar@example.org" not in out.getvalue() and "Saga" not in out.getvalue()
 
 
 def test_the_command_csv_neutralises_formulas(people, catalogue, org_a):
@@ -115,6 +120,9 @@ def test_the_command_csv_neutralises_formulas(people, catalogue, org_a):
     roles = {row[1] for row in csv.reader(io.StringIO(out.getvalue()))}
     assert '\'=HYPERLINK("http://x")' in roles
     assert not any(role.startswith("=") for role in roles)
+    # Saga has a protected identity: her pseudonym on her rows, never her email.
+    emails = [row[0] for row in csv.reader(io.StringIO(out.getvalue()))]
+    assert "saknar@example.org" not in emails and emails.count("Skyddad identitet 1") == 2
 
 
 def test_admin_home_panel_lists_who_loses_clearance(client, coordinator_a, people):

@@ -1,5 +1,6 @@
 """The people register in the Wagtail admin: scoped to the coordinator's organisation."""
 
+import csv
 import io
 
 import openpyxl
@@ -241,3 +242,33 @@ def test_register_export_neutralises_formulas(client, org_a, coordinator_a):
     sheet = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx"))).active
     values = {c.value for row in sheet.iter_rows() for c in row}
     assert '\'=HYPERLINK("http://x","y")' in values
+
+
+@pytest.mark.django_db
+def test_register_export_keeps_a_protected_persons_row_with_her_pseudonym(client, org_a, coordinator_a):
+    """Her row stays (groups, dates, status), her names become her pseudonym, her email and phone
+    are blank: in CSV and XLSX alike."""
+    PersonFactory(
+        email="sara.sjoberg@example.org",
+        first_name="Sara",
+        last_name="Sjöberg",
+        phone="070-555 66 77",
+        protected_identity=True,
+        organisation=org_a,
+    )
+    sign_in(client, coordinator_a)
+    rows = list(csv.reader(io.StringIO(export(client, "csv").decode("utf-8-sig"))))
+    sheet = [
+        ["" if v is None else str(v) for v in row]
+        for row in openpyxl.load_workbook(io.BytesIO(export(client, "xlsx"))).active.iter_rows(
+            values_only=True
+        )
+    ]
+    for table in (rows, sheet):
+        assert table[0][:4] == ["E-postadress", "Förnamn", "Efternamn", "Telefon"]
+        # Rows naming a protected person come last: her place in the name order says nothing.
+        assert table[-1][:5] == ["", "Skyddad identitet 1", "Skyddad identitet 1", "", "Volontär"]
+        assert table[-1][5].startswith("2024-01-01")
+        text = repr(table)
+        assert "Sara" not in text and "Sjöberg" not in text and "sjoberg" not in text and "555" not in text
+    assert len(rows) == 3  # the header, the coordinator and her

@@ -111,13 +111,13 @@ def test_report_and_frozen_report_downloads_are_logged(client, board_a, org_a, a
         reverse("certifications_report"), {"year": "2026", "version": "internal", "action": "json"}
     )
     assert response.status_code == 200
-    (line,) = lines(audit_log, "export.report")
-    assert "kind=json" in line and f"user={board_a.pk} " in line
+    (line,) = lines(audit_log, "export")
+    assert "kind=competence-report " in line and "format=json" in line and f"user={board_a.pk} " in line
     client.post(reverse("certifications_report"), {"year": "2026", "version": "internal", "action": "freeze"})
     frozen = FrozenReport.objects.get()
     client.get(reverse("certifications_frozen_report", args=[frozen.pk, "json"]))
-    (line,) = lines(audit_log, "export.frozen_report")
-    assert f"report={frozen.pk}" in line and "kind=json" in line
+    line = lines(audit_log, "export")[-1]
+    assert "kind=competence-report-frozen" in line and f"report={frozen.pk}" in line and "format=json" in line
 
 
 def test_admin_permission_denial_is_logged(client, volunteer_a, board_a, audit_log):

@@ -1,6 +1,5 @@
 """python manage.py clearance --organisation SLUG --on YYYY-MM-DD --format json|csv"""
 
-import csv
 import datetime
 import json
 
@@ -8,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from certifications.clearance import clearance
-from people.exports import neutralise
+from people.audit import audit
+from people.exports import PersonCell, Pseudonyms, Sheet, protected_people, spreadsheet_file
 from people.models import Organisation
 
 
@@ -28,28 +28,38 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(on) if on else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--on: '{on}' is not a date in the form YYYY-MM-DD") from exc
-        results = [
-            {
-                "email": c.person.email,
-                "role": c.role.name,
-                "cleared": c.cleared,
-                "reasons": c.reason_codes,
-                "warnings": c.warning_codes,
-            }
-            for c in clearance(org, day)
-        ]
+        results = clearance(org, day)
+        # A protected identity appears as her pseudonym, never her email (one per person, the
+        # same on every row): people/exports.py decides, for the JSON as for the CSV.
         if format == "json":
-            payload = {"organisation": org.slug, "on": day.isoformat(), "results": results}
+            pseudonyms = Pseudonyms(c.person for c in results if c.person.protected_identity)
+            payload = {
+                "organisation": org.slug,
+                "on": day.isoformat(),
+                "results": [
+                    {
+                        "email": pseudonyms.show(PersonCell(c.person, c.person.email)),
+                        "role": c.role.name,
+                        "cleared": c.cleared,
+                        "reasons": c.reason_codes,
+                        "warnings": c.warning_codes,
+                    }
+                    for c in results
+                ],
+            }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(["email", "role", "cleared", "reasons", "warnings"])
-            for row in results:
-                cells = [
-                    row["email"],
-                    row["role"],
-                    "yes" if row["cleared"] else "no",
-                    ";".join(row["reasons"]),
-                    ";".join(row["warnings"]),
+            rows = [
+                [
+                    PersonCell(c.person, c.person.email),
+                    c.role.name,
+                    "yes" if c.cleared else "no",
+                    ";".join(c.reason_codes),
+                    ";".join(c.warning_codes),
                 ]
-                writer.writerow([neutralise(cell) for cell in cells])
+                for c in results
+            ]
+            sheet = Sheet(["email", "role", "cleared", "reasons", "warnings"], rows)
+            export = spreadsheet_file(sheet, "csv", protected_people(organisation=org))
+            self.stdout.write(export.content.decode("utf-8-sig"), ending="")
+        audit("export", None, kind="clearance-command", format=format, rows=len(results), org=org.pk)

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from certifications.report import competence_report, render_report, year_period
+from certifications.report import competence_report, render_report, report_rows, year_period
+from people.audit import audit
 from people.models import Organisation
 
 
@@ -45,10 +46,12 @@ class Command(BaseCommand):
         with translation.override("sv"):
             report = competence_report(org, *period, external=external)
             content = render_report(report, org, external, format)
+        if not output and format in ("xlsx", "csv", "pdf"):
+            raise CommandError(f"--format {format} is a binary file: give --output FILE")
+        rows = report_rows(report)
+        audit("export", None, kind="competence-report-command", format=format, rows=rows, org=org.pk)
         if output:
             output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
-        elif format in ("xlsx", "csv", "pdf"):
-            raise CommandError(f"--format {format} is a binary file: give --output FILE")
         else:
             self.stdout.write(content.decode(), ending="")
