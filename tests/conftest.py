@@ -1,4 +1,5 @@
 import datetime
+import logging
 import zoneinfo
 
 import pytest
@@ -58,6 +59,17 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def audit_log(caplog):
+    """The audit log's lines (people/audit.py): its logger does not propagate (it has its own
+    handler), so it is listened to directly. ``[r.getMessage() for r in audit_log.records]``."""
+    logger = logging.getLogger("audit")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="audit")
+    yield caplog
+    logger.removeHandler(caplog.handler)
 
 
 @pytest.fixture

@@ -13,26 +13,7 @@ from django.urls import reverse
 
 from people.models import User
 from tests.auth import sign_in
-from tests.factories import PersonFactory
-
-
-def register_form(person: User, **changes) -> dict:
-    """What the register's edit form posts for ``person`` (an unticked box is left out)."""
-    data = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": person.email,
-        "phone": person.phone,
-        "joined_on": person.joined_on.isoformat() if person.joined_on else "",
-        "left_on": person.left_on.isoformat() if person.left_on else "",
-        "group_volunteer": "on" if person.group_volunteer else "",
-        "group_staff": "on" if person.group_staff else "",
-        "group_board": "on" if person.group_board else "",
-        "protected_identity": "on" if person.protected_identity else "",
-        "is_active": "on" if person.is_active else "",
-        **changes,
-    }
-    return {key: value for key, value in data.items() if value != ""}
+from tests.factories import PersonFactory, register_form
 
 
 def signed_in_elsewhere(person: User) -> Client:
@@ -80,7 +61,7 @@ def test_the_administrator_changes_an_admin_accounts_address(client, superuser, 
 
 
 def test_changing_an_address_tells_the_old_one_and_ends_her_sessions(
-    client, coordinator_a, volunteer_a, django_capture_on_commit_callbacks, caplog
+    client, coordinator_a, volunteer_a, django_capture_on_commit_callbacks, audit_log
 ):
     elsewhere = signed_in_elsewhere(volunteer_a)
     assert is_signed_in(elsewhere)
@@ -99,7 +80,7 @@ def test_changing_an_address_tells_the_old_one_and_ends_her_sessions(
     assert settings.WAGTAIL_SITE_NAME in notice.body
     assert not is_signed_in(elsewhere)
     assert client.get(reverse("people_person:index")).status_code == 200  # the coordinator's own stays
-    assert any("event=person.email_changed" in record.getMessage() for record in caplog.records)
+    assert any("event=person.email_changed" in record.getMessage() for record in audit_log.records)
 
 
 def test_changing_her_own_address_keeps_the_session_she_does_it_in(

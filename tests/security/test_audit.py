@@ -17,16 +17,6 @@ from tests.factories import PersonFactory
 PASSWORD = "test-password-123"
 
 
-@pytest.fixture
-def audit_log(caplog):
-    """The audit logger does not propagate (it has its own handler); listen to it directly."""
-    logger = logging.getLogger("audit")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="audit")
-    yield caplog
-    logger.removeHandler(caplog.handler)
-
-
 def lines(caplog, event: str | None = None) -> list[str]:
     found = [r.getMessage() for r in caplog.records if r.name == "audit"]
     return [line for line in found if event is None or f"event={event} " in line + " "]

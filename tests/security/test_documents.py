@@ -42,7 +42,7 @@ def serve(client, document):
 
 
 def test_a_pledge_is_served_to_her_her_coordinators_and_the_administrator_only(
-    client, pledge, coordinator_a, coordinator_b, board_a, volunteer_a, superuser, caplog
+    client, pledge, coordinator_a, coordinator_b, board_a, volunteer_a, superuser, audit_log
 ):
     document = pledge["document"]
     response = serve(client, document)
@@ -61,7 +61,7 @@ def test_a_pledge_is_served_to_her_her_coordinators_and_the_administrator_only(
         response = serve(client, document)
         assert response.status_code == 404, outsider
         assert TITLE not in response.content.decode()
-    events = [record.getMessage() for record in caplog.records if "event=document." in record.getMessage()]
+    events = [record.getMessage() for record in audit_log.records if "event=document." in record.getMessage()]
     assert any("event=document.read" in e for e in events) and any(
         "event=document.refused" in e for e in events
     )

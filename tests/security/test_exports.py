@@ -26,7 +26,6 @@ import csv
 import datetime
 import io
 import json
-import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -312,15 +311,6 @@ def check_audit(
     return problems
 
 
-@pytest.fixture
-def audit_lines(caplog):
-    logger = logging.getLogger("audit")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="audit")
-    yield caplog
-    logger.removeHandler(caplog.handler)
-
-
 # The tests -------------------------------------------------------------------------------------------
 
 
@@ -398,13 +388,13 @@ def test_every_project_download_is_known(export_world):
     assert not unknown, f"URLs that serve a file with no row in EXPORTS: {sorted(unknown)}"
 
 
-def test_walk_every_export(export_world, audit_lines):
+def test_walk_every_export(export_world, audit_log):
     problems = []
     clients = {}
     for key, export in EXPORTS.items():
         client = clients.setdefault(export.role, client_for(export_world.base, export.role))
         for fmt in export.formats:
-            audit_lines.clear()
+            audit_log.clear()
             response = ask(client, key, export, fmt, export_world)
             file_problems = check_file(key, fmt, export, response, export_world)
             problems += file_problems
@@ -413,7 +403,7 @@ def test_walk_every_export(export_world, audit_lines):
             data_rows = None
             if fmt != "json":
                 data_rows = sum(len(rows) - 1 for rows in sheets_of(response))
-            records = [r.getMessage() for r in audit_lines.records if r.name == "audit"]
+            records = [r.getMessage() for r in audit_log.records if r.name == "audit"]
             problems += check_audit(
                 key, fmt, export, records, export_world.base.users[export.role], data_rows
             )
@@ -465,7 +455,7 @@ def test_exports_ask_the_database_the_same_number_of_times_for_3_or_30_rows(clie
     assert all(small == large for small, large in counts.values()), counts
 
 
-def test_the_commands_write_through_the_same_path_and_are_audited(export_world, audit_lines, tmp_path):
+def test_the_commands_write_through_the_same_path_and_are_audited(export_world, audit_log, tmp_path):
     from django.core.management import call_command
 
     org = export_world.base.org_a
@@ -487,7 +477,7 @@ def test_the_commands_write_through_the_same_path_and_are_audited(export_world, 
     values = [str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
     assert "'+1" in values and not any(v.startswith(exports.FORMULA_PREFIXES) for v in values)
     lines = [
-        r.getMessage() for r in audit_lines.records if r.name == "audit" and "event=export " in r.getMessage()
+        r.getMessage() for r in audit_log.records if r.name == "audit" and "event=export " in r.getMessage()
     ]
     assert len(lines) == 2
     assert "kind=clearance-command format=csv rows=" in lines[0] and f"org={org.pk}" in lines[0]

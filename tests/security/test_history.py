@@ -16,31 +16,17 @@ from courses.models import Attendance
 from people.importing import apply_people_import, parse_people_csv
 from people.models import User
 from tests.auth import sign_in
-from tests.factories import PersonFactory, make_course, make_run
+from tests.factories import PersonFactory, make_course, make_run, register_form
 
 pytestmark = pytest.mark.django_db
-
-
-def person_form(person, **changes):
-    data = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": person.email,
-        "phone": person.phone,
-        "joined_on": person.joined_on.isoformat() if person.joined_on else "",
-        "left_on": "",
-        "is_active": "on",
-        "group_volunteer": "on",
-    }
-    data.update(changes)
-    return data
 
 
 def test_an_admin_edit_is_kept_with_who_and_when(client, coordinator_a, volunteer_a):
     sign_in(client, coordinator_a)
     before = timezone.now()
     response = client.post(
-        reverse("people_person:edit", args=[volunteer_a.pk]), person_form(volunteer_a, phone="070-123 45 67")
+        reverse("people_person:edit", args=[volunteer_a.pk]),
+        register_form(volunteer_a, phone="070-123 45 67"),
     )
     after = timezone.now()
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -203,7 +189,9 @@ def test_qualifications_awarded_by_completion_keep_history(org_a, coordinator_a)
 
 def test_the_coordinator_reads_a_persons_change_history(client, coordinator_a, volunteer_a):
     sign_in(client, coordinator_a)
-    client.post(reverse("people_person:edit", args=[volunteer_a.pk]), person_form(volunteer_a, phone="070-1"))
+    client.post(
+        reverse("people_person:edit", args=[volunteer_a.pk]), register_form(volunteer_a, phone="070-1")
+    )
     edit = client.get(reverse("people_person:edit", args=[volunteer_a.pk])).content.decode()
     url = reverse("people_person:changes", args=[volunteer_a.pk])
     assert url in edit
