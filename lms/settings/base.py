@@ -227,17 +227,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Lockout (django-axes): five failed logins for one username, or from one address, lock
-# both out for AXES_COOLOFF_MINUTES (15 by default), on the site login and the admin login.
+# Lockout (django-axes, people/lockout.py): five failed logins for one account from one address
+# lock that pair (never the account at other addresses); twenty from one address, whatever the
+# accounts, lock the address. Both for AXES_COOLOFF_MINUTES (15 by default), on the site login
+# and the admin login.
+AXES_HANDLER = "people.lockout.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+PEOPLE_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "people.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "people.auth.lockout_username"
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind reverse proxies X-Forwarded-For read from the
-# right (people/auth.py). Production trusts one proxy unless TRUSTED_PROXY_COUNT says otherwise.
+# right (people/auth.py). No proxy is trusted unless TRUSTED_PROXY_COUNT says how many there are.
 AXES_CLIENT_IP_CALLABLE = "people.auth.client_address"
 PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
