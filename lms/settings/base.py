@@ -245,6 +245,11 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "people.auth.client_address"
 PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# "Forgot your password?" (people/passwordreset.py): at most this many requests an hour from one
+# address and for one account; the mail is sent after the answer.
+PEOPLE_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "5"))
+PEOPLE_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3"))
+
 # Two-factor authentication (django-otp, TOTP apps): required for coordinators, the board
 # and administrators; see people/twofactor.py. Only the development settings may turn it off.
 PEOPLE_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
