@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "csp.middleware.CSPMiddleware",
     "home.csp.CSPNonceRequestMiddleware",
+    # frame-ancestors 'self' only where a view allows same-origin framing (Wagtail's previews).
+    "home.csp.SameOriginFramingMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,7 +203,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "3600"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
-# No page may be framed; Wagtail marks its own preview views SAMEORIGIN.
+# No page may be framed; Wagtail marks its own preview views SAMEORIGIN (and the CSP follows).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -220,7 +222,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-src": [SELF],
-        "frame-ancestors": [SELF],
+        # No page may be framed (as X-Frame-Options: DENY says), except Wagtail's previews in
+        # the page editor: home.csp.SameOriginFramingMiddleware gives those 'self'.
+        "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
