@@ -183,12 +183,20 @@ def restore_postgresql(path: Path, settings_dict: Mapping[str, Any]) -> None:
 # --- The default database -----------------------------------------------------------------
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path``, empty, readable and writable by its owner only (mode 0600) from the
+    moment it exists, whatever the umask; refuse if something is there already."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def backup_database(connection, path: Path) -> Path:
     """Write a consistent backup of the database behind the Django ``connection`` to ``path``.
 
     The file appears complete or not at all: the backup is written next to it under a
     temporary name first, and an existing file at ``path`` is replaced only then. It is
-    readable by its owner only (mode 0600).
+    readable by its owner only (mode 0600), from its first byte: the temporary file is made
+    with that mode before SQLite or ``pg_dump`` writes into it (both keep an existing file's
+    mode; SQLite gives its journal the database file's mode).
     """
     vendor = connection.vendor
     extension_for(vendor)
@@ -196,12 +204,13 @@ def backup_database(connection, path: Path) -> Path:
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     try:
+        create_private_file(partial)
         if vendor == "sqlite":
             connection.ensure_connection()
             backup_sqlite(connection.connection, partial)
         else:
             backup_postgresql(connection.settings_dict, partial)
-        partial.chmod(0o600)  # it holds personal data: the owner's alone
+        partial.chmod(0o600)  # it holds personal data: the owner's alone (whatever the umask took)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -9,10 +9,15 @@ it in a context variable for the ``{% csp_nonce %}`` tag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import SELF
 from django.http import HttpRequest, HttpResponse
+
+FRAME_ANCESTORS = re.compile(r"frame-ancestors [^;]*")
 
 _current_request: ContextVar[HttpRequest | None] = ContextVar("csp_request", default=None)
 
@@ -57,3 +62,30 @@ def nonce_chooser_scripts() -> None:
 
     render.csp_nonce = True
     BaseChooser.render = render
+
+
+class SameOriginFramingMiddleware:
+    """Place after ``csp.middleware.CSPMiddleware``: the policy's ``frame-ancestors 'none'`` (no
+    page may be framed, like ``X-Frame-Options: DENY``) becomes ``'self'`` on the responses a
+    view marked ``X-Frame-Options: SAMEORIGIN``. Those are Wagtail's previews, which the page
+    editor shows in an iframe of its own; a browser obeys ``frame-ancestors`` over
+    ``X-Frame-Options``, so with ``'none'`` the preview panel would stay empty.
+
+    A page preview is rendered through the whole middleware stack a second time (Wagtail's
+    ``make_preview_request``), so its policy may be written already, with the nonce of that
+    inner request: then only its ``frame-ancestors`` directive is rewritten."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("X-Frame-Options", "").upper() != "SAMEORIGIN":
+            return response
+        if CSP_HEADER in response:
+            response[CSP_HEADER] = FRAME_ANCESTORS.sub(f"frame-ancestors {SELF}", response[CSP_HEADER])
+        else:
+            replace = dict(getattr(response, "_csp_replace", None) or {})
+            replace["frame-ancestors"] = [SELF]
+            response._csp_replace = replace
+        return response

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from people import views as people_views
+from people.passwordreset import PasswordResetView
 
 urlpatterns = [
     # Wagtail's site history and page types usage reports show every organisation's changes
@@ -25,8 +26,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Password reset answers the same whether the address is known or not.
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # Password reset answers the same, in the same time, whether the address is known or not
+    # (the mail is sent after the answer), and is rate-limited: people/passwordreset.py.
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -3,6 +3,8 @@ and the page a locked-out login gets."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -11,13 +13,16 @@ from django.shortcuts import render
 
 from .conf import app_settings
 
+logger = logging.getLogger(__name__)
+
 
 def client_address(request: HttpRequest | None) -> str | None:
     """The address a request came from. Behind ``PEOPLE_TRUSTED_PROXY_COUNT`` reverse proxies,
     the address the outermost trusted proxy saw, taken from the right of ``X-Forwarded-For``
     (entries further left are whatever the client sent, so they are never trusted). Without a
-    proxy count, ``REMOTE_ADDR``: behind a proxy that would be the proxy's own address, and one
-    person's failed logins would lock out everyone."""
+    proxy count (the default, in production too), ``REMOTE_ADDR``, and ``X-Forwarded-For`` is
+    ignored: a client cannot choose the address her failed logins count against. Behind a proxy
+    nobody told about, that is the proxy's own address for everyone (a warning is logged)."""
     if request is None:
         return None
     proxies = app_settings.PEOPLE_TRUSTED_PROXY_COUNT
@@ -26,7 +31,19 @@ def client_address(request: HttpRequest | None) -> str | None:
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
+    elif "HTTP_X_FORWARDED_FOR" in request.META:
+        _warn_forwarded_for_ignored()
     return request.META.get("REMOTE_ADDR") or None
+
+
+@functools.cache
+def _warn_forwarded_for_ignored() -> None:
+    """Once per process: a site behind a proxy that nobody told about counts every client at
+    the proxy's address (and the address lockout then locks everyone out together)."""
+    logger.warning(
+        "X-Forwarded-For is ignored: no reverse proxy is trusted. If the site is behind one, set "
+        "PEOPLE_TRUSTED_PROXY_COUNT (TRUSTED_PROXY_COUNT in the environment) to their number."
+    )
 
 
 def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:

@@ -15,6 +15,15 @@ DEFAULTS = {
     # How many reverse proxies in front of the site append to X-Forwarded-For; the login
     # lockout and the audit log take the client's address from there (0: REMOTE_ADDR).
     "PEOPLE_TRUSTED_PROXY_COUNT": 0,
+    # With django-axes and AXES_HANDLER = "people.lockout.PairAndAddressHandler": failed logins
+    # from one address, whatever the accounts, that lock the address (the pair of one account
+    # and one address is locked after AXES_FAILURE_LIMIT).
+    "PEOPLE_ADDRESS_FAILURE_LIMIT": 20,
+    # "Forgot your password?" (people/passwordreset.py): requests per client address and per
+    # account within the window (seconds); over a limit the answer is the same and no mail goes.
+    "PEOPLE_PASSWORD_RESETS_PER_ADDRESS": 5,
+    "PEOPLE_PASSWORD_RESETS_PER_ACCOUNT": 3,
+    "PEOPLE_PASSWORD_RESET_WINDOW_SECONDS": 3600,
     # How long a cached admin page (the clearance board, the attendance register) is kept, in
     # seconds; it is keyed on the organisation's data version, so a change is never served
     # stale. 0 turns the page cache off.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .conf import app_settings
-from .models import Organisation, PersonManager
+from .models import Organisation, PersonManager, User
 from .permissions import has_admin_access
 
 #: What only the umbrella administrator changes on an account with access to the administration
@@ -33,7 +33,25 @@ class PersonForm(WagtailAdminModelForm):
                     )
 
     def clean_email(self) -> str:
-        return PersonManager.normalize_email(self.cleaned_data.get("email"))
+        email = PersonManager.normalize_email(self.cleaned_data.get("email"))
+        user = self.for_user
+        if email and user is not None and not user.is_superuser:
+            # Whose the address is (across organisations, as the uniqueness it checks; only the
+            # organisation id is read), in words that name no other organisation and nobody in it.
+            taken = User.objects.filter(email=email).exclude(pk=self.instance.pk).values("organisation_id")
+            owner = taken.first()
+            if owner is not None and owner["organisation_id"] == user.organisation_id:
+                raise forms.ValidationError(
+                    _("A person in your register already has this email address; search the register for it.")
+                )
+            if owner is not None:
+                raise forms.ValidationError(
+                    _(
+                        "This email address belongs to a person in another organisation. Ask the umbrella "
+                        "administrator, who can move the person to your organisation."
+                    )
+                )
+        return email
 
     def clean(self):
         cleaned = super().clean()

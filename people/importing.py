@@ -184,7 +184,11 @@ def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImpo
                 ImportProblem(
                     row.line,
                     "email",
-                    _("%(email)s is already registered with another organisation") % {"email": row.email},
+                    _(
+                        "%(email)s belongs to a person in another organisation; ask the umbrella "
+                        "administrator, who can move the person to your organisation"
+                    )
+                    % {"email": row.email},
                 )
             )
     result.problems.sort(key=lambda problem: problem.line)

@@ -43,3 +43,25 @@ def test_language_and_time_zone():
     assert settings.TIME_ZONE == "Europe/Stockholm"
     assert settings.USE_TZ
     assert settings.AUTH_USER_MODEL == "people.User"
+
+
+def production_setting(name: str, **env) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TRUSTED_PROXY_COUNT"}}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        SECRET_KEY="k" * 64,
+        ALLOWED_HOSTS="jour.example.org",
+        **env,
+    )
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_trusts_no_proxy_unless_told_how_many_there_are():
+    # Without a proxy count, X-Forwarded-For is the client's to write: it is ignored.
+    assert production_setting("PEOPLE_TRUSTED_PROXY_COUNT") == "0"
+    assert production_setting("PEOPLE_TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="1") == "1"

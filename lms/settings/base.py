@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "csp.middleware.CSPMiddleware",
     "home.csp.CSPNonceRequestMiddleware",
+    # frame-ancestors 'self' only where a view allows same-origin framing (Wagtail's previews).
+    "home.csp.SameOriginFramingMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,7 +203,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "3600"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
-# No page may be framed; Wagtail marks its own preview views SAMEORIGIN.
+# No page may be framed; Wagtail marks its own preview views SAMEORIGIN (and the CSP follows).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -220,26 +222,37 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-src": [SELF],
-        "frame-ancestors": [SELF],
+        # No page may be framed (as X-Frame-Options: DENY says), except Wagtail's previews in
+        # the page editor: home.csp.SameOriginFramingMiddleware gives those 'self'.
+        "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
 }
 
-# Lockout (django-axes): five failed logins for one username, or from one address, lock
-# both out for AXES_COOLOFF_MINUTES (15 by default), on the site login and the admin login.
+# Lockout (django-axes, people/lockout.py): five failed logins for one account from one address
+# lock that pair (never the account at other addresses); twenty from one address, whatever the
+# accounts, lock the address. Both for AXES_COOLOFF_MINUTES (15 by default), on the site login
+# and the admin login.
+AXES_HANDLER = "people.lockout.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+PEOPLE_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "people.auth.lockout_response"
 AXES_USERNAME_CALLABLE = "people.auth.lockout_username"
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind reverse proxies X-Forwarded-For read from the
-# right (people/auth.py). Production trusts one proxy unless TRUSTED_PROXY_COUNT says otherwise.
+# right (people/auth.py). No proxy is trusted unless TRUSTED_PROXY_COUNT says how many there are.
 AXES_CLIENT_IP_CALLABLE = "people.auth.client_address"
 PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# "Forgot your password?" (people/passwordreset.py): at most this many requests an hour from one
+# address and for one account; the mail is sent after the answer.
+PEOPLE_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "5"))
+PEOPLE_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3"))
 
 # Two-factor authentication (django-otp, TOTP apps): required for coordinators, the board
 # and administrators; see people/twofactor.py. Only the development settings may turn it off.

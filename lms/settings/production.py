@@ -23,9 +23,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Served behind one reverse proxy (which sets X-Forwarded-Proto and appends X-Forwarded-For):
-# the lockout counts the client's address, not the proxy's. TRUSTED_PROXY_COUNT=0 without one.
-PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# X-Forwarded-For is trusted only when TRUSTED_PROXY_COUNT says how many reverse proxies append
+# to it (base.py: 0 by default, so a client cannot pick the address her failed logins count
+# against). Behind one proxy, set TRUSTED_PROXY_COUNT=1: otherwise every client has the proxy's
+# address and twenty failed logins from anyone lock everyone out.
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

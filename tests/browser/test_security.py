@@ -1,8 +1,8 @@
 """In a real Chromium: the second login step, and the admin's editors working under the
 Content-Security-Policy (the page fixture fails on anything the policy blocks)."""
 
-from courses.models import CoursePage, CourseRun
-from tests.browser.conftest import current_code, screenshot
+from courses.models import CoursePage, CourseRun, LessonPage
+from tests.browser.conftest import current_code, login, screenshot
 
 
 def test_coordinator_sets_up_two_step_verification_and_edits_under_the_policy(page):
@@ -48,3 +48,17 @@ def test_coordinator_sets_up_two_step_verification_and_edits_under_the_policy(pa
     # The chooser's modal opens (its script ran) and lists the course pages.
     page.locator(".modal-content").first.wait_for(state="visible")
     page.get_by_text(course.title).last.wait_for(state="visible")
+
+
+def test_the_page_editors_preview_shows_the_page_under_the_policy(page):
+    """The preview panel is an iframe of the admin's own preview URL: that one response may be
+    framed by the site (frame-ancestors 'self'), every other page by nobody ('none'). The page
+    fixture fails on a framing the policy refuses."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "samordnare@example.org", admin=True)
+    lesson = LessonPage.objects.first()
+    page.goto(f"/admin/pages/{lesson.pk}/edit/")
+    page.locator('[data-side-panel-toggle="preview"]').first.click()
+    frame = page.frame_locator("#w-preview-iframe")
+    frame.get_by_text(lesson.title).first.wait_for(state="visible")
+    screenshot(page, "coordinator-page-preview")

@@ -198,7 +198,10 @@ def test_email_of_another_organisation_is_refused(tmp_path, org_a, coordinator_b
     content = HEADER + "coord-b@example.org,Taken,Over,volunteer,2025-01-15,,no\n"
     code, _out, err = run_import(tmp_path, content)
     assert code == 1
-    assert err.strip() == "line 2: email: coord-b@example.org is already registered with another organisation"
+    assert err.strip() == (
+        "line 2: email: coord-b@example.org belongs to a person in another organisation; "
+        "ask the umbrella administrator, who can move the person to your organisation"
+    )
     assert snapshot() == before
 
 

@@ -65,10 +65,10 @@ def test_failed_login_never_logs_the_password(client, volunteer_a, caplog, audit
 
 def test_lockout_is_logged(client, volunteer_a, audit_log):
     pytest.importorskip("axes")
-    for attempt in range(5):
-        login(client, volunteer_a.email, "wrong-password", address=f"10.0.1.{attempt}")
+    for _ in range(5):
+        login(client, volunteer_a.email, "wrong-password", address="10.0.1.1")
     (line,) = lines(audit_log, "login.lockout")
-    assert f"user={volunteer_a.pk} " in line
+    assert f"user={volunteer_a.pk} " in line and "ip=10.0.1.1" in line
     assert "wrong-password" not in everything(audit_log)
 
 
@@ -137,3 +137,15 @@ def test_a_403_to_a_signed_in_person_is_logged(client, volunteer_a, audit_log, s
     assert client.get("/forbidden/").status_code == 403
     (line,) = lines(audit_log, "access.denied")
     assert f"user={volunteer_a.pk} " in line and "status=403" in line
+
+
+def test_without_a_trusted_proxy_the_log_ignores_x_forwarded_for(client, volunteer_a, audit_log, settings):
+    settings.PEOPLE_TRUSTED_PROXY_COUNT = 0
+    client.post(
+        reverse("login"),
+        {"username": volunteer_a.email, "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        REMOTE_ADDR="10.0.5.1",
+    )
+    (line,) = lines(audit_log, "login.failed")
+    assert "ip=10.0.5.1" in line and "198.51.100.7" not in line

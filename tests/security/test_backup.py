@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import os
 import sqlite3
 import uuid
 from pathlib import Path
@@ -248,3 +249,43 @@ def test_backup_names_the_file_after_the_vendor_and_time(tmp_path, monkeypatch):
     assert written.name.startswith(f"backup-{connection.vendor}-")
     assert written.suffix == extension
     assert str(written) in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_backup_is_the_owners_alone_from_its_first_byte(tmp_path, monkeypatch):
+    """Not only the finished file: the file SQLite or pg_dump writes into is 0600 before the
+    first byte, with an ordinary umask (022, which would give 0644)."""
+    from home import backups
+
+    modes: list[int | None] = []
+
+    def mode(path: Path) -> int | None:
+        return path.stat().st_mode & 0o777 if path.exists() else None
+
+    if connection.vendor == "sqlite":
+        real_backup_sqlite = backups.backup_sqlite
+
+        def spy(source, path):
+            modes.append(mode(path))
+            real_backup_sqlite(source, path)
+            modes.append(mode(path))
+
+        monkeypatch.setattr(backups, "backup_sqlite", spy)
+    else:
+        real_run = backups._run
+
+        def spy(command, env, what):
+            path = Path(command[command.index("--file") + 1])
+            modes.append(mode(path))
+            real_run(command, env, what)
+            modes.append(mode(path))
+
+        monkeypatch.setattr(backups, "_run", spy)
+    umask = os.umask(0o022)
+    try:
+        path = backup_to(tmp_path, "private.backup")
+    finally:
+        os.umask(umask)
+    assert modes == [0o600, 0o600]
+    assert mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["private.backup"]

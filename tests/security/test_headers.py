@@ -25,7 +25,8 @@ def assert_security_headers(response, url):
     assert "default-src 'self'" in policy, url
     assert re.search(r"script-src 'self'( 'nonce-[^']+')?(;|$)", policy), (url, policy)
     assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0], url
-    assert "object-src 'none'" in policy and "frame-ancestors 'self'" in policy, url
+    # No page may be framed: the policy says what X-Frame-Options says (DENY).
+    assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy, url
     assert response["X-Content-Type-Options"] == "nosniff", url
     assert response["Referrer-Policy"] == "same-origin", url
     assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
@@ -101,3 +102,53 @@ def test_deployment_checklist_passes_with_the_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def directives(response) -> dict[str, str]:
+    policy = re.sub(r" 'nonce-[^']+'", "", response["Content-Security-Policy"])
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+def test_only_wagtails_previews_may_be_framed_and_only_by_the_site_itself(client, site):
+    """The page editor shows its preview in an iframe: those responses (and only those) say
+    frame-ancestors 'self', as their X-Frame-Options says SAMEORIGIN; the rest of the policy
+    is the same as everywhere."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    from courses.models import LessonPage
+    from people.models import User
+
+    sign_in(client, User.objects.get(email="samordnare@example.org"))
+    lesson = LessonPage.objects.first()
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk]))
+    assert editor["X-Frame-Options"] == "DENY"
+    assert directives(editor)["frame-ancestors"] == "'none'"
+
+    # The editor posts the form to the preview URL, then its iframe loads that URL.
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+    data = nested_form_data(
+        {
+            "title": "Förhandsvisad träff",
+            "slug": lesson.slug,
+            "unit_number": lesson.unit_number or 1,
+            "summary": lesson.summary,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
+    assert client.post(preview_url, data).json() == {"is_valid": True, "is_available": True}
+    preview = client.get(preview_url + "?in_preview_panel=true")
+    assert preview.status_code == 200 and "Förhandsvisad träff" in preview.content.decode()
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert directives(preview)["frame-ancestors"] == "'self'"
+    assert {**directives(preview), "frame-ancestors": "'none'"} == directives(editor)
+
+    # A block's preview in the block chooser, the other view Wagtail marks SAMEORIGIN.
+    block = next(iter(LessonPage.body.field.stream_block.child_blocks.values()))
+    block_preview = client.get(reverse("wagtailadmin_block_preview") + f"?id={block.definition_prefix}")
+    assert block_preview.status_code == 200
+    assert block_preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert directives(block_preview)["frame-ancestors"] == "'self'"
+
+    # A public page never may be framed.
+    assert directives(client.get(lesson.url))["frame-ancestors"] == "'none'"

@@ -202,6 +202,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "people_otp_verify": site(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "people_otp_setup": site(LOGIN, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "my_training": site(LOGIN, OK, OK, OK, OK, OK),
+    # "Forgot your password?" (people/passwordreset.py): the form, for anyone.
+    "password_reset": site(OK, OK, OK, OK, OK, OK),
     "my_data": site(LOGIN, OK, OK, OK, OK, OK),
     "courses_calendar_feed": site(OK, OK, OK, OK, OK, OK),
     "courses_session_ics": site(LOGIN, OK, NOT_FOUND, OK, OK, OK),

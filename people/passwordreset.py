@@ -1,0 +1,118 @@
+""" "Forgot your password?" without telling who has an account.
+
+The request does the same work whatever address is typed: it checks the form, counts the
+request against its client address and against the account (the typed address), and answers
+with the redirect to the "sent" page. Looking the address up and mailing the one-time link
+happen after the response has been sent (:func:`send_after_response`), so a known address and
+an unknown one take the same time to answer.
+
+Rate limits, per ``PEOPLE_PASSWORD_RESET_WINDOW_SECONDS`` (an hour): at most
+``PEOPLE_PASSWORD_RESETS_PER_ADDRESS`` requests (5) from one client address and
+``PEOPLE_PASSWORD_RESETS_PER_ACCOUNT`` (3) for one account. Over a limit the answer is the same,
+no mail is sent and the audit log says which limit (never the address typed). The counters are
+in Django's cache (``default``), under keys that are keyed hashes of the address and account.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+from .audit import audit
+from .auth import client_address
+from .conf import app_settings
+from .models import PersonManager
+
+logger = logging.getLogger(__name__)
+
+
+def _counter_key(kind: str, value: str) -> str:
+    digest = salted_hmac("people.passwordreset", f"{kind}:{value}").hexdigest()
+    return f"people:password-reset:{kind}:{digest}"
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the counter at ``key`` (kept for ``window`` seconds from its first request)."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # it expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def count_reset_request(address: str | None, email: str) -> str | None:
+    """Count one reset request against its client address and its account. Answer the limit
+    it is over, ``"address"`` or ``"account"``, or ``None`` when it may be sent."""
+    window = app_settings.PEOPLE_PASSWORD_RESET_WINDOW_SECONDS
+    limits = [
+        ("address", address or "-", app_settings.PEOPLE_PASSWORD_RESETS_PER_ADDRESS),
+        ("account", PersonManager.normalize_email(email), app_settings.PEOPLE_PASSWORD_RESETS_PER_ACCOUNT),
+    ]
+    over = None
+    for kind, value, limit in limits:
+        if _count(_counter_key(kind, value), window) > limit and over is None:
+            over = kind
+    return over
+
+
+def send_password_reset(email: str, *, domain: str, use_https: bool, language: str) -> None:
+    """Mail a one-time link to every active person with a usable password whose address is
+    ``email`` (Django's ``PasswordResetForm``: nobody, when it is unknown).
+
+    Runs outside the request; its arguments are plain values so that a task queue can run it.
+    """
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    with translation.override(language):
+        form.save(domain_override=domain, use_https=use_https)
+
+
+def send_after_response(response: HttpResponse, task: Callable[..., None], **arguments: Any) -> None:
+    """Run ``task(**arguments)`` once ``response`` has been sent: when the WSGI server closes it
+    (gunicorn and Django's test client alike call ``close()`` after the last byte), before
+    Django's ``request_finished`` closes the database connection. A failure is logged; the
+    answer has already gone.
+
+    The one place that decides when mail is sent: a task queue (django-tasks) replaces this
+    with ``enqueue(**arguments)``.
+    """
+
+    def run() -> None:
+        try:
+            task(**arguments)
+        except Exception:
+            logger.exception("%s failed after the response", getattr(task, "__name__", task))
+
+    response._resource_closers.append(run)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form; the request answers the same for every address (module docstring)."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        request: HttpRequest = self.request
+        email = form.cleaned_data["email"]
+        response = HttpResponseRedirect(self.get_success_url())
+        over = count_reset_request(client_address(request), email)
+        if over is not None:
+            audit("password_reset.limited", request, limit=over)
+            return response
+        send_after_response(
+            response,
+            send_password_reset,
+            email=email,
+            domain=request.get_host(),
+            use_https=request.is_secure(),
+            language=translation.get_language(),
+        )
+        return response
