@@ -5,12 +5,17 @@ to look up existing emails (one query for the whole file); ``apply_people_import
 in one transaction, in batches. A file with any problem imports nothing. Problems are reported
 as ``line N: column: message`` where N is the row number a spreadsheet shows (the header is
 line 1).
+
+Between the admin's preview and its confirmation the uploaded file waits in a
+:class:`~people.models.PendingImport` (``keep_pending_import``, ``find_pending_import``,
+``import_pending``); the page carries only its token.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import secrets
@@ -20,11 +25,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import MEMBER_GROUPS, Organisation, PersonManager, User, group_field
+from .conf import app_settings
+from .models import MEMBER_GROUPS, Organisation, PendingImport, PersonManager, User, group_field
 from .versions import bulk_create_with_history, bulk_update_with_history
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "groups", "joined_on")
@@ -406,3 +413,61 @@ def apply_people_import(
     bulk_create_with_history(new_people, User, batch_size=BATCH_SIZE, **history)
     bulk_update_with_history(changed, User, UPDATED_FIELDS, batch_size=BATCH_SIZE, **history)
     return ImportSummary(created=len(new_people), updated=len(changed), unchanged=unchanged)
+
+
+# Between the preview and the confirmation -------------------------------------------------------
+
+
+class PendingImportGone(Exception):
+    """The pending import was used (confirmed or cancelled) by another request meanwhile."""
+
+
+def _pending_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=app_settings.PEOPLE_IMPORT_PENDING_HOURS)
+
+
+def keep_pending_import(data: bytes, file_name: str, organisation: Organisation, by: User) -> PendingImport:
+    """Keep an uploaded, checked file until it is confirmed. The person's earlier pending
+    imports go (one file waits per person) and so does every import older than
+    ``PEOPLE_IMPORT_PENDING_HOURS``."""
+    with transaction.atomic():
+        PendingImport.objects.filter(Q(uploaded_by=by) | Q(created_at__lt=_pending_cutoff())).delete()
+        return PendingImport.objects.create(
+            organisation=organisation,
+            uploaded_by=by,
+            file_name=file_name[:255],
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+
+def find_pending_import(user: User, token: str) -> PendingImport | None:
+    """``user``'s own pending import with this token, for an organisation she may see, not
+    expired and as uploaded; ``None`` for anything else (another person's or organisation's,
+    used, cancelled, expired, unknown)."""
+    pending = (
+        PendingImport.objects.for_user(user)
+        .filter(uploaded_by=user, token=token, created_at__gte=_pending_cutoff())
+        .select_related("organisation")
+        .first()
+    )
+    if pending is None or hashlib.sha256(pending.data).hexdigest() != pending.sha256:
+        return None
+    return pending
+
+
+def import_pending(pending: PendingImport, by: User) -> tuple[ParsedImport, ImportSummary | None]:
+    """Check the kept file again (the register may have changed since the preview) and import
+    it, all or nothing. The pending import is used up: deleted in the import's transaction, or
+    when the check finds problems (the summary is then ``None``). Raises
+    :class:`PendingImportGone` when another request used it first; a write the database
+    refuses (``IntegrityError``) leaves everything, the pending import included, as it was."""
+    parsed = parse_people_csv(decode_csv(bytes(pending.data)), pending.organisation)
+    if not parsed.ok:
+        PendingImport.objects.filter(pk=pending.pk).delete()
+        return parsed, None
+    with transaction.atomic():
+        deleted, _counts = PendingImport.objects.filter(pk=pending.pk).delete()
+        if not deleted:
+            raise PendingImportGone
+        return parsed, apply_people_import(parsed, pending.organisation, by=by)

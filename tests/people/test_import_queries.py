@@ -1,6 +1,6 @@
 """The people import is set-based: checking a file takes the same queries for 100 rows as for
 2,000, and writing it adds only batched INSERTs and UPDATEs (no query per row), in the domain
-functions and the command alike. (The timings at 78,000 rows are `make bench`'s.)"""
+functions, the admin and the command alike. (The timings at 78,000 rows are `make bench`'s.)"""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import re
 import sqlite3
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from people.importing import BATCH_SIZE, apply_people_import, parse_people_csv
 from people.models import User
+from tests.auth import sign_in
 from tests.factories import PersonFactory
 
 HEADER = "email,first_name,last_name,groups,joined_on,left_on,protected_identity\n"
@@ -106,6 +109,35 @@ def test_checking_and_importing_take_the_same_queries_for_100_and_2000_rows(regi
     assert small_others == large_others
     # The savepoint and its release, the locked read, a version bump for the new and the changed.
     assert len(small_others) <= 5
+    check_batches(small_writes, 100)
+    check_batches(large_writes, 2000)
+
+
+@pytest.mark.django_db
+def test_the_admin_preview_and_confirmation_take_the_same_queries_for_100_and_2000_rows(
+    client, register, coordinator_a
+):
+    sign_in(client, coordinator_a)
+    url = reverse("people_import")
+
+    def run(rows: int):
+        sid = connection.savepoint()
+        upload = SimpleUploadedFile("people.csv", people_csv(rows).encode(), content_type="text/csv")
+        preview = queries(lambda: client.post(url, {"file": upload}))
+        token = (
+            client.post(url, {"file": SimpleUploadedFile("p.csv", people_csv(rows).encode())})
+            .context["confirm_form"]["pending"]
+            .value()
+        )
+        confirm = queries(lambda: client.post(url, {"pending": token}))
+        assert User.objects.filter(organisation=register).count() == rows + 1
+        connection.savepoint_rollback(sid)
+        return [shape(q) for q in preview], split(confirm)
+
+    small_preview, (small_others, small_writes) = run(100)
+    large_preview, (large_others, large_writes) = run(2000)
+    assert small_preview == large_preview
+    assert small_others == large_others
     check_batches(small_writes, 100)
     check_batches(large_writes, 2000)
 
