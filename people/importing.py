@@ -25,7 +25,6 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -401,14 +400,17 @@ def apply_people_import(
         values = current.get(row.email)
         if values is None:
             person = User(email=row.email, organisation=organisation, password=_unusable_password())
-            _apply_row(person, row)
             new_people.append(person)
         elif tuple(values[i] for i in positions) == row.values():
             unchanged += 1
+            continue
         else:
             person = User.from_db(User.objects.db, names, values)
-            _apply_row(person, row)
             changed.append(person)
+        _apply_row(person, row)
+        # Who made the change, for the history row: simple-history looks for it here first
+        # (its fallback costs an exception per row).
+        person._history_user = by
     history = {"default_user": by, "default_change_reason": IMPORT_REASON, "default_date": timezone.now()}
     bulk_create_with_history(new_people, User, batch_size=BATCH_SIZE, **history)
     bulk_update_with_history(changed, User, UPDATED_FIELDS, batch_size=BATCH_SIZE, **history)
@@ -426,12 +428,19 @@ def _pending_cutoff() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(hours=app_settings.PEOPLE_IMPORT_PENDING_HOURS)
 
 
+def forget_expired_imports() -> int:
+    """Delete every pending import older than ``PEOPLE_IMPORT_PENDING_HOURS`` (the files hold
+    personal data); returns how many. Run at every upload and by ``clear_pending_imports``."""
+    deleted, _counts = PendingImport.objects.filter(created_at__lt=_pending_cutoff()).delete()
+    return deleted
+
+
 def keep_pending_import(data: bytes, file_name: str, organisation: Organisation, by: User) -> PendingImport:
     """Keep an uploaded, checked file until it is confirmed. The person's earlier pending
-    imports go (one file waits per person) and so does every import older than
-    ``PEOPLE_IMPORT_PENDING_HOURS``."""
+    imports go (one file waits per person) and so does every expired one."""
     with transaction.atomic():
-        PendingImport.objects.filter(Q(uploaded_by=by) | Q(created_at__lt=_pending_cutoff())).delete()
+        PendingImport.objects.filter(uploaded_by=by).delete()
+        forget_expired_imports()
         return PendingImport.objects.create(
             organisation=organisation,
             uploaded_by=by,

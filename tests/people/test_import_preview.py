@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import re
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from people import importing
@@ -293,3 +295,17 @@ def test_a_re_import_of_the_same_file_writes_nothing(org_a, org_b, coordinator_a
     org_a.refresh_from_db()
     assert (org_a.data_version, User.history.count()) == (version + 1, history + 1)
     assert Organisation.objects.get(pk=org_b.pk).data_version == other_version
+
+
+@pytest.mark.django_db
+def test_the_daily_command_deletes_the_expired_pending_imports(org_a, coordinator_a, superuser):
+    with time_machine.travel(T0, tick=False):
+        old = importing.keep_pending_import(people_csv(2).encode(), "a.csv", org_a, by=coordinator_a)
+    with time_machine.travel(T0 + datetime.timedelta(hours=23), tick=False):
+        fresh = importing.keep_pending_import(people_csv(2).encode(), "b.csv", org_a, by=superuser)
+    with time_machine.travel(T0 + datetime.timedelta(hours=24, seconds=1), tick=False):
+        out = io.StringIO()
+        call_command("clear_pending_imports", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 pending import(s) older than 24 hours."
+    assert list(PendingImport.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert old.pk != fresh.pk
