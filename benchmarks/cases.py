@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from courses.ical import (
     token_of,
 )
 from courses.models import CourseKind, Enrolment, FeedKind, Session
-from people.importing import keep_pending_import, one_parameter
+from people.importing import OneOf, keep_pending_import
 from people.models import Organisation, User
 from people.versions import organisation_changed
 
@@ -202,7 +202,7 @@ def _import_benchmarks(client: Client, organisation: Organisation, rows: int) ->
             validate_email(row["email"])
             datetime.date.fromisoformat(row["joined_on"])
         emails = [row["email"].strip().lower() for row in rows]
-        found = set(User.objects.filter(email__in=one_parameter(emails)).values_list("email", flat=True))
+        found = set(User.objects.filter(OneOf(F("email"), emails)).values_list("email", flat=True))
         return len(emails), len(emails) - len(found)
 
     def write() -> int:

@@ -181,3 +181,27 @@ def test_a_large_file_needs_no_more_query_parameters_than_sqlite_allows(register
     finally:
         database.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
     assert (summary.created, summary.updated, summary.unchanged) == (1990, 5, 5)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_email_look_ups_leave_the_planner_no_nested_loop_to_choose(register, coordinator_a):
+    """When the statistics say the register is nearly empty (right after a failed import was
+    vacuumed away, say) PostgreSQL planned the look-up as a subquery over the file's emails in
+    a nested loop: 78,000 × 78,000 comparisons, minutes. Here the planner is pushed towards
+    that plan (hash and merge joins off): the check's and the write's look-ups offer it no
+    join at all (``= ANY`` of an array: an index scan or a hashed filter)."""
+    text = people_csv(3000)
+    apply_people_import(parse_people_csv(text, register), register)
+    sql = queries(lambda: apply_people_import(parse_people_csv(text, register), register))
+    look_ups = [
+        statement for statement in sql if statement.startswith("SELECT") and "@example.org" in statement
+    ]
+    assert len(look_ups) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        for statement in look_ups:
+            cursor.execute("EXPLAIN " + statement)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Nested Loop" not in plan and "Join" not in plan, plan.splitlines()[0]
