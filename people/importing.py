@@ -267,9 +267,10 @@ class OneOf(Lookup):
 
     PostgreSQL gets an array, ``= ANY(%s)``: with a constant array it probes the index or hashes
     the array, whatever its statistics say. (A subquery over the array, ``IN (SELECT …)``, was
-    planned as a nested loop when the statistics said the table was nearly empty, as they do
-    right after a first import: 78,000 × 78,000 comparisons, minutes.) SQLite gets a JSON
-    array, ``IN (SELECT value FROM json_each(%s))``, which it always turns into an index.
+    planned as a nested loop when the statistics said the table was nearly empty, as they did
+    after a large import was rolled back and vacuumed: 78,000 × 78,000 comparisons, minutes.)
+    SQLite gets a JSON array, ``IN (SELECT value FROM json_each(%s))``, which it always turns
+    into an index.
     """
 
     lookup_name = "one_of"
@@ -378,8 +379,8 @@ def _apply_row(person: User, row: PersonRow) -> None:
 
 def _unusable_password() -> str:
     """What ``set_unusable_password`` stores (the unusable prefix and 40 random characters),
-    from one call to the system's random source rather than 40: Django's way took 5 of the
-    20 seconds of a 78,000-row import."""
+    from one call to the system's random source rather than 40: Django's way took about a
+    quarter of a 78,000-row import."""
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
