@@ -9,6 +9,9 @@ from django.conf import settings
 DEFAULTS = {
     # How large an uploaded or command-line import file may be, in bytes.
     "PEOPLE_IMPORT_MAX_BYTES": 2 * 1024 * 1024,
+    # How long an uploaded import file waits for its confirmation after the preview, in hours;
+    # it is deleted once confirmed or cancelled, and when older than this.
+    "PEOPLE_IMPORT_PENDING_HOURS": 24,
     # Whether administrators and everyone with admin access must pass a second factor (TOTP)
     # once the host enables the two-factor middleware (see README).
     "PEOPLE_REQUIRE_2FA": True,

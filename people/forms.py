@@ -104,19 +104,8 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    """Carries the checked file back on confirmation; it is parsed and checked again."""
+    """Confirms (or cancels) a checked file kept on the server: the page carries only the
+    pending import's token, never the file. The view looks the token up for the signed-in
+    person only (``people.importing.find_pending_import``)."""
 
-    content = forms.CharField(widget=forms.HiddenInput, strip=False)
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), widget=forms.HiddenInput, required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.for_user(user)
-
-    def clean_content(self):
-        content = self.cleaned_data["content"]
-        if len(content.encode()) > app_settings.PEOPLE_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        return content
+    pending = forms.CharField(widget=forms.HiddenInput, max_length=64)

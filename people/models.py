@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -306,3 +307,38 @@ for _signal, _receiver in (
 ):
     _signal.connect(_receiver, sender=Person, weak=False)
 Person._meta.simple_history_manager_attribute = "history"
+
+
+def _pending_import_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PendingImportQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+
+class PendingImport(models.Model):
+    """An uploaded people file between its preview and its confirmation (``people.importing``).
+
+    The file is kept here, never in the page: the confirmation form carries only the random
+    ``token``. Only the person who uploaded it may confirm it, for an organisation she may see;
+    it is used once, and gone after ``PEOPLE_IMPORT_PENDING_HOURS``.
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=_pending_import_token, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    #: The file's bytes as uploaded, and their SHA-256 (checked again on confirmation).
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.token[:8]} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -73,12 +73,24 @@ def rows_changed(model: type[models.Model], pks: Iterable[int]) -> None:
     )
 
 
+def objects_changed(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Bump the versions of the organisations these objects of a tracked model belong to. A
+    model with its own ``organisation`` foreign key needs no query to find them (a people import
+    of 78,000 rows would otherwise list 78,000 ids in one query, over SQLite's limit)."""
+    if TRACKED.get(model._meta.concrete_model) == "organisation" and all(
+        hasattr(obj, "organisation_id") for obj in objs
+    ):
+        organisation_changed({obj.organisation_id for obj in objs})
+    else:
+        rows_changed(model, [obj.pk for obj in objs])
+
+
 def bulk_create_with_history(objs: list, model: type[models.Model], **kwargs) -> list:
     """simple-history's bulk create (a history row for each), and the organisations' versions."""
     from simple_history import utils
 
     created = utils.bulk_create_with_history(objs, model, **kwargs)
-    rows_changed(model, [obj.pk for obj in created])
+    objects_changed(model, created)
     return created
 
 
@@ -87,7 +99,7 @@ def bulk_update_with_history(objs: list, model: type[models.Model], fields: list
     from simple_history import utils
 
     utils.bulk_update_with_history(objs, model, fields, **kwargs)
-    rows_changed(model, [obj.pk for obj in objs])
+    objects_changed(model, objs)
 
 
 def _touch(instance: models.Model) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,9 +25,17 @@ from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportVie
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
+from .conf import app_settings
 from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
-from .importing import apply_people_import, decode_csv, parse_people_csv
+from .importing import (
+    PendingImportGone,
+    decode_csv,
+    find_pending_import,
+    import_pending,
+    keep_pending_import,
+    parse_people_csv,
+)
 from .models import Organisation, Person
 
 
@@ -139,21 +148,33 @@ class PersonChangesView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class ImportPeopleView(View):
-    """Upload a CSV file, see what it would change (or every problem in it), then confirm.
+    """Upload a CSV file, see what it would change (or its problems), then confirm.
 
-    Nothing is written until the confirmation, and then all or nothing.
+    Nothing is written until the confirmation, and then all or nothing. Between the two the
+    file waits on the server (``people.importing.keep_pending_import``); the preview page shows
+    the counts and the first rows and carries only the pending import's token.
     """
 
     template_name = "people/import.html"
     page_title = gettext_lazy("Import people")
+    #: How many rows the preview shows, and how many problems the page lists (all are counted).
+    preview_rows = 20
+    problems_listed = 200
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("people.add_person"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, **context):
+    def render(self, status: int = 200, **context):
         context.setdefault("upload_form", ImportUploadForm(user=self.request.user))
+        context.setdefault("pending_hours", app_settings.PEOPLE_IMPORT_PENDING_HOURS)
+        problems = context.get("problems")
+        if problems:
+            context.update(
+                problems_listed=problems[: self.problems_listed],
+                problems_not_listed=max(0, len(problems) - self.problems_listed),
+            )
         context.update(
             page_title=self.page_title,
             header_title=self.page_title,
@@ -165,46 +186,74 @@ class ImportPeopleView(View):
                 {"url": "", "label": self.page_title},
             ],
         )
-        return TemplateResponse(self.request, self.template_name, context)
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request):
         return self.render()
 
     def post(self, request):
-        if "content" in request.POST:
+        if "pending" in request.POST:
             return self.confirm(request)
         form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render(upload_form=form)
         organisation = self._organisation(form.cleaned_data.get("organisation"))
+        upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            text = decode_csv(form.cleaned_data["file"].read())
+            text = decode_csv(data)
         except ValueError as exc:
             form.add_error("file", str(exc))
             return self.render(upload_form=form)
         parsed = parse_people_csv(text, organisation)
         if not parsed.ok:
             return self.render(upload_form=form, problems=parsed.problems)
-        confirm_form = ImportConfirmForm(
-            initial={"content": text, "organisation": organisation.pk}, user=request.user
+        pending = keep_pending_import(data, upload.name or "", organisation, by=request.user)
+        return self.render(
+            parsed=parsed,
+            counts=parsed.counts,
+            preview=[(row, parsed.change(row)) for row in parsed.rows[: self.preview_rows]],
+            pending=pending,
+            confirm_form=ImportConfirmForm(initial={"pending": pending.token}),
+            organisation=organisation,
         )
-        return self.render(parsed=parsed, confirm_form=confirm_form, organisation=organisation)
 
     def confirm(self, request):
-        form = ImportConfirmForm(request.POST, user=request.user)
-        if not form.is_valid():
-            messages.error(request, _("The import could not be confirmed; please upload the file again."))
+        form = ImportConfirmForm(request.POST)
+        pending = find_pending_import(request.user, form.cleaned_data["pending"]) if form.is_valid() else None
+        if pending is None:
+            # Another person's or organisation's, used, cancelled or expired: the same answer.
+            return self.render(status=404, gone=True)
+        if "cancel" in request.POST:
+            pending.delete()
+            messages.info(request, _("The import was cancelled; nothing was imported."))
             return redirect("people_import")
-        organisation = self._organisation(form.cleaned_data.get("organisation"))
-        parsed = parse_people_csv(form.cleaned_data["content"], organisation)
-        if not parsed.ok:
+        try:
+            parsed, summary = import_pending(pending, by=request.user)
+        except PendingImportGone:
+            return self.render(status=404, gone=True)
+        except IntegrityError:
+            # Someone registered one of the file's emails while it was being imported.
+            messages.error(
+                request,
+                _("The register changed while the file was being imported; nothing was imported. Try again."),
+            )
+            return redirect("people_import")
+        if summary is None:
             # The register changed between the preview and the confirmation.
             return self.render(problems=parsed.problems)
-        summary = apply_people_import(parsed, organisation, by=request.user)
         messages.success(
             request,
-            _("Imported into %(organisation)s: %(created)d created, %(updated)d updated.")
-            % {"organisation": organisation, "created": summary.created, "updated": summary.updated},
+            _(
+                "Imported into %(organisation)s: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
+            % {
+                "organisation": pending.organisation,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
         )
         return redirect("people_person:index")
 

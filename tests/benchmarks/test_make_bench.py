@@ -17,6 +17,8 @@ NAMES = [
     "feed_304",
     "board_page",
     "register_page",
+    "import_check",
+    "import_write",
 ]
 
 

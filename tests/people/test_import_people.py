@@ -58,7 +58,7 @@ def test_reimport_updates_by_email_and_never_duplicates(tmp_path, org_a):
     code, out, err = run_import(tmp_path, changed.replace("anna@", "ANNA@"))
     assert code == 0, err
     assert "Created organisation" not in out
-    assert "0 created, 3 updated" in out
+    assert "0 created, 1 updated, 2 unchanged" in out
     assert User.objects.filter(organisation=org_a).count() == 3
     anna = User.objects.get(email="anna@example.org")
     assert anna.last_name == "Ek"

@@ -1,6 +1,6 @@
 """Two requests enrolling the same person or marking the same attendance at the same moment
 leave exactly one row and no server error (courses/attendance.py; the unique constraints on
-Enrolment and Attendance are the backstop).
+Enrolment and Attendance are the backstop); two confirmations of one people file import it once.
 
 Real threads against a real database: PostgreSQL only (SQLite locks the whole file, so it
 cannot show a race). CI runs the suite on PostgreSQL too."""
@@ -14,6 +14,8 @@ from django.db import connection
 from courses import attendance
 from courses.attendance import enrol, set_marks
 from courses.models import Attendance, CourseRun, Enrolment, Session
+from people.importing import PendingImportGone, import_pending, keep_pending_import
+from people.models import PendingImport, User
 from tests.factories import OrganisationFactory, PersonFactory, make_course, make_run
 
 pytestmark = [
@@ -126,3 +128,28 @@ def test_the_unique_constraint_and_a_retry_catch_an_attendance_race(scene, witho
     assert len(marks) == 1
     # The writer that lost the race found the other's row and wrote its own mark over it.
     assert sorted(results) == [1, 1]
+
+
+def test_confirming_the_same_people_file_twice_at_once_imports_it_once(scene):
+    """A double click on "Confirm import": both requests check the kept file, then the first
+    to delete the pending import imports it and the other finds it gone (no second import)."""
+    coordinator = scene["coordinator"]
+    organisation = coordinator.organisation
+    content = b"email,first_name,last_name,groups,joined_on\nny1@example.org,Ny,Ett,volunteer,2026-01-01\n"
+    pending = keep_pending_import(content, "people.csv", organisation, by=coordinator)
+    copies = [PendingImport.objects.get(pk=pending.pk) for _ in range(2)]
+
+    def confirm(copy):
+        try:
+            return import_pending(copy, by=coordinator)[1]
+        except PendingImportGone:
+            return "gone"
+
+    results, errors = run_together(lambda: confirm(copies[0]), lambda: confirm(copies[1]))
+    assert errors == []
+    assert sorted(map(str, results)) == [
+        "ImportSummary(created=1, updated=0, unchanged=0)",
+        "gone",
+    ]
+    assert User.objects.filter(email="ny1@example.org").count() == 1
+    assert not PendingImport.objects.exists()

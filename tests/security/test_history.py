@@ -110,7 +110,7 @@ def test_the_people_import_through_the_admin_names_the_coordinator(client, org_a
     sign_in(client, coordinator_a)
     preview = client.post(reverse("people_import"), {"file": SimpleUploadedFile("p.csv", csv.encode())})
     assert not preview.context.get("problems"), preview.context.get("problems")
-    client.post(reverse("people_import"), {"content": preview.context["confirm_form"]["content"].value()})
+    client.post(reverse("people_import"), {"pending": preview.context["confirm_form"]["pending"].value()})
     created = User.objects.get(email="ny@example.org")
     assert created.history.get().history_user == coordinator_a
     changes = client.get(reverse("people_person:changes", args=[created.pk]))

@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from certifications.models import Qualification, TrainingRecord
-from people.models import User
+from people.models import PendingImport, User
+from people.permissions import COORDINATORS_GROUP
 from tests.auth import sign_in
+from tests.factories import PersonFactory
 
 PEOPLE = "email,first_name,last_name,groups,joined_on\nny@example.org,Ny,Person,volunteer,2026-01-01\n"
 RECORDS = (
@@ -88,3 +90,75 @@ def test_records_command_refuses_a_large_file_and_non_utf8_text(tmp_path, org_a,
     assert code == 1
     assert err.startswith("line 1: file: ") and "UTF-8" in err
     assert counts() == before
+
+
+# A people file waiting between preview and confirmation: its owner's alone -------------------
+
+PENDING = "email,first_name,last_name,groups,joined_on\nvantar@example.org,Väntar,Fil,volunteer,2026-01-01\n"
+
+
+def preview_token(client, user, **data) -> str:
+    sign_in(client, user)
+    upload = SimpleUploadedFile("people.csv", PENDING.encode(), content_type="text/csv")
+    response = client.post(reverse("people_import"), {"file": upload, **data})
+    assert response.status_code == 200, response.context.get("problems")
+    return response.context["confirm_form"]["pending"].value()
+
+
+def post_token(client, token, **extra):
+    return client.post(reverse("people_import"), {"pending": token, **extra})
+
+
+@pytest.fixture
+def second_coordinator_a(org_a):
+    return PersonFactory(email="coord-a2@example.org", organisation=org_a, roles=[COORDINATORS_GROUP])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("uploader", "intruder"),
+    [
+        ("coordinator_a", "second_coordinator_a"),  # another person of the same organisation
+        ("coordinator_a", "coordinator_b"),  # another organisation's coordinator
+        ("coordinator_a", "superuser"),  # even the umbrella administrator: not hers
+        ("superuser", "coordinator_a"),  # an administrator's file for organisation A
+    ],
+)
+def test_only_the_person_who_uploaded_a_file_may_confirm_or_cancel_it(
+    request, client, org_a, uploader, intruder
+):
+    owner, other = request.getfixturevalue(uploader), request.getfixturevalue(intruder)
+    extra = {"organisation": org_a.pk} if owner.is_superuser else {}
+    token = preview_token(client, owner, **extra)
+    sign_in(client, other)
+    for attempt in ({}, {"cancel": "1"}):
+        response = post_token(client, token, **attempt)
+        assert response.status_code == 404
+        assert "Väntar" not in response.content.decode()
+    assert not User.objects.filter(email="vantar@example.org").exists()
+    assert PendingImport.objects.filter(token=token).exists()
+    sign_in(client, owner)
+    assert post_token(client, token).status_code == 302
+    assert User.objects.get(email="vantar@example.org").organisation == org_a
+
+
+@pytest.mark.django_db
+def test_a_coordinator_moved_to_another_organisation_cannot_confirm_her_earlier_file(
+    client, org_a, org_b, coordinator_a
+):
+    token = preview_token(client, coordinator_a)
+    coordinator_a.organisation = org_b
+    coordinator_a.save()
+    sign_in(client, coordinator_a)
+    assert post_token(client, token).status_code == 404
+    assert not User.objects.filter(email="vantar@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_or_unknown_token_is_refused_with_a_page_not_an_error(client, org_a, coordinator_a):
+    sign_in(client, coordinator_a)
+    for token in ("", "x" * 65, "inte-en-token", "' OR 1=1 --"):
+        response = post_token(client, token)
+        assert response.status_code == 404, token
+        assert "ladda upp filen igen" in response.content.decode()
+    assert counts() == (1, 0, 0)

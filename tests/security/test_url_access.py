@@ -65,7 +65,8 @@ from courses.models import (
     MakeUp,
     Session,
 )
-from people.models import Organisation, Person, User
+from people.importing import keep_pending_import
+from people.models import Organisation, PendingImport, Person, User
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -249,6 +250,7 @@ class World:
     document: object  # the signed pledge attached to ``qualification``
     image: object
     restriction: PageViewRestriction  # the lesson's "members only"
+    pending_import: PendingImport  # a people file organisation A's coordinator is previewing
 
 
 @pytest.fixture
@@ -347,6 +349,12 @@ def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, supe
         document=document,
         image=image,
         restriction=PageViewRestriction.objects.get(page=lesson),
+        pending_import=keep_pending_import(
+            b"email,first_name,last_name,groups,joined_on\nny@example.org,Ny,Person,volunteer,2025-01-15\n",
+            "people.csv",
+            org_a,
+            by=coordinator_a,
+        ),
     )
 
 
@@ -670,10 +678,7 @@ def post_data(route: Route, world: World) -> dict[str, object]:
         "certifications_role": role,
     }
     by_name = {
-        "people_import": {
-            "content": "email,first_name,last_name,groups,joined_on,left_on,protected_identity\n"
-            "ny@example.org,Ny,Person,volunteer,2025-01-15,,no\n"
-        },
+        "people_import": {"pending": world.pending_import.token},
         "courses_run_enrol": {"people": [world.users["coordinator"].pk]},
         "courses_session_add": session,
         "courses_session_edit": {**session, "status": "cancelled", "cancel_reason": "Sjukdom"},

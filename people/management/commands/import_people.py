@@ -60,8 +60,9 @@ class Command(BaseCommand):
             raise CommandError(f"nothing imported: the database refused a row ({exc})") from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {summary.created + summary.updated} people into '{org.slug}': "
-                f"{summary.created} created, {summary.updated} updated."
+                f"Imported {summary.created + summary.updated + summary.unchanged} people into "
+                f"'{org.slug}': {summary.created} created, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged."
             )
         )
 
