@@ -16,7 +16,7 @@ from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.models import Orderable
 
-from people.bounds import MAX_HOURS, MAX_MONTHS, validate_date_in_range
+from people.bounds import MAX_HOURS, MAX_MONTHS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
 
 from .dates import add_months
@@ -196,7 +196,7 @@ class TrainingRecord(models.Model):
         _("hours"),
         max_digits=6,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
+        validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
@@ -257,7 +257,7 @@ class ShiftRole(ClusterableModel):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS)],
+        validators=[MinValue(0), MaxValue(MAX_HOURS)],
     )
     training_window_months = models.PositiveSmallIntegerField(
         _("within the last (months)"),

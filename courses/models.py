@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from people.bounds import MAX_HOURS, validate_date_in_range
+from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
 
 from .blocks import LessonStreamBlock
@@ -150,7 +150,7 @@ class CourseUnit(Orderable):
         max_digits=5,
         decimal_places=2,
         default=Decimal("2.5"),
-        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
+        validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
     learning_goals = models.TextField(_("learning goals"), blank=True, help_text=_("One goal per line."))
 

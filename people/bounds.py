@@ -21,8 +21,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import In
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,6 +64,26 @@ def validate_date_in_range(value: datetime.date | datetime.datetime | None) -> N
                 "latest": LATEST_DATE.isoformat(),
             },
         )
+
+
+class LocalizedLimit:
+    """A min/max validator whose message writes the limit as the language writes numbers
+    ("större än eller lika med 0,25", not "0.25")."""
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(cleaned, limit):
+            params = {"limit_value": number_format(limit), "show_value": cleaned, "value": value}
+            raise ValidationError(self.message, code=self.code, params=params)
+
+
+class MinValue(LocalizedLimit, MinValueValidator):
+    pass
+
+
+class MaxValue(LocalizedLimit, MaxValueValidator):
+    pass
 
 
 class BoundedDateField(forms.DateField):

@@ -141,7 +141,7 @@ def editor_data(client, page) -> tuple[str, dict[str, list[str]]]:
     ("field", "value", "message"),
     [
         ("units-0-hours", "1000", "Säkerställ att det inte är mer än 3 siffror före decimalavskiljaren."),
-        ("units-0-hours", "0", "Kontrollera att detta värde är större än eller lika med 0.25."),
+        ("units-0-hours", "0", "Kontrollera att detta värde är större än eller lika med 0,25."),
         ("units-0-hours", "sNaN", "Fyll i ett tal."),  # a signalling NaN used to be a server error
         ("units-0-number", "101", "Kontrollera att detta värde är mindre än eller lika med 100."),
         ("units-0-number", "99999999999", "Kontrollera att detta värde är mindre än eller lika med 100."),
