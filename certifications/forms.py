@@ -10,6 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.permissions import policy_registry
 
 from courses.models import CoursePage
+from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 from people.models import MEMBER_GROUPS, Organisation, User
 
 from .models import QualificationSource, QualificationType, ShiftRole
@@ -132,7 +133,7 @@ class QualificationForm(WagtailAdminModelForm):
 
 
 class BoardFilterForm(forms.Form):
-    on = forms.DateField(label=_("Date"), required=False, widget=AdminDateInput)
+    on = BoundedDateField(label=_("Date"), required=False, widget=AdminDateInput)
     role = forms.ModelChoiceField(
         label=_("Shift role"), queryset=ShiftRole.objects.none(), required=False, empty_label=_("All roles")
     )
@@ -154,9 +155,11 @@ class BoardFilterForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    start = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
-    end = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=EARLIEST_DATE.year, max_value=LATEST_DATE.year
+    )
+    start = BoundedDateField(label=_("From"), required=False, widget=AdminDateInput)
+    end = BoundedDateField(label=_("To"), required=False, widget=AdminDateInput)
     version = forms.ChoiceField(
         label=_("Version"),
         choices=[("internal", _("Internal (for the board)")), ("external", _("External (for funders)"))],

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -13,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from courses.completion import record_completions
-from courses.models import CoursePage
+from courses.models import Completion, CoursePage
+from people.bounds import clean_field, parse_date
 from people.importing import ImportProblem, read_csv
 from people.models import Organisation, PersonManager, User
 
@@ -53,20 +53,48 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
             ImportProblem(1, "file", _("expected the keys qualification_types and shift_roles"))
         )
         return result
+    for key in ("qualification_types", "shift_roles"):
+        if not isinstance(data.get(key) or [], list):
+            result.problems.append(ImportProblem(1, key, _("must be a list of entries")))
+    if result.problems:
+        return result
     lines = _item_lines(root)
     courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
     type_names = {t.name for t in QualificationType.objects.filter(organisation=organisation)}
+
+    seen: dict[tuple[str, str], int] = {}
+
+    def once(section: str, name: str | None, line: int) -> None:
+        """A name is unique within its organisation: twice in one file is a problem."""
+        if name is None:
+            return
+        if (section, name) in seen:
+            result.problems.append(
+                ImportProblem(
+                    line,
+                    "name",
+                    _("'%(name)s' appears twice in the file (also on line %(line)d)")
+                    % {"name": name, "line": seen[section, name]},
+                )
+            )
+        seen.setdefault((section, name), line)
 
     for index, item in enumerate(data.get("qualification_types") or []):
         line = lines["qualification_types"][index]
         if not _check_keys(item, TYPE_KEYS, line, result.problems):
             continue
+        item = {**item, **_checked(QualificationType, item, TYPE_FIELDS, line, result.problems)}
+        once("types", item["name"], line)
         valid_months = item.get("valid_months")
-        if valid_months is not None and (not isinstance(valid_months, int) or valid_months < 1):
+        if valid_months is not None and not _is_whole(valid_months):
             result.problems.append(
                 ImportProblem(line, "valid_months", _("must be a whole number of months, 1 or more"))
             )
+        elif valid_months is not None:
+            _check_field(QualificationType, "valid_months", valid_months, line, result.problems)
         course_title = item.get("granted_by_course")
+        if course_title is not None and not isinstance(course_title, str):
+            course_title = str(course_title)
         if course_title and course_title not in courses:
             result.problems.append(
                 ImportProblem(
@@ -80,8 +108,10 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
         line = lines["shift_roles"][index]
         if not _check_keys(item, ROLE_KEYS, line, result.problems):
             continue
+        item = {**item, **_checked(ShiftRole, item, ROLE_FIELDS, line, result.problems)}
+        once("roles", item["name"], line)
         requires = item.get("requires") or []
-        if not isinstance(requires, list):
+        if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
             result.problems.append(
                 ImportProblem(line, "requires", _("must be a list of qualification types"))
             )
@@ -94,17 +124,23 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
                     )
                 )
         hours = item.get("min_training_hours")
-        if hours is not None and (not isinstance(hours, int | float) or hours < 0):
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
             result.problems.append(
                 ImportProblem(line, "min_training_hours", _("must be a number, 0 or more"))
             )
+        elif hours is not None:
+            item["min_training_hours"] = _check_field(
+                ShiftRole, "min_training_hours", Decimal(str(hours)), line, result.problems
+            )
         window = item.get("training_window_months", 12)
-        if not isinstance(window, int) or window < 1:
+        if not _is_whole(window):
             result.problems.append(
                 ImportProblem(
                     line, "training_window_months", _("must be a whole number of months, 1 or more")
                 )
             )
+        else:
+            _check_field(ShiftRole, "training_window_months", window, line, result.problems)
         result.roles.append({**item, "requires": requires, "line": line})
     return result
 
@@ -116,6 +152,32 @@ def _item_lines(root) -> dict[str, list[int]]:
             if isinstance(value_node.value, list):
                 lines[key_node.value] = [node.start_mark.line + 1 for node in value_node.value]
     return lines
+
+
+#: The text fields of an entry, checked by the model's field as the admin form checks them.
+TYPE_FIELDS = ("name", "description")
+ROLE_FIELDS = ("name", "description")
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_field(model, name: str, value, line: int, problems: list[ImportProblem]):
+    """``value`` checked by ``model``'s field ``name`` (bounds, max length: one definition, the
+    model's, for the admin and the import); its problems are added. Returns the cleaned value."""
+    cleaned, errors = clean_field(model, name, value)
+    problems.extend(ImportProblem(line, name, message) for message in errors)
+    return cleaned
+
+
+def _checked(model, item: dict, names: tuple[str, ...], line: int, problems: list[ImportProblem]) -> dict:
+    """The entry's text fields ``names`` that it gives, each checked by the model's field."""
+    return {
+        name: _check_field(model, name, item[name], line, problems)
+        for name in names
+        if item.get(name) is not None
+    }
 
 
 def _check_keys(item, allowed: set[str], line: int, problems: list[ImportProblem]) -> bool:
@@ -169,12 +231,6 @@ class Records:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def _date(value: str) -> datetime.date:
-    if len(value) != 10:
-        raise ValueError
-    return datetime.date.fromisoformat(value)
-
-
 def parse_records(text: str, organisation: Organisation) -> Records:
     result = Records()
     rows = read_csv(text, RECORD_COLUMNS, (), result.problems)
@@ -209,15 +265,18 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
     for column in ("date", "expires_on", "revoked_on"):
         if row[column]:
             try:
-                dates[column] = _date(row[column])
-            except ValueError:
-                problem(
-                    column, _("'%(value)s' is not a date in the form YYYY-MM-DD") % {"value": row[column]}
-                )
+                dates[column] = parse_date(row[column])
+            except ValueError as exc:
+                problem(column, str(exc))
     if not row["date"]:
         problem("date", _("a date is required (YYYY-MM-DD)"))
     if not row["name"]:
         problem("name", _("a name is required"))
+
+    def check(model, field: str, column: str, value) -> None:
+        """The value as the admin form's field checks it (bounds, max length)."""
+        for message in clean_field(model, field, value)[1]:
+            problem(column, message)
 
     entry = {"line": line, "person": person, "date": dates.get("date")}
     if kind == "qualification":
@@ -232,12 +291,21 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
                     _("%(value)s is before the date issued %(issued)s")
                     % {"value": dates[column], "issued": issued},
                 )
+        for column, field in (
+            ("date", "issued_on"),
+            ("expires_on", "expires_on"),
+            ("revoked_on", "revoked_on"),
+        ):
+            if dates.get(column):
+                check(Qualification, field, column, dates[column])
         entry.update(type=qtype, expires_on=dates.get("expires_on"), revoked_on=dates.get("revoked_on"))
         target = result.qualifications
     elif kind == "course_completion":
         course = courses.get(row["name"])
         if row["name"] and course is None:
             problem("name", _("no course titled '%(value)s'") % {"value": row["name"]})
+        if dates.get("date"):
+            check(Completion, "completed_on", "date", dates["date"])
         entry.update(course=course)
         target = result.completions
     else:
@@ -248,6 +316,13 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             problem("hours", _("a number of hours greater than 0 is required for training"))
+        else:
+            check(TrainingRecord, "hours", "hours", hours)
+        if row["name"]:
+            check(TrainingRecord, "title", "name", row["name"])
+        check(TrainingRecord, "provider", "provider", row["provider"])
+        if dates.get("date"):
+            check(TrainingRecord, "date", "date", dates["date"])
         entry.update(title=row["name"], provider=row["provider"], hours=hours)
         target = result.trainings
     if len(result.problems) == before:

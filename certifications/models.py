@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.models import Orderable
 
+from people.bounds import MAX_HOURS, MAX_MONTHS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
 
 from .dates import add_months
@@ -38,7 +39,7 @@ class QualificationType(models.Model):
         _("valid for (months)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
         help_text=_("Empty: never expires."),
     )
     granted_by_course = models.ForeignKey(
@@ -100,14 +101,15 @@ class Qualification(models.Model):
     type = models.ForeignKey(
         QualificationType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="qualifications"
     )
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=[validate_date_in_range])
     expires_on = models.DateField(
         _("expires on"),
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text=_("Computed from the type's validity when left empty."),
     )
-    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True, validators=[validate_date_in_range])
     revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=30, choices=QualificationSource.choices)
     completion = models.ForeignKey(
@@ -189,9 +191,12 @@ class TrainingRecord(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_range])
     hours = models.DecimalField(
-        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+        _("hours"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
@@ -247,12 +252,19 @@ class ShiftRole(ClusterableModel):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     min_training_hours = models.DecimalField(
-        _("minimum continuing-education hours"), max_digits=6, decimal_places=2, null=True, blank=True
+        _("minimum continuing-education hours"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValue(0), MaxValue(MAX_HOURS)],
     )
     training_window_months = models.PositiveSmallIntegerField(
-        _("within the last (months)"), default=12, validators=[MinValueValidator(1)]
+        _("within the last (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0, validators=[MaxValueValidator(1000)])
 
     objects = ScopedQuerySet.as_manager()
 

@@ -563,14 +563,33 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+#: A period of more months than this is charted per year (a bar per month would take seconds to
+#: draw and could not be read).
+CHART_MONTHS = 36
+
+
+def chart_bars(months: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Decimal]]:
+    """The monthly hours as they are charted: per month, or per year (YYYY) for a long period."""
+    if len(months) <= CHART_MONTHS:
+        return months
+    years: dict[str, dict[str, Decimal]] = {}
+    for month, hours in months.items():
+        year = years.setdefault(month[:4], {g: Decimal(0) for g in GROUPS})
+        for group in GROUPS:
+            year[group] += hours[group]
+    return years
+
+
 def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.date) -> bytes:
-    """Training hours per month by group, a stacked bar chart (PNG)."""
+    """Training hours per month by group, a stacked bar chart (PNG); per year when the period is
+    longer than ``CHART_MONTHS``."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    months = monthly_training_hours(organisation, start, end)
+    monthly = monthly_training_hours(organisation, start, end)
+    months = chart_bars(monthly)
     labels = list(months)
     figure = Figure(figsize=(8, 3.5))
     axes = figure.subplots()
@@ -579,7 +598,7 @@ def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.
         values = [float(months[m][group]) for m in labels]
         axes.bar(labels, values, bottom=bottom, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.set_title(_("Training hours per month"))
+    axes.set_title(_("Training hours per month") if months is monthly else _("Training hours per year"))
     axes.set_ylabel(_("Hours"))
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(frameon=False)

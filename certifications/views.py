@@ -47,6 +47,8 @@ def organisation_for(request) -> Organisation:
     if request.user.is_superuser:
         chosen = request.GET.get("organisation")
         if chosen:
+            if not (chosen.isascii() and chosen.isdigit()):
+                raise Http404
             return get_object_or_404(Organisation, pk=chosen)
         organisation = Organisation.objects.order_by("name").first()
     else:
@@ -90,7 +92,10 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
             request.GET or None, organisation=self.organisation, initial={"on": timezone.localdate()}
         )
         self.day = self.form.day()
-        data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        valid = not self.form.is_bound or self.form.is_valid()
+        data = self.form.cleaned_data if self.form.is_bound and valid else {}
+        if not valid:
+            export = None  # a refused filter shows the page with its message, never another file
         role = data.get("role")
         results = clearance(self.organisation, self.day, roles=[role] if role else None)
         if data.get("group"):
@@ -104,7 +109,11 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
         self.table = ClearanceTable(results)
         if export in ("csv", "xlsx"):
             return self.export(export)
-        RequestConfig(request, paginate={"per_page": 50}).configure(self.table)
+        RequestConfig(request, paginate=False).configure(self.table)  # the ordering (?sort=)
+        # 50 a page, whatever ?per_page= says; any ?page= is a page (a number past the end is
+        # the last page, anything else the first), as Django's Paginator.get_page reads it.
+        self.table.paginate(per_page=50)
+        self.table.page = self.table.paginator.get_page(request.GET.get("page"))
         return keep_page(request, key, super().get(request, *args, **kwargs))
 
     def export(self, fmt: str):

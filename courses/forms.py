@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
+from people.bounds import LATEST_DATE, BoundedDateField
 from people.models import Organisation, User
 
 from .models import CoursePage, MakeUpKind, Session
@@ -17,7 +18,7 @@ class CourseRunForm(WagtailAdminModelForm):
     """A run: its course (and so its organisation), title, place and leaders. When a run is
     created it can generate one session per unit on a weekly rhythm."""
 
-    first_session_date = forms.DateField(
+    first_session_date = BoundedDateField(
         label=gettext_lazy("First session"),
         required=False,
         widget=AdminDateInput,
@@ -59,15 +60,25 @@ class CourseRunForm(WagtailAdminModelForm):
             if any(leader.organisation_id != course.organisation_id for leader in leaders):
                 self.add_error("leaders", _("Circle leaders must belong to the course's organisation."))
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if cleaned.get("first_session_date") and start and end and end <= start:
+        first = cleaned.get("first_session_date")
+        if first and start and end and end <= start:
             self.add_error("end_time", _("The session must end after it starts."))
+        if first and course is not None and cleaned.get("every_days"):
+            units = course.units.count()
+            last = first + datetime.timedelta(days=cleaned["every_days"] * max(units - 1, 0))
+            if last > LATEST_DATE:
+                self.add_error(
+                    "first_session_date",
+                    _("The last session would be on %(last)s, after %(latest)s.")
+                    % {"last": last.isoformat(), "latest": LATEST_DATE.isoformat()},
+                )
         return cleaned
 
 
 class SessionForm(forms.ModelForm):
     """Move, cancel (with a reason) or reinstate a session, or add an extra one."""
 
-    date = forms.DateField(label=gettext_lazy("Date"), widget=AdminDateInput)
+    date = BoundedDateField(label=gettext_lazy("Date"), widget=AdminDateInput)
     start_time = forms.TimeField(label=gettext_lazy("Starts at"), widget=AdminTimeInput)
     end_time = forms.TimeField(label=gettext_lazy("Ends at"), widget=AdminTimeInput)
 
@@ -141,7 +152,7 @@ class MakeUpForm(forms.Form):
     attended = forms.BooleanField(
         label=gettext_lazy("She attended it (mark her present there)"), required=False, initial=False
     )
-    date = forms.DateField(label=gettext_lazy("Date of the catch-up"), required=False, widget=AdminDateInput)
+    date = BoundedDateField(label=gettext_lazy("Date of the catch-up"), required=False, widget=AdminDateInput)
     led_by = forms.CharField(label=gettext_lazy("Led by"), max_length=200, required=False)
     note = forms.CharField(
         label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
+from people.bounds import EARLIEST_DATE, LATEST_DATE
+
 from .models import (
     CourseRun,
     CourseUnit,
@@ -294,15 +296,34 @@ def build_calendar(sessions: QuerySet, name: str, base_url: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    shown = []
     for session in sessions:
-        calendar.add_component(session_event(session, base_url))
-    if sessions:
-        first = min(s.starts_at for s in sessions).date()
-        last = max(s.ends_at for s in sessions).date()
+        event = representable_event(session, base_url)
+        if event is not None:
+            calendar.add_component(event)
+            shown.append(session)
+    if shown:
+        first = min(s.starts_at for s in shown).date()
+        last = max(s.ends_at for s in shown).date()
         calendar.add_missing_timezones(
-            first_date=datetime.date(first.year - 1, 1, 1), last_date=datetime.date(last.year + 2, 1, 1)
+            first_date=datetime.date(max(first.year - 1, EARLIEST_DATE.year), 1, 1),
+            last_date=datetime.date(min(last.year + 2, LATEST_DATE.year + 1), 1, 1),
         )
     return calendar.to_ical()
+
+
+def representable_event(session: Session, base_url: str) -> Event | None:
+    """The session's event, or None for a session the calendar cannot hold: one whose local
+    times fall outside the dates a person may enter (a row written before the bounds, or by
+    hand). A feed leaves it out rather than fail for all its subscribers."""
+    try:
+        local = timezone.get_current_timezone()
+        days = (session.starts_at.astimezone(local).date(), session.ends_at.astimezone(local).date())
+    except (OverflowError, ValueError):
+        return None
+    if not all(EARLIEST_DATE <= day <= LATEST_DATE for day in days):
+        return None
+    return session_event(session, base_url)
 
 
 def feed_name(feed: FeedToken) -> str:

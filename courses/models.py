@@ -23,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
 
 from .blocks import LessonStreamBlock
@@ -166,18 +167,24 @@ class CoursePage(Page):
         return context
 
 
+#: The highest unit number a course may have (a unit's and a lesson page's number).
+MAX_UNIT_NUMBER = 100
+
+
 class CourseUnit(Orderable):
     """One unit of a course: for the study circle, one of its eight sessions."""
 
     course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="units")
-    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    number = models.PositiveSmallIntegerField(
+        _("number"), validators=[MinValueValidator(1), MaxValueValidator(MAX_UNIT_NUMBER)]
+    )
     title = models.CharField(_("title"), max_length=200)
     hours = models.DecimalField(
         _("hours"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("2.5"),
-        validators=[MinValueValidator(Decimal("0.25"))],
+        validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
     learning_goals = models.TextField(_("learning goals"), blank=True, help_text=_("One goal per line."))
 
@@ -228,7 +235,7 @@ class LessonPage(Page):
 
     unit_number = models.PositiveSmallIntegerField(
         _("unit number"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNIT_NUMBER)],
         help_text=_("The course unit this lesson belongs to."),
     )
     summary = models.TextField(_("summary"), blank=True)
@@ -536,7 +543,13 @@ class MakeUp(models.Model):
         blank=True,
         related_name="makeups",
     )
-    date = models.DateField(_("date"), null=True, blank=True, help_text=_("For an individual catch-up."))
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("For an individual catch-up."),
+    )
     led_by = models.CharField(_("led by"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
@@ -590,7 +603,7 @@ class Completion(models.Model):
         blank=True,
         related_name="completions",
     )
-    completed_on = models.DateField(_("completed on"))
+    completed_on = models.DateField(_("completed on"), validators=[validate_date_in_range])
     flagged = models.BooleanField(_("needs checking"), default=False)
     flag_reason = models.CharField(_("why it needs checking"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -8,9 +8,12 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db import models
         from django.db.models.signals import post_migrate
+        from wagtail.admin.forms.models import register_form_field_override
 
         from . import audit, signals  # noqa: F401
+        from .bounds import FiniteDecimalField, IntegerFieldIn
         from .exports import route_wagtail_exports
         from .models import User
         from .permissions import ensure_role_groups
@@ -23,3 +26,7 @@ class PeopleConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")
         post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")
+        # Decimals typed into any Wagtail admin form: NaN is refused, not a server error (bounds.py).
+        register_form_field_override(models.DecimalField, override={"form_class": FiniteDecimalField})
+        # An id no column can hold matches nothing in an ``__in`` lookup, as in ``exact`` (bounds.py).
+        models.IntegerField.register_lookup(IntegerFieldIn)

@@ -29,6 +29,7 @@ from django.db.models import F, Lookup
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .bounds import clean_field, parse_date
 from .conf import app_settings
 from .models import MEMBER_GROUPS, Organisation, PendingImport, PersonManager, User, group_field
 from .versions import bulk_create_with_history, bulk_update_with_history
@@ -148,13 +149,12 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _parse_date(value: str) -> datetime.date:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(_("'%(value)s' is not a date in the form YYYY-MM-DD") % {"value": value}) from exc
+def _parse_date(value: str, column: str) -> datetime.date:
+    """A date in the form YYYY-MM-DD, checked by the register's field ``column`` (its bounds)."""
+    day, errors = clean_field(User, column, parse_date(value))
+    if errors:
+        raise ValueError(" ".join(errors))
+    return day
 
 
 def read_csv(
@@ -167,7 +167,17 @@ def read_csv(
     Blank rows are skipped; ``line`` is the row number a spreadsheet shows (the header is 1).
     """
     lines = text.splitlines()
-    records = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(lines[0] if lines else "")))
+    # newline="": a line break inside a quoted cell is part of the cell, a lone \r ends a row.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(lines[0] if lines else ""))
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module reads
+        problems.append(
+            ImportProblem(
+                reader.line_num or 1, "file", _("the file cannot be read as CSV: %(error)s") % {"error": exc}
+            )
+        )
+        return []
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
         return []
@@ -307,6 +317,9 @@ def _parse_row(
         except ValidationError:
             problem("email", _("'%(value)s' is not a valid email address") % {"value": values["email"]})
         else:
+            # The rest as the register's own field checks it in the admin (at most 254 characters).
+            for message in clean_field(User, "email", email)[1]:
+                problem("email", message)
             if email in seen:
                 problem(
                     "email",
@@ -320,8 +333,9 @@ def _parse_row(
     if not first_name:
         problem("first_name", _("a first name is required"))
     for column, value in (("first_name", first_name), ("last_name", last_name)):
-        if len(value) > 150:
-            problem(column, _("longer than 150 characters"))
+        if value:
+            for message in clean_field(User, column, value)[1]:
+                problem(column, message)
 
     groups: set[str] = set()
     for part in values["groups"].replace(",", ";").split(";"):
@@ -342,12 +356,12 @@ def _parse_row(
         problem("joined_on", _("a date is required (YYYY-MM-DD)"))
     else:
         try:
-            joined_on = _parse_date(values["joined_on"])
+            joined_on = _parse_date(values["joined_on"], "joined_on")
         except ValueError as exc:
             problem("joined_on", str(exc))
     if values.get("left_on"):
         try:
-            left_on = _parse_date(values["left_on"])
+            left_on = _parse_date(values["left_on"], "left_on")
         except ValueError as exc:
             problem("left_on", str(exc))
     if joined_on and left_on and left_on < joined_on:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bounds import validate_date_in_range
 from .permissions import OrganisationScopedQuerySet, visible_organisation_ids
 
 #: The member groups a person can belong to (one person may be in several), in display order.
@@ -185,8 +186,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     group_volunteer = models.BooleanField(_("volunteer"), default=False)
     group_staff = models.BooleanField(_("staff"), default=False)
     group_board = models.BooleanField(_("board"), default=False)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True, validators=[validate_date_in_range])
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[validate_date_in_range])
     protected_identity = models.BooleanField(
         _("protected identity"),
         default=False,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from .conf import app_settings
+from .filters import BoundedHistoryFilterSet, BoundedSiteHistoryFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
 from .importing import (
@@ -100,11 +102,39 @@ class PersonEditView(ScopedObjectMixin, generic.EditView):
         return buttons
 
 
-class PersonDeleteView(ScopedObjectMixin, generic.DeleteView):
+class RefuseProtectedDeleteMixin:
+    """Deleting a row that other records still need (a protected foreign key, e.g. a qualification
+    type that people hold) is refused with a message naming them, never a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as exc:
+            used_by = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+            messages.error(
+                self.request,
+                _("%(object)s cannot be deleted: other records depend on it (%(records)s).")
+                % {"object": self.object, "records": ", ".join(used_by)},
+            )
+            return redirect(self.get_success_url())
+
+
+class PersonDeleteView(RefuseProtectedDeleteMixin, ScopedObjectMixin, generic.DeleteView):
     pass
 
 
-class PersonHistoryView(ScopedObjectMixin, HistoryView):
+class OrganisationDeleteView(RefuseProtectedDeleteMixin, generic.DeleteView):
+    """An organisation with people or records cannot be deleted (they point at it)."""
+
+
+class BoundedHistoryView(HistoryView):
+    """Wagtail's history of an object, with its date filter bounded."""
+
+    filterset_class = BoundedHistoryFilterSet
+
+
+class PersonHistoryView(ScopedObjectMixin, BoundedHistoryView):
     pass
 
 
@@ -273,8 +303,10 @@ class ScopedModelViewSet(ModelViewSet):
     copy_view_enabled = False
     index_view_class = type("ScopedIndexView", (ScopedIndexMixin, generic.IndexView), {})
     edit_view_class = type("ScopedEditView", (ScopedObjectMixin, generic.EditView), {})
-    delete_view_class = type("ScopedDeleteView", (ScopedObjectMixin, generic.DeleteView), {})
-    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, HistoryView), {})
+    delete_view_class = type(
+        "ScopedDeleteView", (RefuseProtectedDeleteMixin, ScopedObjectMixin, generic.DeleteView), {}
+    )
+    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, BoundedHistoryView), {})
     usage_view_class = type("ScopedUsageView", (ScopedObjectMixin, UsageView), {})
     inspect_view_class = type("ScopedInspectView", (ScopedObjectMixin, generic.InspectView), {})
 
@@ -296,8 +328,12 @@ def umbrella_administrator_only(view):
 
 #: Wagtail's site history lists log entries by content type only: a coordinator would see the
 #: register changes (names) of every organisation. ``lms/urls.py`` puts these first.
-site_history = umbrella_administrator_only(LogEntriesView.as_view())
-site_history_results = umbrella_administrator_only(LogEntriesView.as_view(results_only=True))
+class SiteHistoryView(LogEntriesView):
+    filterset_class = BoundedSiteHistoryFilterSet
+
+
+site_history = umbrella_administrator_only(SiteHistoryView.as_view())
+site_history_results = umbrella_administrator_only(SiteHistoryView.as_view(results_only=True))
 #: Wagtail's page types usage report names the last edited page of each type in the whole
 #: site (another organisation's course, say): likewise the umbrella administrator's only.
 page_types_usage = umbrella_administrator_only(PageTypesUsageReportView.as_view())

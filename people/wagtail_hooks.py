@@ -122,6 +122,8 @@ class OrganisationViewSet(ModelViewSet):
     url_prefix = "organisations"
     name = "people_organisation"
     copy_view_enabled = False
+    delete_view_class = views.OrganisationDeleteView
+    history_view_class = views.BoundedHistoryView
     form_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]

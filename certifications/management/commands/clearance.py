@@ -1,13 +1,13 @@
 """python manage.py clearance --organisation SLUG --on YYYY-MM-DD --format json|csv"""
 
-import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certifications.clearance import clearance
 from people.audit import audit
+from people.bounds import parse_date
 from people.exports import PersonCell, Pseudonyms, Sheet, protected_people, spreadsheet_file
 from people.models import Organisation
 
@@ -21,13 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, organisation, on, format, **options):
+        try:
+            with translation.override("en"):
+                day = parse_date(on) if on else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(f"--on: {exc}") from exc
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
-        try:
-            day = datetime.date.fromisoformat(on) if on else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"--on: '{on}' is not a date in the form YYYY-MM-DD") from exc
         results = clearance(org, day)
         # A protected identity appears as her pseudonym, never her email (one per person, the
         # same on every row): people/exports.py decides, for the JSON as for the CSV.

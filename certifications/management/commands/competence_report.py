@@ -1,7 +1,6 @@
 """python manage.py competence_report --organisation SLUG --year YYYY | --from DATE --to DATE
 [--external] --format json [--output FILE]"""
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +8,7 @@ from django.utils import timezone, translation
 
 from certifications.report import competence_report, render_report, report_rows, year_period
 from people.audit import audit
+from people.bounds import parse_date, parse_year
 from people.models import Organisation
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, metavar="SLUG")
-        parser.add_argument("--year", type=int)
+        parser.add_argument("--year", metavar="YYYY")
         parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
         parser.add_argument(
@@ -27,22 +27,13 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path)
 
     def handle(self, *args, organisation, year, start, end, external, output, format, **options):
+        if year and (start or end):
+            raise CommandError("give either --year or --from and --to")
+        with translation.override("en"):
+            period = self.period(year, start, end)
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
-        if year and (start or end):
-            raise CommandError("give either --year or --from and --to")
-        if start or end:
-            if not (start and end):
-                raise CommandError("give both --from and --to")
-            try:
-                period = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
-            except ValueError as exc:
-                raise CommandError("dates are YYYY-MM-DD") from exc
-            if period[1] < period[0]:
-                raise CommandError("--to is before --from")
-        else:
-            period = year_period(year or timezone.localdate().year)
         with translation.override("sv"):
             report = competence_report(org, *period, external=external)
             content = render_report(report, org, external, format)
@@ -55,3 +46,25 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {output}")
         else:
             self.stdout.write(content.decode(), ending="")
+
+    def period(self, year: str | None, start: str | None, end: str | None):
+        """The period the options give (the current year without any), each date within the
+        bounds every typed date has; a CommandError names the option that is wrong."""
+        if start or end:
+            if not (start and end):
+                raise CommandError("give both --from and --to")
+            dates = []
+            for option, value in (("--from", start), ("--to", end)):
+                try:
+                    dates.append(parse_date(value))
+                except ValueError as exc:
+                    raise CommandError(f"{option}: {exc}") from exc
+            if dates[1] < dates[0]:
+                raise CommandError("--to is before --from")
+            return tuple(dates)
+        if year is None:
+            return year_period(timezone.localdate().year)
+        try:
+            return year_period(parse_year(year))
+        except ValueError as exc:
+            raise CommandError(f"--year: {exc}") from exc

@@ -1,10 +1,10 @@
 """python manage.py send_reminders [--on YYYY-MM-DD] — run daily from cron."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from certifications.reminders import send_reminders
+from people.bounds import parse_date
 
 
 class Command(BaseCommand):
@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, on=None, **options):
         try:
-            day = datetime.date.fromisoformat(on) if on else None
+            with translation.override("en"):
+                day = parse_date(on) if on else None
         except ValueError as exc:
-            raise CommandError(f"--on: '{on}' is not a date in the form YYYY-MM-DD") from exc
+            raise CommandError(f"--on: {exc}") from exc
         count = send_reminders(day)
         self.stdout.write(f"Sent {count} reminders.")

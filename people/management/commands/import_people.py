@@ -7,6 +7,7 @@ from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from people.bounds import clean_field
 from people.conf import app_settings
 from people.importing import apply_people_import, decode_csv, parse_people_csv
 from people.models import Organisation
@@ -34,6 +35,11 @@ class Command(BaseCommand):
     def import_file(self, file: Path, organisation: str, name: str | None) -> None:
         if not slug_re.fullmatch(organisation):
             raise CommandError(f"'{organisation}' is not a valid short name (letters, digits, - and _)")
+        # The organisation's own fields check the short name and the name, as in the admin.
+        for option, field, value in (("--organisation", "slug", organisation), ("--name", "name", name)):
+            errors = clean_field(Organisation, field, value)[1] if value is not None else []
+            if errors:
+                raise CommandError(f"{option}: {' '.join(errors)}")
         try:
             data = file.read_bytes()
         except OSError as exc:
