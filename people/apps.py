@@ -13,7 +13,8 @@ class PeopleConfig(AppConfig):
         from wagtail.admin.forms.models import register_form_field_override
 
         from . import audit, signals  # noqa: F401
-        from .bounds import FiniteDecimalField, IntegerFieldIn
+        from .bounds import FiniteDecimalField, IntegerFieldIn, bound_filter_dates
+        from .documents import searchable_usage_count_filter
         from .exports import route_wagtail_exports
         from .models import User
         from .permissions import ensure_role_groups
@@ -30,3 +31,7 @@ class PeopleConfig(AppConfig):
         register_form_field_override(models.DecimalField, override={"form_class": FiniteDecimalField})
         # An id no column can hold matches nothing in an ``__in`` lookup, as in ``exact`` (bounds.py).
         models.IntegerField.register_lookup(IntegerFieldIn)
+        # Dates in every django-filter date filter (Wagtail's listings, histories, reports) bounded.
+        bound_filter_dates()
+        # Wagtail's document and image listings: searching and filtering by usage count at once.
+        searchable_usage_count_filter()

@@ -93,6 +93,37 @@ class BoundedDateField(forms.DateField):
     default_validators = [validate_date_in_range]
 
 
+def bound_filter_dates() -> None:
+    """Every django-filter date filter takes only dates within the bounds: Wagtail's page
+    listings, page and object histories, site history and reports filter with them, and an aware
+    datetime at 0001-01-01 or 9999-12-31 cannot even be sent to the database (an
+    ``OverflowError``, a server error). A date outside the bounds is a message under the filter,
+    and the filter is left out. Their form fields are set here once (``people.apps``), as Wagtail
+    declares its filters itself."""
+    import django_filters
+
+    def bounded(field_class: type[forms.Field]) -> type[forms.Field]:
+        class Bounded(field_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in getattr(self, "fields", None) or (self,):  # "from – to": both
+                    field.validators.append(validate_date_in_range)
+
+        Bounded.__name__ = Bounded.__qualname__ = f"Bounded{field_class.__name__}"
+        return Bounded
+
+    for filter_class in (
+        django_filters.DateFilter,
+        django_filters.DateTimeFilter,
+        django_filters.IsoDateTimeFilter,
+        django_filters.DateFromToRangeFilter,
+        django_filters.DateTimeFromToRangeFilter,
+        django_filters.IsoDateTimeFromToRangeFilter,
+    ):
+        if not filter_class.field_class.__name__.startswith("Bounded"):
+            filter_class.field_class = bounded(filter_class.field_class)
+
+
 class FiniteDecimalField(forms.DecimalField):
     """Django's decimal form field, refusing NaN and the infinities already when it reads the
     input. Django compares the input with the initial value to see what changed, and comparing a

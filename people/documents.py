@@ -63,3 +63,36 @@ def may_read(user: Any, owners: set[Owner]) -> bool:
         and all(owner.organisation_id == user.organisation_id for owner in owners)
         and user.has_perm("people.change_person")
     )
+
+
+def searchable_usage_count_filter() -> None:
+    """Wagtail 8's document and image listings filter by usage count on an annotation, which its
+    search backend cannot combine with a search (``'Coalesce' object has no attribute 'target'``:
+    a server error for anyone who searches and filters at once, a coordinator among them). The
+    filter is made to hand the search the matching ids instead (``id`` is a filter field of both
+    models), as Wagtail's own related filters do when searching. Set once, in ``people.apps``."""
+    import django_filters
+    from wagtail.admin.filters import BaseMediaFilterSet
+
+    class UsageCountFilter(django_filters.RangeFilter):
+        def filter(self, qs, value):
+            if not value:
+                return qs
+            matching = super().filter(qs, value).values_list("pk", flat=True)
+            return qs.filter(pk__in=list(matching))
+
+    # Each filter set class holds its own copy of the filters (django-filter's metaclass copies
+    # the declared ones into every subclass when it is made: the documents' and the images'
+    # filter sets, defined with their views, usually after this runs).
+    classes, pending = [], [BaseMediaFilterSet]
+    while pending:
+        cls = pending.pop()
+        classes.append(cls)
+        pending.extend(cls.__subclasses__())
+    for cls in classes:
+        for filters in (cls.declared_filters, cls.base_filters):  # declared: for subclasses to come
+            current = filters.get("usage_count")
+            if current is not None and not isinstance(current, UsageCountFilter):
+                filters["usage_count"] = UsageCountFilter(
+                    field_name=current.field_name, label=current.label, widget=current.extra.get("widget")
+                )

@@ -1,45 +1,9 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import DateRangeField
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.views.generic.history import HistoryFilterSet
-from wagtail.admin.views.reports.audit_logging import SiteHistoryReportFilterSet
+from wagtail.admin.filters import WagtailFilterSet
 
-from .bounds import validate_date_in_range
 from .models import MEMBER_GROUPS, Organisation, Person, group_field, today
-
-
-class BoundedDateRangeField(DateRangeField):
-    """A "from – to" date filter whose dates lie within the bounds (people/bounds.py): a date
-    outside them is a message under the filter, not a server error."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields:
-            field.validators.append(validate_date_in_range)
-
-
-class BoundedDateFromToRangeFilter(django_filters.DateFromToRangeFilter):
-    field_class = BoundedDateRangeField
-
-
-def bounded_timestamp(filterset) -> BoundedDateFromToRangeFilter:
-    return BoundedDateFromToRangeFilter(
-        label=filterset.base_filters["timestamp"].label, widget=DateRangePickerWidget
-    )
-
-
-class BoundedHistoryFilterSet(HistoryFilterSet):
-    """Wagtail's history filters (an object's history in our admin screens), dates bounded."""
-
-    timestamp = bounded_timestamp(HistoryFilterSet)
-
-
-class BoundedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
-    """Wagtail's site history filters, dates bounded."""
-
-    timestamp = bounded_timestamp(SiteHistoryReportFilterSet)
 
 
 def _visible_organisations(request):

@@ -27,7 +27,6 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from .conf import app_settings
-from .filters import BoundedHistoryFilterSet, BoundedSiteHistoryFilterSet
 from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
 from .importing import (
@@ -128,13 +127,7 @@ class OrganisationDeleteView(RefuseProtectedDeleteMixin, generic.DeleteView):
     """An organisation with people or records cannot be deleted (they point at it)."""
 
 
-class BoundedHistoryView(HistoryView):
-    """Wagtail's history of an object, with its date filter bounded."""
-
-    filterset_class = BoundedHistoryFilterSet
-
-
-class PersonHistoryView(ScopedObjectMixin, BoundedHistoryView):
+class PersonHistoryView(ScopedObjectMixin, HistoryView):
     pass
 
 
@@ -306,7 +299,7 @@ class ScopedModelViewSet(ModelViewSet):
     delete_view_class = type(
         "ScopedDeleteView", (RefuseProtectedDeleteMixin, ScopedObjectMixin, generic.DeleteView), {}
     )
-    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, BoundedHistoryView), {})
+    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, HistoryView), {})
     usage_view_class = type("ScopedUsageView", (ScopedObjectMixin, UsageView), {})
     inspect_view_class = type("ScopedInspectView", (ScopedObjectMixin, generic.InspectView), {})
 
@@ -328,12 +321,8 @@ def umbrella_administrator_only(view):
 
 #: Wagtail's site history lists log entries by content type only: a coordinator would see the
 #: register changes (names) of every organisation. ``lms/urls.py`` puts these first.
-class SiteHistoryView(LogEntriesView):
-    filterset_class = BoundedSiteHistoryFilterSet
-
-
-site_history = umbrella_administrator_only(SiteHistoryView.as_view())
-site_history_results = umbrella_administrator_only(SiteHistoryView.as_view(results_only=True))
+site_history = umbrella_administrator_only(LogEntriesView.as_view())
+site_history_results = umbrella_administrator_only(LogEntriesView.as_view(results_only=True))
 #: Wagtail's page types usage report names the last edited page of each type in the whole
 #: site (another organisation's course, say): likewise the umbrella administrator's only.
 page_types_usage = umbrella_administrator_only(PageTypesUsageReportView.as_view())

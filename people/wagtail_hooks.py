@@ -123,7 +123,6 @@ class OrganisationViewSet(ModelViewSet):
     name = "people_organisation"
     copy_view_enabled = False
     delete_view_class = views.OrganisationDeleteView
-    history_view_class = views.BoundedHistoryView
     form_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
