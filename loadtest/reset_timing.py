@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import secrets
 import shutil
 import socketserver
 import statistics
@@ -32,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BIN, ROOT, free_port, manage, stop, wait_until_up
+from run import BIN, ROOT, free_port, manage, site_env, stop, wait_until_up
 
 KNOWN = "volontar1@example.org"
 UNKNOWN = "ingen.alls@example.org"
@@ -104,22 +103,16 @@ def main() -> int:
     base_url = f"http://127.0.0.1:{port}"
     smtp = socketserver.ThreadingTCPServer(("127.0.0.1", smtp_port), SMTPSink)
     threading.Thread(target=smtp.serve_forever, daemon=True).start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.load",
-        "DATABASE_URL": f"sqlite:///{tmp / 'reset.sqlite3'}",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CSRF_TRUSTED_ORIGINS": base_url,
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "PASSWORD_RESETS_PER_ADDRESS": str(10 * rounds),
-        "PASSWORD_RESETS_PER_ACCOUNT": str(10 * rounds),
-    }
-    env.pop("DEBUG", None)
+    env = site_env(
+        tmp,
+        "reset.sqlite3",
+        base_url,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        PASSWORD_RESETS_PER_ADDRESS=str(10 * rounds),
+        PASSWORD_RESETS_PER_ACCOUNT=str(10 * rounds),
+    )
     server = None
     try:
         manage(env, "migrate", "--noinput", "-v", "0")

@@ -108,6 +108,24 @@ def summary(stats_csv: Path) -> tuple[int, int]:
     return total
 
 
+def site_env(tmp: Path, database: str, base_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a throw-away site in ``tmp``: production settings over plain HTTP on
+    loopback (``lms.settings.load``), a SQLite database of its own, a fresh secret."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.load",
+        "DATABASE_URL": f"sqlite:///{tmp / database}",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CSRF_TRUSTED_ORIGINS": base_url,
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        **extra,
+    }
+    env.pop("DEBUG", None)
+    return env
+
+
 def main() -> int:
     users = env_int("LOAD_USERS", 20)
     spawn_rate = env_int("LOAD_SPAWN_RATE", 5)
@@ -116,19 +134,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.load",
-        "DATABASE_URL": f"sqlite:///{tmp / 'load.sqlite3'}",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CSRF_TRUSTED_ORIGINS": base_url,
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "REQUIRE_2FA": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DEBUG", None)
+    env = site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
     server = locust = None
 
     def terminate(signum, frame):
