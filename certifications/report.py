@@ -580,6 +580,13 @@ def chart_bars(months: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Dec
     return years
 
 
+def hours_chart_title(start: datetime.date, end: datetime.date) -> str:
+    """What the hours chart of a period shows: hours per month, or per year when the period has
+    more months than ``CHART_MONTHS`` (as ``chart_bars`` draws it)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return _("Training hours per month") if months <= CHART_MONTHS else _("Training hours per year")
+
+
 def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.date) -> bytes:
     """Training hours per month by group, a stacked bar chart (PNG); per year when the period is
     longer than ``CHART_MONTHS``."""
@@ -598,7 +605,7 @@ def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.
         values = [float(months[m][group]) for m in labels]
         axes.bar(labels, values, bottom=bottom, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.set_title(_("Training hours per month") if months is monthly else _("Training hours per year"))
+    axes.set_title(hours_chart_title(start, end))
     axes.set_ylabel(_("Hours"))
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(frameon=False)

@@ -35,6 +35,7 @@ from .report import (
     coverage_chart,
     freeze_report,
     hours_chart,
+    hours_chart_title,
     render_report,
     report_rows,
     report_tables,
@@ -219,14 +220,13 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             return response
         return self.render_to_response(self.get_context_data())
 
+    def period_dates(self) -> tuple[datetime.date, datetime.date]:
+        period = self.report["period"]
+        return datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
+
     def chart(self, which: str) -> bytes:
         if which == "chart-hours":
-            period = self.report["period"]
-            return hours_chart(
-                self.organisation,
-                datetime.date.fromisoformat(period["start"]),
-                datetime.date.fromisoformat(period["end"]),
-            )
+            return hours_chart(self.organisation, *self.period_dates())
         return coverage_chart(self.report)
 
     def download(self, content: bytes, fmt: str) -> HttpResponse:
@@ -260,7 +260,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             narrative_for=getattr(self, "narrative_for", ""),
             charts=[
                 (
-                    _("Training hours per month"),
+                    hours_chart_title(*self.period_dates()),
                     "chart-hours",
                     base64.b64encode(self.chart("chart-hours")).decode(),
                 ),

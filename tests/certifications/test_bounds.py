@@ -132,6 +132,10 @@ def test_the_longest_period_is_reported_with_a_chart_per_year(client, board_a, o
     response = client.get(reverse("certifications_report"), params)
     assert response.status_code == 200
     assert response.context["report"]["period"] == {"start": "1900-01-01", "end": "2100-12-31"}
+    # The caption says what the chart shows: a bar per year here, a bar per month for a year.
+    assert response.context["charts"][0][0] == "Fortbildningstimmar per år"
+    response = client.get(reverse("certifications_report"), {"year": "2026", "version": "internal"})
+    assert response.context["charts"][0][0] == "Fortbildningstimmar per månad"
 
 
 def test_a_long_period_is_charted_per_year_with_the_same_hours():
