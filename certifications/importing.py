@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from courses.completion import record_completions
-from courses.models import Completion, CoursePage
-from people.bounds import clean_field, parse_date
-from people.importing import ImportProblem, read_csv
+from courses.models import CoursePage
+from people.bounds import LATEST_DATE, LATEST_EXPIRY, clean_field, parse_date
+from people.importing import ImportProblem, read_csv, too_many_problems
 from people.models import Organisation, PersonManager, User
 
 from .models import (
@@ -83,7 +83,7 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
         line = lines["qualification_types"][index]
         if not _check_keys(item, TYPE_KEYS, line, result.problems):
             continue
-        item = {**item, **_checked(QualificationType, item, TYPE_FIELDS, line, result.problems)}
+        item = {**item, **_checked(QualificationType, item, ENTRY_TEXT_FIELDS, line, result.problems)}
         once("types", item["name"], line)
         valid_months = item.get("valid_months")
         if valid_months is not None and not _is_whole(valid_months):
@@ -108,7 +108,7 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
         line = lines["shift_roles"][index]
         if not _check_keys(item, ROLE_KEYS, line, result.problems):
             continue
-        item = {**item, **_checked(ShiftRole, item, ROLE_FIELDS, line, result.problems)}
+        item = {**item, **_checked(ShiftRole, item, ENTRY_TEXT_FIELDS, line, result.problems)}
         once("roles", item["name"], line)
         requires = item.get("requires") or []
         if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
@@ -154,20 +154,21 @@ def _item_lines(root) -> dict[str, list[int]]:
     return lines
 
 
-#: The text fields of an entry, checked by the model's field as the admin form checks them.
-TYPE_FIELDS = ("name", "description")
-ROLE_FIELDS = ("name", "description")
+#: The text fields of a type's or a role's entry, checked by the model's field as the admin
+#: form checks them.
+ENTRY_TEXT_FIELDS = ("name", "description")
 
 
 def _is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_field(model, name: str, value, line: int, problems: list[ImportProblem]):
+def _check_field(model, name: str, value, line: int, problems: list[ImportProblem], column: str = ""):
     """``value`` checked by ``model``'s field ``name`` (bounds, max length: one definition, the
-    model's, for the admin and the import); its problems are added. Returns the cleaned value."""
+    model's, for the admin and the import); its problems are added, under ``column`` (the
+    field's name by default). Returns the cleaned value."""
     cleaned, errors = clean_field(model, name, value)
-    problems.extend(ImportProblem(line, name, message) for message in errors)
+    problems.extend(ImportProblem(line, column or name, message) for message in errors)
     return cleaned
 
 
@@ -238,6 +239,8 @@ def parse_records(text: str, organisation: Organisation) -> Records:
     types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
     courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
     for line, row in rows:
+        if too_many_problems(result.problems, line):
+            break
         _parse_record(line, row, people, types, courses, result)
     result.problems.sort(key=lambda p: p.line)
     return result
@@ -265,18 +268,16 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
     for column in ("date", "expires_on", "revoked_on"):
         if row[column]:
             try:
-                dates[column] = parse_date(row[column])
+                # The bounds of the field the date goes into: an expiry may lie later.
+                dates[column] = parse_date(
+                    row[column], LATEST_EXPIRY if column == "expires_on" else LATEST_DATE
+                )
             except ValueError as exc:
                 problem(column, str(exc))
     if not row["date"]:
         problem("date", _("a date is required (YYYY-MM-DD)"))
     if not row["name"]:
         problem("name", _("a name is required"))
-
-    def check(model, field: str, column: str, value) -> None:
-        """The value as the admin form's field checks it (bounds, max length)."""
-        for message in clean_field(model, field, value)[1]:
-            problem(column, message)
 
     entry = {"line": line, "person": person, "date": dates.get("date")}
     if kind == "qualification":
@@ -291,21 +292,12 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
                     _("%(value)s is before the date issued %(issued)s")
                     % {"value": dates[column], "issued": issued},
                 )
-        for column, field in (
-            ("date", "issued_on"),
-            ("expires_on", "expires_on"),
-            ("revoked_on", "revoked_on"),
-        ):
-            if dates.get(column):
-                check(Qualification, field, column, dates[column])
         entry.update(type=qtype, expires_on=dates.get("expires_on"), revoked_on=dates.get("revoked_on"))
         target = result.qualifications
     elif kind == "course_completion":
         course = courses.get(row["name"])
         if row["name"] and course is None:
             problem("name", _("no course titled '%(value)s'") % {"value": row["name"]})
-        if dates.get("date"):
-            check(Completion, "completed_on", "date", dates["date"])
         entry.update(course=course)
         target = result.completions
     else:
@@ -317,12 +309,10 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
         except (InvalidOperation, ValueError):
             problem("hours", _("a number of hours greater than 0 is required for training"))
         else:
-            check(TrainingRecord, "hours", "hours", hours)
+            _check_field(TrainingRecord, "hours", hours, line, result.problems)
         if row["name"]:
-            check(TrainingRecord, "title", "name", row["name"])
-        check(TrainingRecord, "provider", "provider", row["provider"])
-        if dates.get("date"):
-            check(TrainingRecord, "date", "date", dates["date"])
+            _check_field(TrainingRecord, "title", row["name"], line, result.problems, column="name")
+        _check_field(TrainingRecord, "provider", row["provider"], line, result.problems)
         entry.update(title=row["name"], provider=row["provider"], hours=hours)
         target = result.trainings
     if len(result.problems) == before:

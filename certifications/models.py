@@ -16,7 +16,14 @@ from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.models import Orderable
 
-from people.bounds import MAX_HOURS, MAX_MONTHS, MaxValue, MinValue, validate_date_in_range
+from people.bounds import (
+    MAX_HOURS,
+    MAX_MONTHS,
+    MaxValue,
+    MinValue,
+    validate_date_in_range,
+    validate_expiry_in_range,
+)
 from people.permissions import OrganisationScopedQuerySet
 
 from .dates import add_months
@@ -106,7 +113,7 @@ class Qualification(models.Model):
         _("expires on"),
         null=True,
         blank=True,
-        validators=[validate_date_in_range],
+        validators=[validate_expiry_in_range],
         help_text=_("Computed from the type's validity when left empty."),
     )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True, validators=[validate_date_in_range])

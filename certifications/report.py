@@ -446,23 +446,6 @@ def report_rows(report: dict) -> int | None:
         return None
 
 
-def report_xlsx(report: dict, organisation: Organisation | None = None) -> bytes:
-    """One sheet per section, through the one export path (every cell neutralised; typed titles
-    and providers that name a protected person of ``organisation`` get her pseudonym)."""
-    from people.exports import protected_people, spreadsheet_file
-
-    protected = protected_people(organisation=organisation)
-    return spreadsheet_file(report_sheets(report), "xlsx", protected).content
-
-
-def report_csv_zip(report: dict, organisation: Organisation | None = None) -> bytes:
-    """One CSV file per section, zipped, through the one export path."""
-    from people.exports import protected_people, spreadsheet_file
-
-    protected = protected_people(organisation=organisation)
-    return spreadsheet_file(report_sheets(report), "csv", protected).content
-
-
 def report_html(report: dict, organisation_name: str, external: bool) -> str:
     from django.template.loader import render_to_string
 
@@ -477,30 +460,28 @@ def report_html(report: dict, organisation_name: str, external: bool) -> str:
     )
 
 
-FORMATS = {
-    "pdf": ("application/pdf", "pdf"),
-    "json": ("application/json; charset=utf-8", "json"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "csv": ("application/zip", "zip"),
-    "html": ("text/html; charset=utf-8", "html"),
-}
+#: The report's formats and their files' extensions (their content types: people/exports.py).
+FORMATS = {"pdf": "pdf", "json": "json", "xlsx": "xlsx", "csv": "zip", "html": "html"}
 
 
 def render_report(report: dict, organisation: Organisation, external: bool, fmt: str) -> bytes:
-    """The report as a file: pdf, json, xlsx (a sheet per section), csv (a zip of sections) or html."""
+    """The report as a file: pdf, json, xlsx (a sheet per section), csv (a zip of sections) or
+    html. Titles, providers and the narrative are typed by people: a protected person of the
+    organisation named in them gets her pseudonym in every format (people/exports.py), and the
+    spreadsheets are made by the one export function."""
     import json
 
-    organisation_name = organisation.name
+    from people.exports import protected_people, spreadsheet_file, without_protected_names
+
+    report = without_protected_names(report, protected_people(organisation=organisation))
     if fmt == "pdf":
         return report_pdf(report, organisation, external)
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
-    if fmt == "xlsx":
-        return report_xlsx(report, organisation)
-    if fmt == "csv":
-        return report_csv_zip(report, organisation)
+    if fmt in ("xlsx", "csv"):
+        return spreadsheet_file(report_sheets(report), fmt).content
     if fmt == "html":
-        return report_html(report, organisation_name, external).encode()
+        return report_html(report, organisation.name, external).encode()
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -232,7 +232,7 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
     def download(self, content: bytes, fmt: str) -> HttpResponse:
         """The files were made by ``render_report`` (its spreadsheets through the one export
         path); served and audited like every export."""
-        _content_type, extension = FORMATS[fmt]
+        extension = FORMATS[fmt]
         period = self.report["period"]
         version = "external" if self.external else "internal"
         return export_response(
@@ -283,7 +283,7 @@ def frozen_report_download(request, pk: int, fmt: str):
     frozen = get_object_or_404(FrozenReport.objects.for_user(request.user), pk=pk)
     if fmt not in FrozenReport.FILES:
         raise Http404
-    _content_type, extension = FORMATS[fmt]
+    extension = FORMATS[fmt]
     version = "external" if frozen.external else "internal"
     # Stored as it was made at freezing (its spreadsheets through the one export path).
     return export_response(

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
@@ -26,13 +25,13 @@ from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page, Site
 
 from people.models import Organisation
-from people.permissions import visible_organisation_ids
+from people.permissions import named_permissions, visible_organisation_ids
 from people.provisioning import provision_organisation
 
 from .models import CourseIndexPage, CoursePage
 
 #: What an organisation's coordinators may do on its course index and every page under it.
-COURSE_EDITING = ("add_page", "change_page", "publish_page")
+COURSE_EDITING = ("wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page")
 
 
 def grant_course_editing(index: CourseIndexPage) -> None:
@@ -43,21 +42,14 @@ def grant_course_editing(index: CourseIndexPage) -> None:
         return
     if organisation.coordinators_group_id is None:
         provision_organisation(organisation)
+    group_id = organisation.coordinators_group_id
     held = set(
-        GroupPagePermission.objects.filter(
-            group_id=organisation.coordinators_group_id, page=index
-        ).values_list("permission__codename", flat=True)
+        GroupPagePermission.objects.filter(group_id=group_id, page=index).values_list("permission", flat=True)
     )
-    missing = [codename for codename in COURSE_EDITING if codename not in held]
-    if missing:
-        GroupPagePermission.objects.bulk_create(
-            GroupPagePermission(
-                group_id=organisation.coordinators_group_id, page=index, permission=permission
-            )
-            for permission in Permission.objects.filter(
-                content_type__app_label="wagtailcore", codename__in=missing
-            )
-        )
+    GroupPagePermission.objects.bulk_create(
+        GroupPagePermission(group_id=group_id, page=index, permission=permission)
+        for permission in named_permissions(COURSE_EDITING).exclude(pk__in=held)
+    )
 
 
 @transaction.atomic

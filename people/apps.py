@@ -11,9 +11,10 @@ class PeopleConfig(AppConfig):
         from django.db import models
         from django.db.models.signals import post_migrate
         from wagtail.admin.forms.models import register_form_field_override
+        from wagtail.admin.widgets import AdminDateTimeInput
 
         from . import audit, signals  # noqa: F401
-        from .bounds import FiniteDecimalField, IntegerFieldIn, bound_filter_dates
+        from .bounds import BoundedDateTimeField, FiniteDecimalField, IntegerFieldIn, bound_filter_dates
         from .documents import searchable_usage_count_filter
         from .exports import route_wagtail_exports
         from .models import User
@@ -29,6 +30,11 @@ class PeopleConfig(AppConfig):
         post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")
         # Decimals typed into any Wagtail admin form: NaN is refused, not a server error (bounds.py).
         register_form_field_override(models.DecimalField, override={"form_class": FiniteDecimalField})
+        # Dates and times typed into any Wagtail admin form (a page's scheduled publishing):
+        # within the bounds (bounds.py); Wagtail's own widget kept.
+        register_form_field_override(
+            models.DateTimeField, override={"widget": AdminDateTimeInput, "form_class": BoundedDateTimeField}
+        )
         # An id no column can hold matches nothing in an ``__in`` lookup, as in ``exact`` (bounds.py).
         models.IntegerField.register_lookup(IntegerFieldIn)
         # Dates in every django-filter date filter (Wagtail's listings, histories, reports) bounded.

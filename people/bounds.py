@@ -16,6 +16,7 @@ value the admin refuses is refused by the import too, with the same message.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -47,23 +48,44 @@ DATE_OUT_OF_RANGE = gettext_lazy(
 )
 
 
-def validate_date_in_range(value: datetime.date | datetime.datetime | None) -> None:
+def validate_date_in_range(
+    value: datetime.date | datetime.datetime | None, latest: datetime.date = LATEST_DATE
+) -> None:
     """A model or form field validator: ``value`` (a date, or a datetime's local date) lies within
-    the bounds."""
+    the bounds (up to ``latest``)."""
     if value is None:
         return
     if isinstance(value, datetime.datetime):
         value = value.date()
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
+    if not EARLIEST_DATE <= value <= latest:
         raise ValidationError(
             DATE_OUT_OF_RANGE,
             code="date_out_of_range",
             params={
                 "value": value.isoformat(),
                 "earliest": EARLIEST_DATE.isoformat(),
-                "latest": LATEST_DATE.isoformat(),
+                "latest": latest.isoformat(),
             },
         )
+
+
+#: The latest an expiry can be: a date within the bounds plus the longest validity
+#: (``MAX_MONTHS``). An expiry the app computed from the issue date is always within it.
+LATEST_EXPIRY = datetime.date(LATEST_DATE.year + MAX_MONTHS // 12, 12, 31)
+
+
+def validate_expiry_in_range(value: datetime.date | None) -> None:
+    """An expiry date's validator: within the bounds, up to ``LATEST_EXPIRY``."""
+    validate_date_in_range(value, LATEST_EXPIRY)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A form date-and-time field refusing dates outside the bounds. Every Wagtail admin form
+    uses it for a model's DateTimeField (``people.apps``): a page's scheduled publishing
+    (``go_live_at``, ``expire_at``) at 0001-01-01 could not even be converted to the database's
+    time zone (a server error)."""
+
+    default_validators = [validate_date_in_range]
 
 
 class LocalizedLimit:
@@ -159,9 +181,10 @@ class IntegerFieldIn(In):
         return super().process_rhs(compiler, connection)
 
 
-def parse_date(value: str) -> datetime.date:
-    """A date typed as YYYY-MM-DD (imports, command options) within the bounds; ``ValueError``
-    with a message naming the problem otherwise."""
+def parse_date(value: str, latest: datetime.date = LATEST_DATE) -> datetime.date:
+    """A date typed as YYYY-MM-DD (imports, command options) within the bounds (up to
+    ``latest``: ``LATEST_EXPIRY`` for an expiry); ``ValueError`` with a message naming the
+    problem otherwise."""
     try:
         if len(value) != 10:
             raise ValueError
@@ -169,7 +192,7 @@ def parse_date(value: str) -> datetime.date:
     except ValueError as exc:
         raise ValueError(_("'%(value)s' is not a date in the form YYYY-MM-DD") % {"value": value}) from exc
     try:
-        validate_date_in_range(day)
+        validate_date_in_range(day, latest)
     except ValidationError as exc:
         raise ValueError(exc.messages[0]) from exc
     return day
@@ -188,13 +211,20 @@ def parse_year(value: str | int) -> int:
     return year
 
 
+@functools.cache
+def _form_field(model: type[models.Model], name: str) -> forms.Field | None:
+    """The form field the admin's model form makes for a model field (made once: an import
+    checks every cell of a file with it)."""
+    return model._meta.get_field(name).formfield()
+
+
 def clean_field(model: type[models.Model], name: str, value: Any) -> tuple[Any, list[str]]:
     """``value`` checked by ``model``'s field ``name`` exactly as the admin's model form checks it:
     by the field's form field (its type, required or not, max length, no NUL characters), then by
     the model field (its validators and bounds). Returns the cleaned value and the messages of
     what is wrong (none when it is right)."""
     field = model._meta.get_field(name)
-    form_field = field.formfield()
+    form_field = _form_field(model, name)
     try:
         if form_field is not None:
             value = form_field.clean(value)

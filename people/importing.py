@@ -18,7 +18,9 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -36,7 +38,6 @@ from .versions import bulk_create_with_history, bulk_update_with_history
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "groups", "joined_on")
 OPTIONAL_COLUMNS = ("left_on", "protected_identity")
-ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 YES = {"yes", "ja", "y", "j", "true", "1"}
 NO = {"no", "nej", "n", "false", "0", ""}
 
@@ -57,6 +58,28 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.column}: {self.message}"
+
+
+#: A file with this many problems is not read further: a list that long helps nobody, and a
+#: 2 MB file of a million one-cell lines would otherwise make millions of them.
+MAX_PROBLEMS = 1000
+
+
+def too_many_problems(problems: list[ImportProblem], line: int) -> bool:
+    """Whether ``problems`` is full; the first time it is, a last problem says where reading
+    stopped. For the loops over a file's rows (the people import, the records import)."""
+    if len(problems) < MAX_PROBLEMS:
+        return False
+    if problems[-1].column != "file":
+        problems.append(
+            ImportProblem(
+                line,
+                "file",
+                _("more than %(count)d problems: the lines from here on were not checked")
+                % {"count": MAX_PROBLEMS},
+            )
+        )
+    return True
 
 
 @dataclass(frozen=True)
@@ -120,14 +143,6 @@ class ParsedImport:
             return "new"
         return "unchanged" if row.email in self.unchanged_emails else "updated"
 
-    @property
-    def to_create(self) -> list[PersonRow]:
-        return [row for row in self.rows if row.email not in self.existing_emails]
-
-    @property
-    def to_update(self) -> list[PersonRow]:
-        return [row for row in self.rows if row.email in self.existing_emails]
-
 
 @dataclass(frozen=True)
 class ImportSummary:
@@ -149,14 +164,6 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _parse_date(value: str, column: str) -> datetime.date:
-    """A date in the form YYYY-MM-DD, checked by the register's field ``column`` (its bounds)."""
-    day, errors = clean_field(User, column, parse_date(value))
-    if errors:
-        raise ValueError(" ".join(errors))
-    return day
-
-
 def read_csv(
     text: str, required: tuple[str, ...], optional: tuple[str, ...], problems: list[ImportProblem]
 ) -> list[tuple[int, dict[str, str]]]:
@@ -166,9 +173,9 @@ def read_csv(
     than the header are added to ``problems``; with a header problem no rows are returned.
     Blank rows are skipped; ``line`` is the row number a spreadsheet shows (the header is 1).
     """
-    lines = text.splitlines()
+    first_line = re.match(r"[^\r\n]*", text).group()
     # newline="": a line break inside a quoted cell is part of the cell, a lone \r ends a row.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(lines[0] if lines else ""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
     try:
         records = list(reader)
     except csv.Error as exc:  # e.g. a cell longer than the csv module reads
@@ -183,6 +190,16 @@ def read_csv(
         return []
     header = [cell.strip().lower() for cell in records[0]]
     known = required + optional
+    if len(header) > len(known):  # one problem, not one per column of a crafted header
+        problems.append(
+            ImportProblem(
+                1,
+                "header",
+                _("the header has %(count)d columns; expected at most %(columns)s")
+                % {"count": len(header), "columns": ", ".join(known)},
+            )
+        )
+        return []
     before = len(problems)
     for name in header:
         if name not in known:
@@ -197,7 +214,7 @@ def read_csv(
     for name in required:
         if name not in header:
             problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
-    for name in sorted({name for name in header if header.count(name) > 1}):
+    for name in sorted(name for name, count in Counter(header).items() if count > 1):
         problems.append(
             ImportProblem(1, "header", _("column '%(name)s' appears more than once") % {"name": name})
         )
@@ -205,6 +222,8 @@ def read_csv(
         return []
     rows = []
     for line, record in enumerate(records[1:], start=2):
+        if too_many_problems(problems, line):
+            break
         if not any(cell.strip() for cell in record):
             continue  # a blank row in the spreadsheet
         if len(record) > len(header):
@@ -234,6 +253,8 @@ def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImpo
     rows = read_csv(text, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, result.problems)
     seen: dict[str, int] = {}
     for index, values in rows:
+        if too_many_problems(result.problems, index):
+            break
         row = _parse_row(index, values, seen, result.problems)
         if row is not None:
             result.rows.append(row)
@@ -356,12 +377,12 @@ def _parse_row(
         problem("joined_on", _("a date is required (YYYY-MM-DD)"))
     else:
         try:
-            joined_on = _parse_date(values["joined_on"], "joined_on")
+            joined_on = parse_date(values["joined_on"])
         except ValueError as exc:
             problem("joined_on", str(exc))
     if values.get("left_on"):
         try:
-            left_on = _parse_date(values["left_on"], "left_on")
+            left_on = parse_date(values["left_on"])
         except ValueError as exc:
             problem("left_on", str(exc))
     if joined_on and left_on and left_on < joined_on:

@@ -16,6 +16,7 @@ in Django's cache (``default``), under keys that are keyed hashes of the address
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -40,13 +41,22 @@ def _counter_key(kind: str, value: str) -> str:
 
 
 def _count(key: str, window: int) -> int:
-    """Add one to the counter at ``key`` (kept for ``window`` seconds from its first request)."""
-    cache.add(key, 0, timeout=window)
+    """Add one to the counter of ``key`` in the current window of ``window`` seconds. The
+    window is part of the key, so the count does not depend on how a cache keeps expiry times
+    (Django's database and file caches reset them on ``incr``). A cache that is down counts
+    nothing: the reset works, unlimited, and the failure is logged (a cache degrades, never
+    breaks the site)."""
+    key = f"{key}:{int(time.time()) // window}"
     try:
-        return cache.incr(key)
-    except ValueError:  # it expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+        cache.add(key, 0, timeout=window)
+        try:
+            return cache.incr(key)
+        except ValueError:  # it expired between add and incr
+            cache.set(key, 1, timeout=window)
+            return 1
+    except Exception:  # the cache's own errors differ by backend
+        logger.exception("password reset counter %s not counted: the cache failed", key.split(":")[2])
+        return 0
 
 
 def count_reset_request(address: str | None, email: str) -> str | None:

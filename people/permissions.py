@@ -7,6 +7,7 @@ and a user without an organisation sees nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -73,6 +74,20 @@ class OrganisationScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.organisation_lookup}__in": ids})
 
 
+def named_permissions(names: Iterable[str], permissions: Any = None) -> models.QuerySet:
+    """The permissions named ``"app_label.codename"`` (of ``permissions``, a queryset of
+    Django's Permission, by default all)."""
+    if permissions is None:
+        from django.contrib.auth.models import Permission
+
+        permissions = Permission.objects.all()
+    wanted = models.Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        wanted |= models.Q(content_type__app_label=app_label, codename=codename)
+    return permissions.filter(wanted)
+
+
 def ensure_role_groups(apps: Any = None, using: str = "default", **kwargs: Any) -> None:
     """Create the role groups and give them their permissions (a ``post_migrate`` handler)."""
     from django.apps import apps as global_apps
@@ -93,8 +108,4 @@ def ensure_role_groups(apps: Any = None, using: str = "default", **kwargs: Any) 
         create_permissions(config, verbosity=0, interactive=False, using=using, apps=apps)
     for group_name, names in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.using(using).get_or_create(name=group_name)
-        wanted = models.Q(pk__in=[])
-        for name in names:
-            app_label, codename = name.split(".")
-            wanted |= models.Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*permission_model.objects.using(using).filter(wanted))
+        group.permissions.add(*named_permissions(names, permission_model.objects.using(using)))

@@ -24,12 +24,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 
 from .models import Organisation, User
-from .permissions import BOARD_GROUP, COORDINATORS_GROUP
+from .permissions import BOARD_GROUP, COORDINATORS_GROUP, named_permissions
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +42,6 @@ COLLECTION_PERMISSIONS = [
 
 def coordinators_group_name(organisation: Organisation) -> str:
     return f"{COORDINATORS_GROUP}: {organisation.slug}"
-
-
-def _permissions(names: Iterable[str]) -> list[Permission]:
-    wanted = Q(pk__in=[])
-    for name in names:
-        app_label, codename = name.split(".")
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    return list(Permission.objects.filter(wanted))
 
 
 @transaction.atomic
@@ -83,8 +74,7 @@ def provision_organisation(organisation: Organisation) -> None:
     )
     GroupCollectionPermission.objects.bulk_create(
         GroupCollectionPermission(group=group, collection=collection, permission=permission)
-        for permission in _permissions(COLLECTION_PERMISSIONS)
-        if permission.pk not in held
+        for permission in named_permissions(COLLECTION_PERMISSIONS).exclude(pk__in=held)
     )
     if changed:
         # Not through save(): provisioning is no change to the organisation's records (its data

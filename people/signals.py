@@ -43,21 +43,30 @@ def end_sessions(user: User, keep: str | None = None) -> int:
     return Session.objects.filter(pk__in=session_ids).delete()[0]
 
 
-@receiver(pre_save, sender=User, dispatch_uid="people_email_change")
-@receiver(pre_save, sender="people.Person", dispatch_uid="people_person_email_change")
-def _on_email_change(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw or instance.pk is None or (update_fields is not None and "email" not in update_fields):
+@receiver(pre_save, sender=User, dispatch_uid="people_account_changes")
+@receiver(pre_save, sender="people.Person", dispatch_uid="people_person_account_changes")
+def _before_saving_a_person(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Compare the saved row with what is about to be saved (one query, only when the email, the
+    active flag or the organisation may change): a deactivation ends her sessions, a new email
+    address tells the old one, a new organisation moves her coordinators' group (after save)."""
+    instance._organisation_changed = False
+    watched = {"email", "is_active", "organisation"}
+    if raw or instance.pk is None or (update_fields is not None and not watched & set(update_fields)):
         return
-    if not getattr(instance, "email_change_notice", True):  # erasure: nobody to tell
+    old = User.objects.filter(pk=instance.pk).values("email", "is_active", "organisation_id").first()
+    if old is None:
         return
-    old = User.objects.filter(pk=instance.pk).values_list("email", flat=True).first()
-    if old and old != PersonManager.normalize_email(instance.email):
+    if old["is_active"] and not instance.is_active:
+        transaction.on_commit(lambda: _deactivated(instance))
+    email = PersonManager.normalize_email(instance.email)
+    if old["email"] != email and getattr(instance, "email_change_notice", True):  # erasure: no one to tell
         # The request is known when simple-history's middleware runs (it records who changed what).
         request = getattr(HistoricalRecords.context, "request", None)
         keep = None
         if request is not None and getattr(request.user, "pk", None) == instance.pk:
             keep = request.session.session_key
-        transaction.on_commit(lambda: _email_changed(instance, old, keep))
+        transaction.on_commit(lambda: _email_changed(instance, old["email"], keep))
+    instance._organisation_changed = old["organisation_id"] != instance.organisation_id
 
 
 def _email_changed(user: User, old_email: str, keep_session: str | None) -> None:
@@ -72,16 +81,6 @@ def _email_changed(user: User, old_email: str, keep_session: str | None) -> None
         ) % {"name": user.first_name or old_email, "site": getattr(settings, "WAGTAIL_SITE_NAME", "")}
     send_mail(subject, body, None, [old_email])
     audit("person.email_changed", None, user="-", person=user.pk, sessions_ended=ended)
-
-
-@receiver(pre_save, sender=User, dispatch_uid="people_deactivation")
-@receiver(pre_save, sender="people.Person", dispatch_uid="people_person_deactivation")
-def _on_deactivation(sender, instance: User, raw: bool = False, **kwargs) -> None:
-    if raw or instance.pk is None or instance.is_active:
-        return
-    was_active = User.objects.filter(pk=instance.pk, is_active=True).exists()
-    if was_active:
-        transaction.on_commit(lambda: _deactivated(instance))
 
 
 def _deactivated(user: User) -> None:
@@ -107,7 +106,8 @@ def _roles_changed(sender, instance, action: str, reverse: bool, pk_set, **kwarg
 
 @receiver(post_save, sender=User, dispatch_uid="people_organisation_changed")
 @receiver(post_save, sender="people.Person", dispatch_uid="people_person_organisation_changed")
-def _organisation_changed(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw or (update_fields is not None and "organisation" not in update_fields):
-        return
-    sync_coordinators_groups([instance.pk])
+def _organisation_changed(sender, instance: User, raw: bool = False, **kwargs) -> None:
+    """Someone moved to another organisation moves to its coordinators' group, if she has the
+    role (a new person has no roles yet: adding one is an ``m2m_changed``)."""
+    if not raw and getattr(instance, "_organisation_changed", False):
+        sync_coordinators_groups([instance.pk])

@@ -65,20 +65,10 @@ def make_course(
     2.5 hours."""
     from decimal import Decimal
 
-    from wagtail.models import Site
+    from courses.models import CoursePage, CourseUnit
+    from courses.page_access import ensure_course_index
 
-    from courses.models import CourseIndexPage, CoursePage, CourseUnit
-
-    # The organisation's own index, made with the organisation (courses/page_access.py).
-    index = CourseIndexPage.objects.filter(organisation=organisation).first() or (
-        Site.objects.get(is_default_site=True).root_page.add_child(
-            instance=CourseIndexPage(
-                title=f"Utbildningar {organisation.slug}",
-                slug=f"utbildningar-{organisation.slug}",
-                organisation=organisation,
-            )
-        )
-    )
+    index = ensure_course_index(organisation)  # made with the organisation
     course = CoursePage(
         title=title,
         slug=f"{organisation.slug}-{title.lower().replace(' ', '-')}",

@@ -22,11 +22,14 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# X-Forwarded-For is trusted only when TRUSTED_PROXY_COUNT says how many reverse proxies append
-# to it (base.py: 0 by default, so a client cannot pick the address her failed logins count
-# against). Behind one proxy, set TRUSTED_PROXY_COUNT=1: otherwise every client has the proxy's
-# address and twenty failed logins from anyone lock everyone out.
+# A proxy's headers are trusted only when TRUSTED_PROXY_COUNT says how many reverse proxies
+# there are (base.py: 0 by default, so a client cannot pick the address her failed logins count
+# against, nor claim HTTPS). Behind one proxy, set TRUSTED_PROXY_COUNT=1: without it the site
+# redirects to HTTPS for ever (X-Forwarded-Proto is not read), which shows at once, rather than
+# counting every client at the proxy's address (twenty failed logins from anyone would lock
+# everyone out).
+if PEOPLE_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

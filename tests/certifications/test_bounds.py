@@ -221,11 +221,59 @@ def test_the_competence_forms_bound_their_numbers_and_dates(client, coordinator_
 def test_a_qualification_outside_the_bounds_is_refused(client, coordinator_a, catalogue, person):
     sign_in(client, coordinator_a)
     data = {"person": person.pk, "type": catalogue["basic"].pk}
-    for dates in ({"issued_on": "0001-01-01"}, {"issued_on": "2026-01-01", "expires_on": "9999-12-31"}):
+    # An expiry may lie up to the longest validity (600 months) after the last issue date.
+    expiry_outside = OUTSIDE.replace("2100-12-31.", "2150-12-31.")
+    for dates, message in (
+        ({"issued_on": "0001-01-01"}, OUTSIDE),
+        ({"issued_on": "2026-01-01", "expires_on": "9999-12-31"}, expiry_outside),
+    ):
         response = post_sv(client, reverse("certifications_qualification:add"), {**data, **dates})
         assert response.status_code == 200
-        assert OUTSIDE in response.content.decode()
+        assert message in response.content.decode()
     assert not Qualification.objects.exists()
+
+
+def test_an_expiry_the_app_computed_can_be_saved_back(client, coordinator_a, org_a, person):
+    """Issued on the last day that can be typed, with the longest validity: the expiry the app
+    computes (2150) is within an expiry's bounds, so the qualification can still be edited."""
+    longest = QualificationType.objects.create(organisation=org_a, name="Livslång", valid_months=600)
+    qualification = Qualification.objects.create(
+        person=person, type=longest, issued_on=datetime.date(2100, 12, 31), source="attestation"
+    )
+    assert qualification.expires_on == datetime.date(2150, 12, 31)
+    sign_in(client, coordinator_a)
+    response = post_sv(
+        client,
+        reverse("certifications_qualification:edit", args=[qualification.pk]),
+        {
+            "person": person.pk,
+            "type": longest.pk,
+            "issued_on": "2100-12-31",
+            "expires_on": "2150-12-31",
+            "revoked_on": "2100-12-31",
+            "revoke_reason": "Flyttat",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    qualification.refresh_from_db()
+    assert qualification.revoked_on == datetime.date(2100, 12, 31)
+
+
+@pytest.mark.django_db
+def test_a_pages_scheduled_publishing_is_bounded(client, superuser, org_a):
+    """Wagtail's own date-and-time fields (a page's go-live and expiry) at 0001-01-01 could not
+    be converted to the database's time zone: a server error."""
+    from tests.security.test_page_access import course_form
+
+    course = make_course(org_a, units=1)
+    sign_in(client, superuser)
+    edit = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    for value in ("0001-01-01 00:00", "9999-12-31 23:59"):
+        response = post_sv(client, edit, course_form("Schemalagd", course.slug, go_live_at=value))
+        assert response.status_code == 200 and OUTSIDE in response.content.decode()
+    assert course.revisions.count() == 0  # nothing saved
+    field = client.get(edit).context["form"].fields["go_live_at"]
+    assert field.clean("2100-12-31 23:30").year == 2100
 
 
 def test_hours_that_are_not_a_number_are_a_message_on_an_edit_form(client, coordinator_a, org_a, person):
@@ -403,6 +451,13 @@ def test_the_records_import_checks_each_value_as_the_admin_does(tmp_path, import
     assert not Completion.objects.exists()
 
 
+def test_the_records_import_takes_an_expiry_as_late_as_the_admin_does(tmp_path, imported):
+    content = RECORDS_HEADER + "anna@example.org,qualification,Tystnadslöfte,2100-12-31,,,2150-12-31,\n"
+    code, _out, err = run("import_records", tmp_path, content)
+    assert code == 0, err
+    assert Qualification.objects.get().expires_on == datetime.date(2150, 12, 31)
+
+
 # The commands -----------------------------------------------------------------------------------
 
 
@@ -425,11 +480,8 @@ def test_the_commands_refuse_dates_outside_the_bounds(org_a, command, args, mess
     with pytest.raises(CommandError) as refused:
         call_command(command, "--organisation", "jour-a", *args, stdout=io.StringIO())
     assert str(refused.value).startswith(message)
-    assert (
-        "1900" in str(refused.value)
-        or "YYYY-MM-DD" in str(refused.value)
-        or "not a year" in str(refused.value)
-    )
+    if "outside" in message:  # and it says what can be entered
+        assert "1900" in str(refused.value) and "2100" in str(refused.value)
 
 
 def test_send_reminders_refuses_a_date_outside_the_bounds(db):
@@ -460,3 +512,16 @@ def test_a_command_given_a_date_outside_the_bounds_exits_with_status_1_and_no_tr
     assert result.returncode == 1
     assert "CommandError: --on: 9999-12-31 is outside the dates that can be entered" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_id_no_column_can_hold_is_a_choice_refused_not_a_server_error(client, coordinator_a, person):
+    """A tampered multiple choice (who attended) with 2**64: the database driver cannot take the
+    number; people/bounds.py IntegerFieldIn leaves it out, and the form refuses the choice."""
+    sign_in(client, coordinator_a)
+    response = post_sv(
+        client,
+        reverse("certifications_training:add"),
+        {"title": "Kurs", "date": "2026-02-01", "hours": "3", "attendees": [person.pk, 2**64]},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["attendees"]
+    assert not TrainingRecord.objects.filter(title="Kurs").exists()

@@ -211,3 +211,23 @@ def test_missing_file_is_an_error(tmp_path):
 
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_people", str(tmp_path / "nope.csv"), "--organisation", "x")
+
+
+@pytest.mark.django_db
+def test_a_crafted_header_or_a_file_of_problems_is_refused_in_few_lines(org_a):
+    """A header of 100,000 columns is one problem (checking each against the others took time
+    proportional to the square of their number: hours for a 2 MB header), and a file full of
+    problems is read up to MAX_PROBLEMS of them, then says where it stopped."""
+    from people.importing import MAX_PROBLEMS, parse_people_csv
+
+    parsed = parse_people_csv(",".join(["x"] * 100_000) + "\n", org_a)
+    (problem,) = parsed.problems
+    assert (problem.line, problem.column) == (1, "header") and "100000" in problem.message
+
+    bad = HEADER + "".join(
+        f"person{i}@example.org,P,Q,cook,2025-01-15,,no\n" for i in range(3 * MAX_PROBLEMS)
+    )
+    problems = parse_people_csv(bad, org_a).problems
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].column == "file" and str(MAX_PROBLEMS) in problems[-1].message
+    assert not User.objects.filter(email__startswith="person").exists()

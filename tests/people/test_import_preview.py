@@ -237,7 +237,8 @@ def test_a_file_full_of_problems_lists_the_first_200_and_counts_them_all(client,
     assert "Filen har 250 problem. Inget importerades." in html
     assert html.count('class="import-problem"') == 200
     assert "De första 200 problemen visas; 50 problem till visas inte." in html
-    assert "line 201" not in html and "<td>201</td>" in html and "<td>202</td>" not in html
+    # The first 200 problems are lines 2 to 201 of the file.
+    assert "<td>2</td>" in html and "<td>201</td>" in html and "<td>202</td>" not in html
     assert not PendingImport.objects.exists()
 
 

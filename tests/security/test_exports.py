@@ -26,6 +26,7 @@ import csv
 import datetime
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from certifications.models import Qualification, QualificationType, ShiftRole, TrainingRecord
+from certifications.models import FrozenReport, Qualification, QualificationType, ShiftRole, TrainingRecord
 from certifications.report import competence_report, freeze_report
 from people import exports
 from people.models import User
@@ -482,3 +483,57 @@ def test_the_commands_write_through_the_same_path_and_are_audited(export_world, 
     assert len(lines) == 2
     assert "kind=clearance-command format=csv rows=" in lines[0] and f"org={org.pk}" in lines[0]
     assert "kind=competence-report-command format=xlsx rows=" in lines[1]
+
+
+def test_the_competence_report_names_no_protected_person_in_any_format(export_world, tmp_path):
+    """Titles, providers and the narrative are typed by people: a protected person named there
+    gets her pseudonym in the JSON, HTML and PDF files (and the frozen copies) as in the
+    spreadsheets."""
+    import shutil
+    import subprocess
+
+    base = export_world.base
+    coordinator, entry = export_world.protected
+    record = TrainingRecord.objects.create(
+        organisation=base.org_a,
+        title=f"Handledning med {entry.first_name} {entry.last_name}",
+        provider=f"{coordinator.last_name}, {coordinator.first_name}",
+        date=base.record.date,
+        hours=Decimal(3),
+    )
+    record.attendees.set([base.users["volunteer"]])
+    client = client_for(base, "coordinator")
+    secrets = [coordinator.last_name, entry.last_name, entry.email, coordinator.email]
+    year = str(base.record.date.year)
+    narrative = f"Tack till {coordinator.first_name} {coordinator.last_name} ({coordinator.email})."
+    texts = {}
+    for fmt in ("json", "html", "xlsx", "csv", "pdf"):
+        response = client.post(
+            reverse("certifications_report"),
+            {"year": year, "version": "external", "action": fmt, "narrative": narrative},
+        )
+        assert response.status_code == 200, fmt
+        content = response.content
+        if fmt == "pdf":
+            if not shutil.which("pdftotext"):
+                assert not os.environ.get("CI"), "poppler-utils are installed in CI"
+                continue
+            (tmp_path / "report.pdf").write_bytes(content)
+            content = subprocess.run(
+                ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, check=True
+            ).stdout
+        elif fmt in ("xlsx", "csv"):
+            archive = zipfile.ZipFile(io.BytesIO(content))  # an XLSX file is a zip of XML too
+            content = b"".join(archive.read(name) for name in archive.namelist())
+        texts[fmt] = content.decode("utf-8", errors="replace")
+    for fmt, text in texts.items():
+        for secret in secrets:
+            assert secret not in text, (fmt, secret)
+    for fmt in ("json", "html", "pdf"):
+        if fmt in texts:
+            assert "Skyddad identitet" in " ".join(texts[fmt].split()), fmt
+    # A frozen copy is made the same way.
+    client.post(reverse("certifications_report"), {"year": year, "version": "external", "action": "freeze"})
+    frozen = FrozenReport.objects.order_by("-pk").first()
+    body = client.get(reverse("certifications_frozen_report", args=[frozen.pk, "json"])).content.decode()
+    assert all(secret not in body for secret in secrets) and "Skyddad identitet" in body

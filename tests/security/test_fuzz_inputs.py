@@ -57,8 +57,10 @@ EDGE_TEXTS = [LONG_TEXT, "", "\x00", "\u202e åäö 💥", "=1+1", "\r\n\t"]
 #: The values an explicit example puts into every field of one kind (the rest stays valid).
 EDGES = {
     "date": ["0001-01-01", "9999-12-31"],
+    "datetime": ["0001-01-01 00:00", "9999-12-31 23:59"],
     "number": ["99999999999", "-1"],
     "text": [LONG_TEXT],
+    "choice": ["99999999999999999999"],  # an id no column can hold
 }
 
 dates = st.one_of(
@@ -188,8 +190,11 @@ def html_forms(path: str, html: str) -> list[tuple[str, str, list[tuple[str, str
     form on the page."""
     result = []
     soup = BeautifulSoup(html, "html.parser")
-    for template in soup.find_all("template"):  # "add another" blueprints, not part of the form
-        template.decompose()
+    for template in soup.find_all("template"):
+        if "__prefix__" in str(template):  # "add another" blueprints, not part of the form
+            template.decompose()
+        else:  # a dialog's content (Wagtail's scheduled publishing): part of the form it posts in
+            template.unwrap()
     for form in soup.find_all("form"):
         method = (form.get("method") or "get").lower()
         action = urlsplit(urljoin(path, form.get("action") or path)).path

@@ -4,10 +4,8 @@ address; the mail leaves after the answer; rate limits per address and per accou
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 
-import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
@@ -23,15 +21,6 @@ from tests.factories import PersonFactory
 
 UNKNOWN = "nobody@example.org"
 MOMENT = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def audit_log(caplog):
-    logger = logging.getLogger("audit")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="audit")
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 def audit_lines(caplog, event: str) -> list[str]:
@@ -195,3 +184,28 @@ def test_the_counters_keys_hold_neither_the_address_typed_nor_the_client_address
     assert len(keys) == 2
     for key in keys:
         assert volunteer_a.email not in key and "vol-a" not in key and "10.0.5.1" not in key
+
+
+def test_a_cache_that_is_down_counts_nothing_and_the_reset_still_works(client, volunteer_a, caplog):
+    """A cache degrades, it does not break the site: without counters the answer and the mail
+    are as usual, and the failure is in the log."""
+    from unittest import mock
+
+    with mock.patch("people.passwordreset.cache.add", side_effect=ConnectionError("cache down")):
+        response = reset(client, volunteer_a.email)
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[volunteer_a.email]]
+    assert any("not counted" in record.getMessage() for record in caplog.records)
+
+
+def test_the_limit_counts_within_the_hour_whatever_the_cache_does_with_expiry_times(client, volunteer_a):
+    """The hour is part of the counter's key: a cache that moves a key's expiry on every update
+    (Django's database and file caches) cannot stretch or shorten it."""
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        for _ in range(3):
+            reset(client, volunteer_a.email)
+        reset(client, volunteer_a.email)  # the fourth for the account: refused
+        assert len(mail.outbox) == 3
+        clock.shift(datetime.timedelta(hours=1))
+        reset(client, volunteer_a.email)
+        assert len(mail.outbox) == 4

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from certifications.clearance import clearance
 from people.audit import audit
 from people.bounds import parse_date
-from people.exports import PersonCell, Pseudonyms, Sheet, protected_people, spreadsheet_file
+from people.exports import PersonCell, Sheet, protected_people, pseudonymised, spreadsheet_file
 from people.models import Organisation
 
 
@@ -30,27 +30,12 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
         results = clearance(org, day)
-        # A protected identity appears as her pseudonym, never her email (one per person, the
-        # same on every row): people/exports.py decides, for the JSON as for the CSV.
-        if format == "json":
-            pseudonyms = Pseudonyms(c.person for c in results if c.person.protected_identity)
-            payload = {
-                "organisation": org.slug,
-                "on": day.isoformat(),
-                "results": [
-                    {
-                        "email": pseudonyms.show(PersonCell(c.person, c.person.email)),
-                        "role": c.role.name,
-                        "cleared": c.cleared,
-                        "reasons": c.reason_codes,
-                        "warnings": c.warning_codes,
-                    }
-                    for c in results
-                ],
-            }
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
-        else:
-            rows = [
+        # One sheet for both formats, shown by people/exports.py: a protected identity is her
+        # pseudonym (one per person, the same on every row), never her email, and her rows come
+        # after the others, in the JSON as in the CSV.
+        sheet = Sheet(
+            ["email", "role", "cleared", "reasons", "warnings"],
+            [
                 [
                     PersonCell(c.person, c.person.email),
                     c.role.name,
@@ -59,8 +44,27 @@ class Command(BaseCommand):
                     ";".join(c.warning_codes),
                 ]
                 for c in results
-            ]
-            sheet = Sheet(["email", "role", "cleared", "reasons", "warnings"], rows)
-            export = spreadsheet_file(sheet, "csv", protected_people(organisation=org))
+            ],
+        )
+        protected = protected_people(organisation=org)
+        if format == "json":
+            (shown,) = pseudonymised(sheet, protected)
+            payload = {
+                "organisation": org.slug,
+                "on": day.isoformat(),
+                "results": [
+                    {
+                        "email": email,
+                        "role": role,
+                        "cleared": cleared == "yes",
+                        "reasons": [code for code in reasons.split(";") if code],
+                        "warnings": [code for code in warnings.split(";") if code],
+                    }
+                    for email, role, cleared, reasons, warnings in shown.rows
+                ],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            export = spreadsheet_file(sheet, "csv", protected)
             self.stdout.write(export.content.decode("utf-8-sig"), ending="")
         audit("export", None, kind="clearance-command", format=format, rows=len(results), org=org.pk)

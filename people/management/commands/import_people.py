@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -33,8 +32,6 @@ class Command(BaseCommand):
             self.import_file(options["file"], options["organisation"], options["name"])
 
     def import_file(self, file: Path, organisation: str, name: str | None) -> None:
-        if not slug_re.fullmatch(organisation):
-            raise CommandError(f"'{organisation}' is not a valid short name (letters, digits, - and _)")
         # The organisation's own fields check the short name and the name, as in the admin.
         for option, field, value in (("--organisation", "slug", organisation), ("--name", "name", name)):
             errors = clean_field(Organisation, field, value)[1] if value is not None else []
