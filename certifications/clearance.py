@@ -1,11 +1,13 @@
 """The clearance engine: who may work which shift role on a given date, and why not.
 
-This is the only place the rule is written. For person P, role R and date D (calendar dates in
-Europe/Stockholm):
+This is the only place the rule is written; it is built from two rules written once each in
+their own modules. For person P, role R and date D (calendar dates in Europe/Stockholm):
 
-- P is *active* on D when ``joined_on <= D`` and (``left_on`` is empty or ``D <= left_on``).
+- P is *active* on D when ``joined_on <= D`` and (``left_on`` is empty or ``D <= left_on``)
+  (``people/membership.py``).
 - A qualification is *valid* on D when ``issued_on <= D``, (``expires_on`` is empty or
-  ``D <= expires_on``) and (``revoked_on`` is empty or ``D < revoked_on``).
+  ``D <= expires_on``) and (``revoked_on`` is empty or ``D < revoked_on``)
+  (``certifications/validity.py``).
 - Hours on D = hours of external training records and of attended (present or late) sessions of
   continuing-education courses (their unit's hours), dated within [D − window months, D].
 - P is *cleared* for R on D when active, holding a valid qualification of every type R requires,
@@ -42,10 +44,12 @@ from courses.models import (
     with_unit_hours,
 )
 from courses.scheduling import held_within, local_datetime
+from people.membership import is_member_on
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from .dates import add_months, format_hours
 from .models import Qualification, ShiftRole, ShiftRoleRequirement, TrainingRecord
+from .validity import REVOKED, is_valid_on, standing_on
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -149,22 +153,6 @@ class _Facts:
 
     standing: dict[int, _Standing] = field(default_factory=dict)  # by qualification type
     hours: dict[datetime.date, Decimal] = field(default_factory=dict)  # by window start
-
-
-def is_active(person: User | Member, on: datetime.date) -> bool:
-    return (
-        person.joined_on is not None
-        and person.joined_on <= on
-        and (person.left_on is None or on <= person.left_on)
-    )
-
-
-def is_valid(qualification: Qualification, on: datetime.date) -> bool:
-    return (
-        qualification.issued_on <= on
-        and (qualification.expires_on is None or on <= qualification.expires_on)
-        and (qualification.revoked_on is None or on < qualification.revoked_on)
-    )
 
 
 def window_start(on: datetime.date, months: int) -> datetime.date:
@@ -301,15 +289,15 @@ def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
     validity here)."""
     valid = False
     last_expiry: datetime.date | None = None  # of the valid ones; None if one never expires
-    for _person, _type, _issued, expires, revoked, _pk in rows:
-        if (expires is None or on <= expires) and (revoked is None or on < revoked):
+    for _person, _type, issued, expires, revoked, _pk in rows:
+        if is_valid_on(on, issued, expires, revoked):
             if expires is None or not valid or (last_expiry is not None and expires > last_expiry):
                 last_expiry = expires
             valid = True
     if valid:
         return _Standing("valid", last_expiry)
-    revoked_on = max(rows, key=_ISSUED_THEN_PK)[4]  # of the latest issued
-    if revoked_on is not None and revoked_on <= on:
+    _person, _type, issued, expires, revoked_on, _pk = max(rows, key=_ISSUED_THEN_PK)  # the latest issued
+    if standing_on(on, issued, expires, revoked_on) == REVOKED:
         return _Standing("revoked", revoked_on)
     return _Standing("expired", max((row[3] for row in rows if row[3] is not None), default=None))
 
@@ -463,7 +451,7 @@ def _decide(
     person: Member, roles: list[tuple[ShiftRole, _Plan]], on: datetime.date, facts: _Facts, words: _Words
 ) -> list[Clearance]:
     """One person × her organisation's roles."""
-    inactive = () if is_active(person, on) else (INACTIVE,)
+    inactive = () if is_member_on(person.joined_on, person.left_on, on) else (INACTIVE,)
     standing = facts.standing
     results = []
     for role, plan in roles:

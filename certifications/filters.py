@@ -1,10 +1,10 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from people.models import today
 
+from . import validity
 from .models import Qualification, QualificationSource, QualificationType
 
 
@@ -17,7 +17,11 @@ class QualificationFilterSet(WagtailFilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=QualificationSource.choices)
     status = django_filters.ChoiceFilter(
         label=_("Status today"),
-        choices=[("valid", _("Valid")), ("expired", _("Expired")), ("revoked", _("Revoked"))],
+        choices=[
+            (validity.VALID, _("Valid")),
+            (validity.EXPIRED, _("Expired")),
+            (validity.REVOKED, _("Revoked")),
+        ],
         method="filter_status",
     )
 
@@ -26,13 +30,5 @@ class QualificationFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        day = today()
-        if value == "valid":
-            return queryset.valid_on(day)
-        if value == "revoked":
-            return queryset.filter(revoked_on__lte=day)
-        if value == "expired":
-            return queryset.filter(expires_on__lt=day).filter(
-                Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-            )
-        return queryset
+        condition = validity.CONDITIONS.get(value)
+        return queryset if condition is None else queryset.filter(condition(today()))

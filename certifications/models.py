@@ -26,6 +26,7 @@ from people.bounds import (
 )
 from people.permissions import OrganisationScopedQuerySet
 
+from . import validity
 from .dates import add_months
 
 
@@ -89,11 +90,7 @@ class QualificationQuerySet(OrganisationScopedQuerySet):
     organisation_lookup = "type__organisation"
 
     def valid_on(self, day: datetime.date) -> QualificationQuerySet:
-        return self.filter(
-            models.Q(issued_on__lte=day),
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day),
-            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=day),
-        )
+        return self.filter(validity.valid_on(day))
 
 
 class Qualification(models.Model):

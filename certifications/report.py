@@ -27,7 +27,8 @@ from courses.models import (
     with_unit_hours,
 )
 from courses.scheduling import held_within
-from people.models import MEMBER_GROUPS, Organisation, User, group_field, members_on
+from people.membership import members_on
+from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from .clearance import clearance_for_organisations, collector_paused, roles_of
 from .dates import format_hours

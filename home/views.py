@@ -12,9 +12,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from certifications.clearance import clearance, is_valid
+from certifications.clearance import clearance
 from certifications.describe import describe
 from certifications.models import Qualification
+from certifications.validity import is_valid_on
 from courses.completion import progress_for_enrolments, self_paced_progress
 from courses.ical import feed_token, token_of
 from courses.models import Completion, CoursePage, Enrolment, FeedKind, LessonPage, MakeUp, Session
@@ -119,7 +120,10 @@ def my_training(request):
     context = {
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
-        "qualifications": [{"q": q, "valid": is_valid(q, day)} for q in qualifications],
+        "qualifications": [
+            {"q": q, "valid": is_valid_on(day, q.issued_on, q.expires_on, q.revoked_on)}
+            for q in qualifications
+        ],
         "roles": roles,
         "runs": runs,
         "upcoming": upcoming,

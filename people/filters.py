@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from . import membership
 from .models import MEMBER_GROUPS, Organisation, Person, group_field, today
 
 
@@ -18,7 +18,11 @@ class PersonFilterSet(WagtailFilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("active", _("Active")), ("left", _("Left")), ("future", _("Not yet joined"))],
+        choices=[
+            (membership.ACTIVE, _("Active")),
+            (membership.LEFT, _("Left")),
+            (membership.NOT_YET_JOINED, _("Not yet joined")),
+        ],
         method="filter_status",
     )
     protected_identity = django_filters.BooleanFilter(label=_("Protected identity"))
@@ -37,11 +41,5 @@ class PersonFilterSet(WagtailFilterSet):
         return queryset.filter(**{group_field(value): True}) if value else queryset
 
     def filter_status(self, queryset, name, value):
-        day = today()
-        if value == "active":
-            return queryset.active_on(day)
-        if value == "left":
-            return queryset.left_before(day)
-        if value == "future":
-            return queryset.filter(Q(joined_on__isnull=True) | Q(joined_on__gt=day))
-        return queryset
+        condition = membership.CONDITIONS.get(value)
+        return queryset if condition is None else queryset.filter(condition(today()))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import membership
 from .bounds import validate_date_in_range
 from .permissions import OrganisationScopedQuerySet, visible_organisation_ids
 
@@ -55,14 +56,6 @@ PERSON_HISTORY = PersonHistoricalRecords(excluded_fields=["password", "last_logi
 def today() -> datetime.date:
     """Today's calendar date in the site's time zone (Europe/Stockholm)."""
     return timezone.localdate()
-
-
-def members_on(day: datetime.date, path: str = "") -> Q:
-    """People who are members on ``day`` (joined on or before it and not yet left), as a
-    condition; ``path`` leads to the person, e.g. ``"person__"``."""
-    return Q(**{f"{path}joined_on__lte": day}) & (
-        Q(**{f"{path}left_on__isnull": True}) | Q(**{f"{path}left_on__gte": day})
-    )
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -128,10 +121,7 @@ class PersonQuerySet(OrganisationScopedQuerySet):
 
     def active_on(self, day: datetime.date) -> PersonQuerySet:
         """People who are members on ``day``: joined on or before it and not yet left."""
-        return self.filter(members_on(day))
-
-    def left_before(self, day: datetime.date) -> PersonQuerySet:
-        return self.filter(left_on__lt=day)
+        return self.filter(membership.members_on(day))
 
 
 class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
@@ -256,21 +246,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     protected_identity_display.short_description = _("protected identity")
 
-    def is_member_on(self, day: datetime.date) -> bool:
-        """Joined on or before ``day`` and not left before it."""
-        return (
-            self.joined_on is not None
-            and self.joined_on <= day
-            and (self.left_on is None or day <= self.left_on)
-        )
-
     def status_display(self) -> str:
-        day = today()
-        if self.left_on is not None and self.left_on < day:
+        status = membership.membership_on(self.joined_on, self.left_on, today())
+        if status == membership.LEFT:
             return str(_("Left"))
-        if self.joined_on is None or self.joined_on > day:
-            return str(_("Not yet joined"))
-        return str(_("Active"))
+        if status == membership.ACTIVE:
+            return str(_("Active"))
+        return str(_("Not yet joined"))
 
     status_display.short_description = _("status")
 
