@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -224,7 +224,7 @@ def _import_benchmarks(client: Client, organisation: Organisation, rows: int) ->
             )
             for email, first_name, last_name, _groups, joined_on in rows
         ]
-        User.objects.bulk_create(people, batch_size=1000)
+        QuerySet(User).bulk_create(people, batch_size=1000)  # Django's own, no version bump
         history, now = User.history.model, timezone.now()
         names = [f.attname for f in User._meta.concrete_fields if f.attname not in ("password", "last_login")]
         User.history.model.objects.bulk_create(

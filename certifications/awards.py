@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from simple_history.utils import bulk_create_with_history
+
 from courses.models import Completion
-from people.versions import bulk_create_with_history
 
 from .models import Qualification, QualificationSource, QualificationType
 

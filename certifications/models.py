@@ -25,6 +25,7 @@ from people.bounds import (
     validate_expiry_in_range,
 )
 from people.permissions import OrganisationScopedQuerySet
+from people.versions import VersionedQuerySet
 
 from . import validity
 from .dates import add_months
@@ -287,6 +288,8 @@ class ShiftRoleRequirement(Orderable):
     qualification_type = models.ForeignKey(
         QualificationType, verbose_name=_("qualification type"), on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta(Orderable.Meta):
         verbose_name = _("required qualification")

@@ -11,9 +11,9 @@ from typing import ParamSpec, TypeVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from people.models import User
-from people.versions import bulk_create_with_history, bulk_update_with_history
 
 from .completion import enrolments_affected_by_session, refresh_completions
 from .models import (

@@ -20,11 +20,13 @@ from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
+from people.versions import VersionedQuerySet
 
 from .blocks import LessonStreamBlock
 from .conf import login_url
@@ -75,6 +77,10 @@ class CourseKind(models.TextChoices):
     CONTINUING = "continuing", _("Continuing education")
 
 
+class CoursePageQuerySet(VersionedQuerySet, PageQuerySet):
+    """Course pages' writes that send no signals bump their organisation's data version too."""
+
+
 class CoursePage(Page):
     """A course: the study circle (basic) or a continuing-education module.
 
@@ -121,6 +127,8 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
     base_form_class = CoursePageForm
+
+    objects = PageManager.from_queryset(CoursePageQuerySet)()
 
     class Meta:
         verbose_name = _("course")

@@ -30,11 +30,11 @@ from django.db import transaction
 from django.db.models import F, Lookup
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .bounds import clean_field, parse_date
 from .conf import app_settings
 from .models import MEMBER_GROUPS, Organisation, PendingImport, PersonManager, User, group_field
-from .versions import bulk_create_with_history, bulk_update_with_history
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "groups", "joined_on")
 OPTIONAL_COLUMNS = ("left_on", "protected_identity")

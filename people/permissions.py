@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from .versions import VersionedQuerySet
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
@@ -53,7 +55,7 @@ def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
     return [organisation_id] if organisation_id else []
 
 
-class OrganisationScopedQuerySet(models.QuerySet):
+class OrganisationScopedQuerySet(VersionedQuerySet):
     """A queryset whose rows belong to an organisation, directly or through a parent.
 
     Subclasses (or models) set ``organisation_lookup`` to the path of the organisation

@@ -6,17 +6,28 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certifications.models import Qualification, ShiftRoleRequirement, TrainingRecord
+from certifications.models import (
+    Qualification,
+    QualificationType,
+    ReminderSent,
+    ShiftRole,
+    ShiftRoleRequirement,
+    TrainingRecord,
+)
 from courses.attendance import enrol, record_makeup, set_marks, withdraw
+from courses.completion import record_completions
 from courses.models import Enrolment
 from courses.scheduling import generate_sessions
 from people.importing import apply_people_import, parse_people_csv
-from people.models import Organisation
+from people.models import Organisation, User
+from people.versions import TRACKED, track
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.factories import PersonFactory, make_course, make_run
@@ -214,3 +225,61 @@ def test_a_change_through_the_register_proxy_bumps_and_untracked_models_pay_noth
     assert version(org_a) > before
     # The receivers are connected to the tracked models only: the others keep fast deletes.
     assert not pre_delete.has_listeners(FeedToken) and not post_save.has_listeners(FeedToken)
+
+
+def test_no_raw_write_to_a_tracked_model_skips_the_version(
+    org_a, org_b, coordinator_a, catalogue, course_run, tmp_path
+):
+    """Every tracked model, walked from the registry: a bare ``update`` or ``bulk_update`` on
+    its manager, which sends no signal, still bumps the version of the rows' organisation only."""
+    for change in changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path).values():
+        change()  # a row of every tracked model in A
+    record_completions([(coordinator_a, course_run[0], timezone.localdate())])
+    qualify(coordinator_a, catalogue["pledge"], "2026-01-01")  # the walk above deleted its own
+    assert len(TRACKED) >= 12
+    for model, lookup in TRACKED.items():
+        row = model._base_manager.filter(**{lookup: org_a}).first()
+        assert row is not None, model
+        field = next(
+            f.name for f in model._meta.local_concrete_fields if not (f.primary_key or f.is_relation)
+        )
+        for manager in model._meta.managers:
+            for what in ("update", "bulk_update"):
+                before, other = version(org_a), version(org_b)
+                if what == "update":
+                    manager.filter(pk=row.pk).update(**{field: F(field)})
+                else:
+                    manager.bulk_update([row], [field])
+                if manager.filter(pk=row.pk).exists():  # a manager that hides the row writes nothing
+                    assert version(org_a) > before, (model, manager.name, what)
+                assert version(org_b) == other, (model, manager.name, what)
+
+
+def test_a_bulk_create_bumps_the_version_of_every_organisation_it_wrote_to(org_a, org_b, catalogue):
+    role_b = ShiftRole.objects.create(organisation=org_b, name="Chattjour B")
+    type_b = QualificationType.objects.create(organisation=org_b, name="Tystnadslöfte B")
+    before_a, before_b = version(org_a), version(org_b)
+    ShiftRoleRequirement.objects.bulk_create(
+        [
+            ShiftRoleRequirement(
+                role=catalogue["chat"], qualification_type=catalogue["pledge"], sort_order=9
+            ),
+            ShiftRoleRequirement(role=role_b, qualification_type=type_b, sort_order=1),
+        ]
+    )
+    assert version(org_a) == before_a + 1
+    assert version(org_b) == before_b + 1
+
+
+def test_moving_rows_to_another_organisation_bumps_both(org_a, org_b):
+    person = PersonFactory(organisation=org_a)
+    before_a, before_b = version(org_a), version(org_b)
+    User.objects.filter(pk=person.pk).update(organisation=org_b)
+    assert version(org_a) > before_a
+    assert version(org_b) > before_b
+
+
+def test_a_tracked_model_without_a_versioned_manager_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="VersionedQuerySet"):
+        track(ReminderSent)
+    assert ReminderSent not in TRACKED
