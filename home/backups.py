@@ -210,7 +210,6 @@ def backup_database(connection, path: Path) -> Path:
             backup_sqlite(connection.connection, partial)
         else:
             backup_postgresql(connection.settings_dict, partial)
-        partial.chmod(0o600)  # it holds personal data: the owner's alone (whatever the umask took)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
