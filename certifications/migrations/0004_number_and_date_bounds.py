@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalqualification',
             name='expires_on',
-            field=models.DateField(blank=True, help_text="Computed from the type's validity when left empty.", null=True, validators=[people.bounds.validate_expiry_in_range], verbose_name='expires on'),
+            field=models.DateField(blank=True, help_text="Computed from the type's validity when left empty.", null=True, validators=[people.bounds.validate_date_in_range], verbose_name='expires on'),
         ),
         migrations.AlterField(
             model_name='historicalqualification',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='qualification',
             name='expires_on',
-            field=models.DateField(blank=True, help_text="Computed from the type's validity when left empty.", null=True, validators=[people.bounds.validate_expiry_in_range], verbose_name='expires on'),
+            field=models.DateField(blank=True, help_text="Computed from the type's validity when left empty.", null=True, validators=[people.bounds.validate_date_in_range], verbose_name='expires on'),
         ),
         migrations.AlterField(
             model_name='qualification',
