@@ -67,10 +67,11 @@ format: install-dev
 
 ## make messages: extract and compile the Swedish translations (needs GNU gettext)
 messages: install
+	cd jour_core && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
 	cd people && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
 	cd courses && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
 	cd certifications && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=people/* --ignore=courses/* --ignore=certifications/* --ignore=$(VENV)/* --ignore=tests/*
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=jour_core/* --ignore=people/* --ignore=courses/* --ignore=certifications/* --ignore=$(VENV)/* --ignore=tests/*
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 
 clean:

@@ -31,9 +31,9 @@ from courses.ical import (
     token_of,
 )
 from courses.models import CourseKind, Enrolment, FeedKind, Session
+from jour_core.versions import organisation_changed
 from people.importing import OneOf, keep_pending_import
 from people.models import Organisation, User
-from people.versions import organisation_changed
 
 from . import views
 from .runner import Benchmark

@@ -10,9 +10,9 @@ class CertificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from jour_core.versions import track
         from people.documents import register_person_document
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
-        from people.versions import track
 
         from . import signals  # noqa: F401
         from .models import Qualification, QualificationType, ShiftRole, ShiftRoleRequirement, TrainingRecord

@@ -3,7 +3,7 @@
 A host overrides any of them in its settings module; every name starts with ``CERTIFICATIONS_``.
 """
 
-from people.conf import AppSettings
+from jour_core.conf import AppSettings
 
 DEFAULTS = {
     # How large a catalogue or records file given to the import commands may be, in bytes.

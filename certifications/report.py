@@ -432,8 +432,8 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def report_sheets(report: dict) -> list:
-    """The report's tables as sheets for :func:`people.exports.spreadsheet_file`."""
-    from people.exports import Sheet
+    """The report's tables as sheets for :func:`jour_core.exports.spreadsheet_file`."""
+    from jour_core.exports import Sheet
 
     return [Sheet(headers, rows, title=title) for title, headers, rows in report_tables(report)]
 
@@ -461,18 +461,18 @@ def report_html(report: dict, organisation_name: str, external: bool) -> str:
     )
 
 
-#: The report's formats and their files' extensions (their content types: people/exports.py).
+#: The report's formats and their files' extensions (their content types: jour_core/exports.py).
 FORMATS = {"pdf": "pdf", "json": "json", "xlsx": "xlsx", "csv": "zip", "html": "html"}
 
 
 def render_report(report: dict, organisation: Organisation, external: bool, fmt: str) -> bytes:
     """The report as a file: pdf, json, xlsx (a sheet per section), csv (a zip of sections) or
     html. Titles, providers and the narrative are typed by people: a protected person of the
-    organisation named in them gets her pseudonym in every format (people/exports.py), and the
+    organisation named in them gets her pseudonym in every format (jour_core/exports.py), and the
     spreadsheets are made by the one export function."""
     import json
 
-    from people.exports import protected_people, spreadsheet_file, without_protected_names
+    from jour_core.exports import protected_people, spreadsheet_file, without_protected_names
 
     report = without_protected_names(report, protected_people(organisation=organisation))
     if fmt == "pdf":

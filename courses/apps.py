@@ -10,8 +10,8 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from jour_core.versions import track
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
-        from people.versions import track
 
         from . import signals  # noqa: F401
         from .models import Attendance, Completion, CoursePage, CourseRun, Enrolment, MakeUp, Session

@@ -6,7 +6,7 @@ A host overrides any of them in its settings module; every name starts with ``CO
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from people.conf import AppSettings
+from jour_core.conf import AppSettings
 
 DEFAULTS = {
     # Where a visitor of a course page is sent to log in (a URL or a URL name). None: where

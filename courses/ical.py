@@ -183,7 +183,7 @@ def feed_organisation(feed: FeedToken):
 def current_feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
     """``feed_version``, kept in the cache under the organisation's data version and today's
     date: every change to the sessions, runs, enrolments, make-ups or courses of the feed bumps
-    the organisation's version (people/versions.py), and the "My sessions" window moves by
+    the organisation's version (jour_core/versions.py), and the "My sessions" window moves by
     the day. So a calendar app asking again costs the token lookup, not the version query."""
     organisation = feed_organisation(feed)
     if organisation is None:

@@ -24,9 +24,9 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from jour_core.versions import VersionedQuerySet
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet
-from people.versions import VersionedQuerySet
 
 from .blocks import LessonStreamBlock
 from .conf import login_url

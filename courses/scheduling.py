@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from people.versions import organisation_changed
+from jour_core.versions import organisation_changed
 
 from .models import CourseRun, Session, SessionStatus
 

@@ -21,9 +21,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from people.audit import audit
-from people.exports import PersonCell, Sheet, export_response
-from people.pagecache import cached_page, keep_page, page_key
+from jour_core.audit import audit
+from jour_core.exports import PersonCell, Sheet, export_response
+from jour_core.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
 from .attendance import (

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from courses.models import FeedToken, MakeUp
-from people.audit import audit
+from jour_core.audit import audit
 from people.signals import end_sessions
 
 ERASED_FIRST_NAME = "Raderad"

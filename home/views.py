@@ -19,7 +19,7 @@ from certifications.validity import is_valid_on
 from courses.completion import progress_for_enrolments, self_paced_progress
 from courses.ical import feed_token, token_of
 from courses.models import Completion, CoursePage, Enrolment, FeedKind, LessonPage, MakeUp, Session
-from people.exports import ExportFile, export_response
+from jour_core.exports import ExportFile, export_response
 
 from .mydata import collect_personal_data
 

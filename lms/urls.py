@@ -7,8 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from jour_core.passwordreset import PasswordResetView
 from people import views as people_views
-from people.passwordreset import PasswordResetView
 
 urlpatterns = [
     # Wagtail's site history and page types usage reports show every organisation's changes
@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset answers the same, in the same time, whether the address is known or not
-    # (the mail is sent after the answer), and is rate-limited: people/passwordreset.py.
+    # (the mail is sent after the answer), and is rate-limited: jour_core/passwordreset.py.
     path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
@@ -44,7 +44,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("konto/", include("people.urls")),
+    path("konto/", include("jour_core.urls")),
     path("kurser/", include("courses.urls")),
     path("", include("home.urls")),
 ]

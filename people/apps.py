@@ -13,18 +13,17 @@ class PeopleConfig(AppConfig):
         from wagtail.admin.forms.models import register_form_field_override
         from wagtail.admin.widgets import AdminDateTimeInput
 
-        from . import audit, signals  # noqa: F401
+        from jour_core.versions import keep_versions_in, track
+
+        from . import signals  # noqa: F401
         from .bounds import BoundedDateTimeField, FiniteDecimalField, IntegerFieldIn, bound_filter_dates
         from .documents import searchable_usage_count_filter
-        from .exports import route_wagtail_exports
-        from .models import User
+        from .models import Organisation, User
         from .permissions import ensure_role_groups
         from .provisioning import ensure_organisations
-        from .versions import track
 
+        keep_versions_in(Organisation, "data_version")
         track(User)
-        # Every Wagtail listing export (ModelViewSet indexes, reports) through people/exports.py.
-        route_wagtail_exports()
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")
         post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")

@@ -4,7 +4,7 @@ A host overrides any of them in its settings module; every name starts with ``PE
 cannot clash with another app's. Values are read on each access, so ``override_settings`` works.
 """
 
-from django.conf import settings
+from jour_core.conf import AppSettings
 
 DEFAULTS = {
     # How large an uploaded or command-line import file may be, in bytes.
@@ -12,36 +12,7 @@ DEFAULTS = {
     # How long an uploaded import file waits for its confirmation after the preview, in hours;
     # it is deleted once confirmed or cancelled, and when older than this.
     "PEOPLE_IMPORT_PENDING_HOURS": 24,
-    # Whether administrators and everyone with admin access must pass a second factor (TOTP)
-    # once the host enables the two-factor middleware (see README).
-    "PEOPLE_REQUIRE_2FA": True,
-    # How many reverse proxies in front of the site append to X-Forwarded-For; the login
-    # lockout and the audit log take the client's address from there (0: REMOTE_ADDR).
-    "PEOPLE_TRUSTED_PROXY_COUNT": 0,
-    # With django-axes and AXES_HANDLER = "people.lockout.PairAndAddressHandler": failed logins
-    # from one address, whatever the accounts, that lock the address (the pair of one account
-    # and one address is locked after AXES_FAILURE_LIMIT).
-    "PEOPLE_ADDRESS_FAILURE_LIMIT": 20,
-    # "Forgot your password?" (people/passwordreset.py): requests per client address and per
-    # account within the window (seconds); over a limit the answer is the same and no mail goes.
-    "PEOPLE_PASSWORD_RESETS_PER_ADDRESS": 5,
-    "PEOPLE_PASSWORD_RESETS_PER_ACCOUNT": 3,
-    "PEOPLE_PASSWORD_RESET_WINDOW_SECONDS": 3600,
-    # How long a cached admin page (the clearance board, the attendance register) is kept, in
-    # seconds; it is keyed on the organisation's data version, so a change is never served
-    # stale. 0 turns the page cache off.
-    "PEOPLE_PAGE_CACHE_SECONDS": 600,
 }
-
-
-class AppSettings:
-    def __init__(self, defaults: dict):
-        self._defaults = defaults
-
-    def __getattr__(self, name: str):
-        if name not in self._defaults:
-            raise AttributeError(name)
-        return getattr(settings, name, self._defaults[name])
 
 
 app_settings = AppSettings(DEFAULTS)

@@ -100,7 +100,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # The data version is only ever bumped in the database (people/versions.py): saving an
+        # The data version is only ever bumped in the database (jour_core/versions.py): saving an
         # organisation loaded earlier must not write an older number back, and its name is on
         # the cached pages too, so a save bumps it.
         adding = self._state.adding

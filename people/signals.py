@@ -24,7 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .audit import audit
+from jour_core.audit import audit
+
 from .models import Organisation, PersonManager, User
 from .provisioning import provision_organisation, sync_coordinators_groups
 

@@ -11,8 +11,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from jour_core.audit import audit
+
 from . import views
-from .audit import audit
 from .documents import may_read, owners_of
 from .filters import PersonFilterSet
 from .forms import PersonForm

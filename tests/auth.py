@@ -6,7 +6,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people.twofactor import needs_two_factor
+from jour_core.twofactor import needs_two_factor
 
 
 def sign_in(client: Client, user) -> Client:

@@ -63,7 +63,7 @@ def _clear_cache():
 
 @pytest.fixture
 def audit_log(caplog):
-    """The audit log's lines (people/audit.py): its logger does not propagate (it has its own
+    """The audit log's lines (jour_core/audit.py): its logger does not propagate (it has its own
     handler), so it is listened to directly. ``[r.getMessage() for r in audit_log.records]``."""
     logger = logging.getLogger("audit")
     logger.addHandler(caplog.handler)

@@ -63,8 +63,8 @@ def production_setting(name: str, **env) -> str:
 
 def test_production_trusts_no_proxy_unless_told_how_many_there_are():
     # Without a proxy count, X-Forwarded-For is the client's to write: it is ignored.
-    assert production_setting("PEOPLE_TRUSTED_PROXY_COUNT") == "0"
-    assert production_setting("PEOPLE_TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="1") == "1"
+    assert production_setting("JOUR_TRUSTED_PROXY_COUNT") == "0"
+    assert production_setting("JOUR_TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="1") == "1"
 
 
 def test_production_trusts_a_proxys_https_header_only_with_a_proxy_count():

@@ -34,7 +34,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     # The host: the site's home page and member area.
     "home",
-    # The plugins: the domain.
+    # The plugins: the domain, on the layer they share.
+    "jour_core",
     "people",
     "courses",
     "certifications",
@@ -78,9 +79,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "people.middleware.RequireTwoFactorMiddleware",
+    "jour_core.middleware.RequireTwoFactorMiddleware",
     # Writes an audit line for every 403 answered to a signed-in person.
-    "people.audit.AuditDeniedMiddleware",
+    "jour_core.audit.AuditDeniedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user as history_user of every change made in a request.
@@ -231,32 +232,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Lockout (django-axes, people/lockout.py): five failed logins for one account from one address
+# Lockout (django-axes, jour_core/lockout.py): five failed logins for one account from one address
 # lock that pair (never the account at other addresses); twenty from one address, whatever the
 # accounts, lock the address. Both for AXES_COOLOFF_MINUTES (15 by default), on the site login
 # and the admin login.
-AXES_HANDLER = "people.lockout.PairAndAddressHandler"
+AXES_HANDLER = "jour_core.lockout.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-PEOPLE_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
+JOUR_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "people.auth.lockout_response"
-AXES_USERNAME_CALLABLE = "people.auth.lockout_username"
+AXES_LOCKOUT_CALLABLE = "jour_core.auth.lockout_response"
+AXES_USERNAME_CALLABLE = "jour_core.auth.lockout_username"
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind reverse proxies X-Forwarded-For read from the
-# right (people/auth.py). No proxy is trusted unless TRUSTED_PROXY_COUNT says how many there are.
-AXES_CLIENT_IP_CALLABLE = "people.auth.client_address"
-PEOPLE_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# right (jour_core/auth.py). No proxy is trusted unless TRUSTED_PROXY_COUNT says how many there are.
+AXES_CLIENT_IP_CALLABLE = "jour_core.auth.client_address"
+JOUR_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# "Forgot your password?" (people/passwordreset.py): at most this many requests an hour from one
+# "Forgot your password?" (jour_core/passwordreset.py): at most this many requests an hour from one
 # address and for one account; the mail is sent after the answer.
-PEOPLE_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "5"))
-PEOPLE_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3"))
+JOUR_PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "5"))
+JOUR_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESETS_PER_ACCOUNT", "3"))
 
 # Two-factor authentication (django-otp, TOTP apps): required for coordinators, the board
-# and administrators; see people/twofactor.py. Only the development settings may turn it off.
-PEOPLE_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+# and administrators; see jour_core/twofactor.py. Only the development settings may turn it off.
+JOUR_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Jourutbildning")
 
 LOGGING = {
@@ -264,7 +265,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # people/audit.py: one line per security event (ids only, never secrets).
+    # jour_core/audit.py: one line per security event (ids only, never secrets).
     "loggers": {"audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 

@@ -9,7 +9,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The demo's logins work without an authenticator app; REQUIRE_2FA=1 turns the second step on
 # (production always has it unless REQUIRE_2FA=0 is set on purpose).
-PEOPLE_REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+JOUR_REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
 # Serve static files from the app directories without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

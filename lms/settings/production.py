@@ -28,7 +28,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # redirects to HTTPS for ever (X-Forwarded-Proto is not read), which shows at once, rather than
 # counting every client at the proxy's address (twenty failed logins from anyone would lock
 # everyone out).
-if PEOPLE_TRUSTED_PROXY_COUNT > 0:
+if JOUR_TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

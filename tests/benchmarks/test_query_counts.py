@@ -18,8 +18,8 @@ from certifications.clearance import clearance, clearance_for_organisations
 from certifications.models import Qualification, QualificationType
 from certifications.report import competence_report, competence_reports
 from courses.models import Attendance, CourseKind, Enrolment, Session
+from jour_core.versions import organisation_changed
 from people.models import Organisation, User
-from people.versions import organisation_changed
 from tests.auth import sign_in
 
 TINY = Scale("tiny", 2, 30, 18, 2, 3, 0.4, 2)

@@ -1,5 +1,5 @@
-"""An organisation's data version grows with every change to its records (people/versions.py),
-and the pages cached under it are never served stale (people/pagecache.py)."""
+"""An organisation's data version grows with every change to its records (jour_core/versions.py),
+and the pages cached under it are never served stale (jour_core/pagecache.py)."""
 
 import datetime
 import re
@@ -25,9 +25,9 @@ from courses.attendance import enrol, record_makeup, set_marks, withdraw
 from courses.completion import record_completions
 from courses.models import Enrolment
 from courses.scheduling import generate_sessions
+from jour_core.versions import TRACKED, track
 from people.importing import apply_people_import, parse_people_csv
 from people.models import Organisation, User
-from people.versions import TRACKED, track
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.factories import PersonFactory, make_course, make_run

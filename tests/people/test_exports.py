@@ -1,4 +1,4 @@
-"""The one export path (people/exports.py): escaping property-tested over random text, and the
+"""The one export path (jour_core/exports.py): escaping property-tested over random text, and the
 pseudonyms of protected identities, on unsaved people (no database needed)."""
 
 import csv
@@ -11,7 +11,7 @@ import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from people.exports import (
+from jour_core.exports import (
     FORMULA_PREFIXES,
     PersonCell,
     Sheet,

@@ -15,6 +15,7 @@ ALLOWED_HOSTS = ["testserver", "localhost"]
 
 INSTALLED_APPS = [
     # The plugins.
+    "jour_core",
     "people",
     "courses",
     "certifications",

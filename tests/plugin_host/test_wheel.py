@@ -118,8 +118,8 @@ def test_the_wheel_installs_into_a_fresh_wagtail_project_as_the_readme_says(tmp_
     # Two-step verification as the README sets it up: its screens and its middleware.
     script = (
         "from django.conf import settings; from django.urls import reverse; "
-        "print(reverse('people_otp_setup')); "
-        "print('people.middleware.RequireTwoFactorMiddleware' in settings.MIDDLEWARE)"
+        "print(reverse('jour_core_otp_setup')); "
+        "print('jour_core.middleware.RequireTwoFactorMiddleware' in settings.MIDDLEWARE)"
     )
     answer = run([bin_dir / "python", "manage.py", "shell", "-c", script], site, env)
     assert "/konto/tvastegsverifiering/ny/" in answer and "True" in answer

@@ -10,7 +10,7 @@ from django.urls import reverse
 from certifications.models import FrozenReport
 from courses.ical import feed_token, token_of
 from courses.models import FeedKind
-from people.audit import audit
+from jour_core.audit import audit
 from tests.auth import sign_in
 from tests.factories import PersonFactory
 
@@ -140,7 +140,7 @@ def test_a_403_to_a_signed_in_person_is_logged(client, volunteer_a, audit_log, s
 
 
 def test_without_a_trusted_proxy_the_log_ignores_x_forwarded_for(client, volunteer_a, audit_log, settings):
-    settings.PEOPLE_TRUSTED_PROXY_COUNT = 0
+    settings.JOUR_TRUSTED_PROXY_COUNT = 0
     client.post(
         reverse("login"),
         {"username": volunteer_a.email, "password": "wrong-password"},

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from courses.ical import feed_token, find_feed, token_of
 from courses.models import FeedKind
-from people.auth import _warn_forwarded_for_ignored
+from jour_core.auth import _warn_forwarded_for_ignored
 from tests.auth import sign_in
 from tests.factories import PersonFactory
 
@@ -119,7 +119,7 @@ def test_five_wrong_passwords_from_one_address_lock_that_account_at_that_address
 def test_one_address_trying_many_accounts_is_locked_for_every_account(
     client, volunteer_a, coordinator_a, board_a, admin, settings
 ):
-    limit = settings.PEOPLE_ADDRESS_FAILURE_LIMIT
+    limit = settings.JOUR_ADDRESS_FAILURE_LIMIT
     assert limit == 20  # the documented default (README "Security and privacy")
     person = coordinator_a if admin else volunteer_a
     # Fewer than five failures per account, so no pair is locked: the address limit locks.
@@ -135,7 +135,7 @@ def test_one_address_trying_many_accounts_is_locked_for_every_account(
 
 def test_a_login_does_not_reset_the_count_of_her_address(client, volunteer_a, board_a, settings):
     """An attacker with an account of her own cannot clear the address limit by logging in."""
-    settings.PEOPLE_ADDRESS_FAILURE_LIMIT = 6
+    settings.JOUR_ADDRESS_FAILURE_LIMIT = 6
     for attempt in range(5):
         post_login(client, f"guess{attempt}@example.org", "wrong-password", address="10.0.3.1")
     assert post_login(client, board_a.email, PASSWORD, address="10.0.3.1").status_code == 302
@@ -147,10 +147,10 @@ def test_a_login_does_not_reset_the_count_of_her_address(client, volunteer_a, bo
 def test_behind_a_proxy_the_lockout_counts_the_clients_address_not_the_proxys(
     client, volunteer_a, board_a, settings
 ):
-    settings.PEOPLE_TRUSTED_PROXY_COUNT = 1
+    settings.JOUR_TRUSTED_PROXY_COUNT = 1
     url = reverse("login")
     proxy = {"REMOTE_ADDR": "127.0.0.1"}  # every request comes through the same proxy
-    for attempt in range(settings.PEOPLE_ADDRESS_FAILURE_LIMIT):
+    for attempt in range(settings.JOUR_ADDRESS_FAILURE_LIMIT):
         # The client may put anything at the left of X-Forwarded-For; the proxy appends the
         # address it saw, and only that one counts.
         forwarded = f"198.51.100.{attempt}, 203.0.113.7"
@@ -175,7 +175,7 @@ def test_behind_a_proxy_the_lockout_counts_the_clients_address_not_the_proxys(
 
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, volunteer_a, settings, caplog):
-    settings.PEOPLE_TRUSTED_PROXY_COUNT = 0
+    settings.JOUR_TRUSTED_PROXY_COUNT = 0
     _warn_forwarded_for_ignored.cache_clear()
     # A client that varies X-Forwarded-For still counts against her own address: the pair is
     # locked after five failures, whatever the header says.
@@ -265,22 +265,22 @@ def test_a_coordinator_must_set_up_and_pass_two_step_verification(client, coordi
     # Every admin page sends her to the set-up until she has confirmed an authenticator.
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("people_otp_setup"))
+    assert response["Location"].startswith(reverse("jour_core_otp_setup"))
     page = client.get(response["Location"])
     secret = re.search(r'id="otp-secret">([A-Z2-7]+)<', page.content.decode()).group(1)
     device = TOTPDevice.objects.get(user=coordinator_a, confirmed=False)
     assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
     assert "<svg" in page.content.decode()  # the QR code
 
-    wrong = client.post(reverse("people_otp_setup"), {"token": "000000", "next": "/admin/"})
+    wrong = client.post(reverse("jour_core_otp_setup"), {"token": "000000", "next": "/admin/"})
     assert wrong.status_code == 200 and "stämde inte" in wrong.content.decode()
     # A wrong code makes the next try wait a moment (django-otp's throttling).
-    throttled = client.post(reverse("people_otp_setup"), {"token": code_for(device), "next": "/admin/"})
+    throttled = client.post(reverse("jour_core_otp_setup"), {"token": code_for(device), "next": "/admin/"})
     assert throttled.status_code == 200 and "Vänta en stund" in throttled.content.decode()
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
-    right = client.post(reverse("people_otp_setup"), {"token": code_for(device), "next": "/admin/"})
+    right = client.post(reverse("jour_core_otp_setup"), {"token": code_for(device), "next": "/admin/"})
     assert right["Location"] == "/admin/"
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
 
@@ -288,16 +288,16 @@ def test_a_coordinator_must_set_up_and_pass_two_step_verification(client, coordi
     client.post(reverse("logout"))
     post_login(client, coordinator_a.email, PASSWORD)
     response = client.get(reverse("my_training"))
-    assert response["Location"].startswith(reverse("people_otp_verify"))
-    assert client.get(reverse("people_otp_setup"))["Location"].startswith(reverse("people_otp_verify"))
+    assert response["Location"].startswith(reverse("jour_core_otp_verify"))
+    assert client.get(reverse("jour_core_otp_setup"))["Location"].startswith(reverse("jour_core_otp_verify"))
     assert TOTPDevice.objects.filter(user=coordinator_a).count() == 1
-    bad = client.post(reverse("people_otp_verify"), {"token": "123456"})
+    bad = client.post(reverse("jour_core_otp_verify"), {"token": "123456"})
     assert bad.status_code == 200 and "fel" in bad.content.decode()
     device.refresh_from_db()
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
-    good = client.post(reverse("people_otp_verify"), {"token": code_for(device, 1), "next": "/admin/"})
+    good = client.post(reverse("jour_core_otp_verify"), {"token": code_for(device, 1), "next": "/admin/"})
     assert good["Location"] == "/admin/"
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
 
@@ -307,7 +307,7 @@ def test_board_and_administrators_need_two_step_verification_too(client, db, rol
     person = request.getfixturevalue(role)
     client.force_login(person)
     response = client.get(reverse("wagtailadmin_home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("people_otp_setup"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("jour_core_otp_setup"))
 
 
 def test_volunteers_are_not_asked_for_a_second_step(client, volunteer_a):
@@ -355,6 +355,6 @@ def test_a_new_person_without_a_device_reaches_only_the_two_step_pages(client, c
     for url in ["/", reverse("my_training"), "/admin/pages/"]:
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("people_otp_setup")), url
-    assert client.get(reverse("people_otp_setup")).status_code == 200
+        assert response["Location"].startswith(reverse("jour_core_otp_setup")), url
+    assert client.get(reverse("jour_core_otp_setup")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302

@@ -7,7 +7,7 @@ The exports come from the resolver, so a new one cannot be forgotten:
   ``NO_EXPORT`` (it has no ``list_export``: ``?export=`` answers 404);
 - every project URL that answers a download when asked with ``?export=csv`` or ``?export=xlsx``
   (by the coordinator or the umbrella administrator) must have a row in ``EXPORTS``;
-- only ``people/exports.py`` writes spreadsheets (no other module of the project imports tablib
+- only ``jour_core/exports.py`` writes spreadsheets (no other module of the project imports tablib
   or openpyxl or writes CSV), and no Wagtail listing class replaces the routed ``as_spreadsheet``.
 
 Each row of ``EXPORTS`` is then asked for every format, by the coordinator of organisation A (or,
@@ -44,7 +44,7 @@ from wagtail.models import Page
 
 from certifications.models import FrozenReport, Qualification, QualificationType, ShiftRole, TrainingRecord
 from certifications.report import competence_report, freeze_report
-from people import exports
+from jour_core import exports
 from people.models import User
 from tests.factories import PersonFactory
 from tests.security.test_url_access import (  # noqa: F401 (world is a fixture)
@@ -316,14 +316,14 @@ def check_audit(
 
 
 def test_only_the_export_module_writes_spreadsheets():
-    """No module of the project but people/exports.py imports tablib or openpyxl or writes CSV;
+    """No module of the project but jour_core/exports.py imports tablib or openpyxl or writes CSV;
     no Wagtail listing class replaces the routed ``as_spreadsheet``."""
     root = Path(settings.BASE_DIR)
     found = []
     for app in PROJECT_APPS:
         for file in (root / app).rglob("*.py"):
             relative = file.relative_to(root).as_posix()
-            if relative == "people/exports.py" or "/migrations/" in relative:
+            if relative == "jour_core/exports.py" or "/migrations/" in relative:
                 continue
             for node in ast.walk(ast.parse(file.read_text())):
                 names = []

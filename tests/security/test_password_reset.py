@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from people.passwordreset import PasswordResetView
+from jour_core.passwordreset import PasswordResetView
 from tests.factories import PersonFactory
 
 UNKNOWN = "nobody@example.org"
@@ -117,7 +117,7 @@ def test_a_mail_that_fails_after_the_answer_is_logged_not_raised(volunteer_a, mo
     def broken(**arguments):
         raise RuntimeError("the mail server is down")
 
-    monkeypatch.setattr("people.passwordreset.send_password_reset", broken)
+    monkeypatch.setattr("jour_core.passwordreset.send_password_reset", broken)
     response, _ = view_reset(volunteer_a.email)
     close(response)
     assert "broken failed after the response" in caplog.text
@@ -138,7 +138,7 @@ def test_inactive_people_and_people_without_a_password_get_no_mail(client, org_a
 
 
 def test_one_address_gets_five_resets_an_hour(client, org_a, audit_log, settings):
-    assert settings.PEOPLE_PASSWORD_RESETS_PER_ADDRESS == 5  # README "Security and privacy"
+    assert settings.JOUR_PASSWORD_RESETS_PER_ADDRESS == 5  # README "Security and privacy"
     people = PersonFactory.create_batch(6, organisation=org_a)
     with time_machine.travel(MOMENT, tick=False) as clock:
         answers = [reset(client, person.email, address="10.0.2.1") for person in people]
@@ -158,7 +158,7 @@ def test_one_address_gets_five_resets_an_hour(client, org_a, audit_log, settings
 
 
 def test_one_account_gets_three_resets_an_hour_from_any_addresses(client, volunteer_a, audit_log, settings):
-    assert settings.PEOPLE_PASSWORD_RESETS_PER_ACCOUNT == 3  # README "Security and privacy"
+    assert settings.JOUR_PASSWORD_RESETS_PER_ACCOUNT == 3  # README "Security and privacy"
     with time_machine.travel(MOMENT, tick=False) as clock:
         for attempt in range(4):
             response = reset(client, volunteer_a.email.upper(), address=f"10.0.3.{attempt}")
@@ -191,7 +191,7 @@ def test_a_cache_that_is_down_counts_nothing_and_the_reset_still_works(client, v
     are as usual, and the failure is in the log."""
     from unittest import mock
 
-    with mock.patch("people.passwordreset.cache.add", side_effect=ConnectionError("cache down")):
+    with mock.patch("jour_core.passwordreset.cache.add", side_effect=ConnectionError("cache down")):
         response = reset(client, volunteer_a.email)
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[volunteer_a.email]]

@@ -70,7 +70,7 @@ from people.models import Organisation, PendingImport, Person, User
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
-PROJECT_APPS = ("people", "courses", "certifications", "home", "lms")
+PROJECT_APPS = ("jour_core", "people", "courses", "certifications", "home", "lms")
 
 # Outcome classes of one request.
 OK = "ok"  # 200 (or 304): the page, the file
@@ -200,10 +200,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "wagtailadmin_api:images:find": admin(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     # The site: two-step verification (staff are verified already and sent on; a volunteer may
     # set it up), the member area, calendars (the feed's secret token is its own access check).
-    "people_otp_verify": site(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
-    "people_otp_setup": site(LOGIN, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "jour_core_otp_verify": site(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "jour_core_otp_setup": site(LOGIN, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "my_training": site(LOGIN, OK, OK, OK, OK, OK),
-    # "Forgot your password?" (people/passwordreset.py): the form, for anyone.
+    # "Forgot your password?" (jour_core/passwordreset.py): the form, for anyone.
     "password_reset": site(OK, OK, OK, OK, OK, OK),
     "my_data": site(LOGIN, OK, OK, OK, OK, OK),
     "courses_calendar_feed": site(OK, OK, OK, OK, OK, OK),
@@ -685,8 +685,8 @@ def post_data(route: Route, world: World) -> dict[str, object]:
         "courses_session_register": {f"mark-{world.person.pk}": "present"},
         "courses_enrolment_makeup": {"unit_number": "1", "kind": "catch_up", "date": day, "led_by": "X"},
         "certifications_report": {"action": "freeze", "year": "2026", "version": "internal"},
-        "people_otp_verify": {"token": "123456"},
-        "people_otp_setup": {"token": "123456"},
+        "jour_core_otp_verify": {"token": "123456"},
+        "jour_core_otp_setup": {"token": "123456"},
     }
     if route.name in by_name:
         return by_name[route.name]

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from certifications.clearance import clearance
-from people.audit import audit
+from jour_core.audit import audit
+from jour_core.exports import PersonCell, Sheet, protected_people, pseudonymised, spreadsheet_file
 from people.bounds import parse_date
-from people.exports import PersonCell, Sheet, protected_people, pseudonymised, spreadsheet_file
 from people.models import Organisation
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
         results = clearance(org, day)
-        # One sheet for both formats, shown by people/exports.py: a protected identity is her
+        # One sheet for both formats, shown by jour_core/exports.py: a protected identity is her
         # pseudonym (one per person, the same on every row), never her email, and her rows come
         # after the others, in the JSON as in the CSV.
         sheet = Sheet(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from certifications.report import competence_report, render_report, report_rows, year_period
-from people.audit import audit
+from jour_core.audit import audit
 from people.bounds import parse_date, parse_year
 from people.models import Organisation
 

@@ -313,7 +313,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<26} {description}")
         from django.conf import settings
 
-        if settings.PEOPLE_REQUIRE_2FA:
+        if settings.JOUR_REQUIRE_2FA:
             self.stdout.write(
                 "Coordinators, the board and the administrator set up two-step verification "
                 "(an authenticator app) at their first login."

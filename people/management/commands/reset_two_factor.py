@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jour_core.twofactor import reset_two_factor
 from people.models import User
-from people.twofactor import reset_two_factor
 
 
 class Command(BaseCommand):

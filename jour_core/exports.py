@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import Protocol
 
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import Http404, HttpResponse
@@ -49,7 +50,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from .audit import audit
-from .models import User
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 CONTENT_TYPES = {
@@ -253,7 +253,7 @@ def _prepare(value: object) -> object:
     scalar (number, date, time, bool). Model instances and other objects become their text."""
     if isinstance(value, PersonCell):
         return value
-    if isinstance(value, User):
+    if isinstance(value, get_user_model()):
         return PersonCell.of(value)
     if isinstance(value, models.Manager):
         value = value.all()
@@ -392,7 +392,9 @@ def _csv(data: tablib.Dataset) -> bytes:
     return ("\ufeff" + data.export("csv")).encode()
 
 
-def spreadsheet_file(sheets: Sheet | Sequence[Sheet], fmt: str, protected: Iterable[User] = ()) -> ExportFile:
+def spreadsheet_file(
+    sheets: Sheet | Sequence[Sheet], fmt: str, protected: Iterable[Identified] = ()
+) -> ExportFile:
     """The one place a spreadsheet is made: CSV (a zip of CSV files, one per sheet, when there
     is more than one sheet) or XLSX (a sheet each), every cell neutralised and every person
     shown as the module docstring says."""
@@ -415,7 +417,7 @@ def spreadsheet_file(sheets: Sheet | Sequence[Sheet], fmt: str, protected: Itera
 
 def protected_people(user=None, organisation=None) -> models.QuerySet:
     """The protected people an export made by ``user`` (or for ``organisation``) could name."""
-    people = User.objects.filter(protected_identity=True)
+    people = get_user_model().objects.filter(protected_identity=True)
     if organisation is not None:
         people = people.filter(organisation=organisation)
     if user is not None:
@@ -470,15 +472,15 @@ def _person_attribute(item: object, field_path: str) -> PersonCell | None:
             owner = owner()
         if owner is None:
             return None
-    return PersonCell.of(owner, last) if isinstance(owner, User) else None
+    return PersonCell.of(owner, last) if isinstance(owner, get_user_model()) else None
 
 
 def _names_people(value: object) -> bool:
-    if isinstance(value, User):
+    if isinstance(value, get_user_model()):
         return True
     if isinstance(value, models.Manager | models.QuerySet):
-        return issubclass(value.model, User)
-    return isinstance(value, list | tuple | set) and any(isinstance(item, User) for item in value)
+        return issubclass(value.model, get_user_model())
+    return isinstance(value, list | tuple | set) and any(isinstance(item, get_user_model()) for item in value)
 
 
 def _related_paths(model: type[models.Model], fields: Iterable[str]) -> list[str]:

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address a request came from. Behind ``PEOPLE_TRUSTED_PROXY_COUNT`` reverse proxies,
+    """The address a request came from. Behind ``JOUR_TRUSTED_PROXY_COUNT`` reverse proxies,
     the address the outermost trusted proxy saw, taken from the right of ``X-Forwarded-For``
     (entries further left are whatever the client sent, so they are never trusted). Without a
     proxy count (the default, in production too), ``REMOTE_ADDR``, and ``X-Forwarded-For`` is
@@ -25,7 +25,7 @@ def client_address(request: HttpRequest | None) -> str | None:
     nobody told about, that is the proxy's own address for everyone (a warning is logged)."""
     if request is None:
         return None
-    proxies = app_settings.PEOPLE_TRUSTED_PROXY_COUNT
+    proxies = app_settings.JOUR_TRUSTED_PROXY_COUNT
     if proxies > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
@@ -42,7 +42,7 @@ def _warn_forwarded_for_ignored() -> None:
     the proxy's address (and the address lockout then locks everyone out together)."""
     logger.warning(
         "X-Forwarded-For is ignored: no reverse proxy is trusted. If the site is behind one, set "
-        "PEOPLE_TRUSTED_PROXY_COUNT (TRUSTED_PROXY_COUNT in the environment) to their number."
+        "JOUR_TRUSTED_PROXY_COUNT (TRUSTED_PROXY_COUNT in the environment) to their number."
     )
 
 

@@ -3,7 +3,7 @@
 1. **One account from one address**: ``AXES_FAILURE_LIMIT`` failures (5) for one username from
    one address lock that pair (``AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]``).
    Wrong passwords typed elsewhere, by anyone, never lock a person out at her own address.
-2. **One address, every account**: ``PEOPLE_ADDRESS_FAILURE_LIMIT`` failures (20) from one
+2. **One address, every account**: ``JOUR_ADDRESS_FAILURE_LIMIT`` failures (20) from one
    address, whatever the usernames, lock that address for every account, so that one address
    cannot try a few passwords on every account in turn.
 
@@ -12,7 +12,7 @@ only (``AXES_RESET_ON_SUCCESS``), never the address's count, so an attacker with
 her own cannot reset the address limit by logging in to it.
 
 This module imports django-axes: only a host that uses axes names it (``AXES_HANDLER =
-"people.lockout.PairAndAddressHandler"``).
+"jour_core.lockout.PairAndAddressHandler"``).
 """
 
 from __future__ import annotations
@@ -48,6 +48,6 @@ class PairAndAddressHandler(AxesDatabaseHandler):
         limit = get_failure_limit(request, credentials)
         if pair >= limit:
             return pair
-        if address_failures(request) >= app_settings.PEOPLE_ADDRESS_FAILURE_LIMIT:
+        if address_failures(request) >= app_settings.JOUR_ADDRESS_FAILURE_LIMIT:
             return limit
         return pair

@@ -3,7 +3,7 @@ and to pass it.
 
 Coordinators, the board and administrators (anyone with access to the admin, and every
 superuser) must pass a one-time code from an authenticator app after the password before
-they can do anything else; ``RequireTwoFactorMiddleware`` (people/middleware.py) sends them
+they can do anything else; ``RequireTwoFactorMiddleware`` (jour_core/middleware.py) sends them
 here. Volunteers use the member area only and are not asked. A person who has confirmed a
 device can only verify with it; setting up another one needs an administrator to run
 ``python manage.py reset_two_factor EMAIL`` first, so a stolen password cannot enrol a
@@ -36,7 +36,7 @@ THROTTLED = gettext_lazy("Too many wrong codes in a row. Wait a while and try ag
 
 def needs_two_factor(user) -> bool:
     """Whether ``user`` must pass a second factor: administrators and anyone with admin access."""
-    if not app_settings.PEOPLE_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
+    if not app_settings.JOUR_REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
 
@@ -103,7 +103,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if has_confirmed_device(request.user):
         if is_verified(request.user):
             return HttpResponseRedirect(_next_url(request))
-        return HttpResponseRedirect(f"{reverse('people_otp_verify')}?next={_next_url(request)}")
+        return HttpResponseRedirect(f"{reverse('jour_core_otp_verify')}?next={_next_url(request)}")
     device = pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +119,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
-        "people/twofactor/setup.html",
+        "jour_core/twofactor/setup.html",
         {
             "form": form,
             "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff"),
@@ -134,7 +134,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of the login: a code from the authenticator set up before."""
     if not has_confirmed_device(request.user):
-        return HttpResponseRedirect(f"{reverse('people_otp_setup')}?next={_next_url(request)}")
+        return HttpResponseRedirect(f"{reverse('jour_core_otp_setup')}?next={_next_url(request)}")
     if is_verified(request.user):
         return HttpResponseRedirect(_next_url(request))
     form = TokenForm(request.POST or None)
@@ -148,4 +148,4 @@ def verify(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 return HttpResponseRedirect(_next_url(request))
             form.add_error("token", _("The code was wrong or has already been used. Wait for a new one."))
-    return render(request, "people/twofactor/verify.html", {"form": form, "next": _next_url(request)})
+    return render(request, "jour_core/twofactor/verify.html", {"form": form, "next": _next_url(request)})

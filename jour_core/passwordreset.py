@@ -6,9 +6,9 @@ with the redirect to the "sent" page. Looking the address up and mailing the one
 happen after the response has been sent (:func:`send_after_response`), so a known address and
 an unknown one take the same time to answer.
 
-Rate limits, per ``PEOPLE_PASSWORD_RESET_WINDOW_SECONDS`` (an hour): at most
-``PEOPLE_PASSWORD_RESETS_PER_ADDRESS`` requests (5) from one client address and
-``PEOPLE_PASSWORD_RESETS_PER_ACCOUNT`` (3) for one account. Over a limit the answer is the same,
+Rate limits, per ``JOUR_PASSWORD_RESET_WINDOW_SECONDS`` (an hour): at most
+``JOUR_PASSWORD_RESETS_PER_ADDRESS`` requests (5) from one client address and
+``JOUR_PASSWORD_RESETS_PER_ACCOUNT`` (3) for one account. Over a limit the answer is the same,
 no mail is sent and the audit log says which limit (never the address typed). The counters are
 in Django's cache (``default``), under keys that are keyed hashes of the address and account.
 """
@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
@@ -30,13 +31,12 @@ from django.utils.crypto import salted_hmac
 from .audit import audit
 from .auth import client_address
 from .conf import app_settings
-from .models import PersonManager
 
 logger = logging.getLogger(__name__)
 
 
 def _counter_key(kind: str, value: str) -> str:
-    digest = salted_hmac("people.passwordreset", f"{kind}:{value}").hexdigest()
+    digest = salted_hmac("jour_core.passwordreset", f"{kind}:{value}").hexdigest()
     return f"people:password-reset:{kind}:{digest}"
 
 
@@ -62,10 +62,14 @@ def _count(key: str, window: int) -> int:
 def count_reset_request(address: str | None, email: str) -> str | None:
     """Count one reset request against its client address and its account. Answer the limit
     it is over, ``"address"`` or ``"account"``, or ``None`` when it may be sent."""
-    window = app_settings.PEOPLE_PASSWORD_RESET_WINDOW_SECONDS
+    window = app_settings.JOUR_PASSWORD_RESET_WINDOW_SECONDS
     limits = [
-        ("address", address or "-", app_settings.PEOPLE_PASSWORD_RESETS_PER_ADDRESS),
-        ("account", PersonManager.normalize_email(email), app_settings.PEOPLE_PASSWORD_RESETS_PER_ACCOUNT),
+        ("address", address or "-", app_settings.JOUR_PASSWORD_RESETS_PER_ADDRESS),
+        (
+            "account",
+            get_user_model()._default_manager.normalize_email(email),
+            app_settings.JOUR_PASSWORD_RESETS_PER_ACCOUNT,
+        ),
     ]
     over = None
     for kind, value, limit in limits:

@@ -21,7 +21,7 @@ class RequireTwoFactorMiddleware:
 
     #: URL names a person may reach before her second step (those the host does not have are
     #: skipped).
-    exempt_names = ("people_otp_setup", "people_otp_verify", "logout", "wagtailadmin_logout")
+    exempt_names = ("jour_core_otp_setup", "jour_core_otp_verify", "logout", "wagtailadmin_logout")
 
     def exempt(self, path: str) -> bool:
         allowed = [settings.STATIC_URL]
@@ -40,6 +40,6 @@ class RequireTwoFactorMiddleware:
             and not is_verified(user)
             and not self.exempt(request.path)
         ):
-            target = "people_otp_verify" if has_confirmed_device(user) else "people_otp_setup"
+            target = "jour_core_otp_verify" if has_confirmed_device(user) else "jour_core_otp_setup"
             return HttpResponseRedirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

@@ -30,6 +30,25 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 #: concrete model -> the path from one of its rows to its organisation.
 TRACKED: dict[type[models.Model], str] = {}
 
+#: The model whose rows hold the versions and the name of the field (registered by the app that
+#: owns organisations, ``people``, with :func:`keep_versions_in`; this layer knows no such app).
+_HOLDER: list[tuple[type[models.Model], str]] = []
+
+
+def keep_versions_in(model: type[models.Model], field: str) -> None:
+    """Keep the data versions in ``model.field`` (an integer column of the organisations)."""
+    _HOLDER[:] = [(model, field)]
+
+
+def _bump(organisations: models.QuerySet | Iterable[int]) -> None:
+    """One ``UPDATE`` adding 1 to the version of these organisations (ids, or a subquery of them)."""
+    if not _HOLDER:
+        raise ImproperlyConfigured(
+            "No model keeps the data versions: call keep_versions_in() in an app's ready()"
+        )
+    model, field = _HOLDER[0]
+    model._base_manager.filter(pk__in=organisations).update(**{field: models.F(field) + 1})
+
 
 def track(model: type[models.Model], organisation_lookup: str | None = None) -> None:
     """Bump the organisation's version whenever a row of ``model`` is saved or deleted, or its
@@ -48,44 +67,37 @@ def track(model: type[models.Model], organisation_lookup: str | None = None) -> 
     ]
     if unversioned:
         raise ImproperlyConfigured(
-            f"{model._meta.label}: the managers {unversioned} do not use people.versions.VersionedQuerySet, "
-            "so their bulk writes would not bump the organisation's data version"
+            f"{model._meta.label}: the managers {unversioned} do not use "
+            "jour_core.versions.VersionedQuerySet, so their bulk writes would not bump the data version"
         )
     if organisation_lookup is None:
         organisation_lookup = model._default_manager._queryset_class.organisation_lookup
     TRACKED[model._meta.concrete_model] = organisation_lookup
     for sender in senders:
-        uid = f"people_versions_{sender._meta.label_lower}"
+        uid = f"jour_core_versions_{sender._meta.label_lower}"
         post_save.connect(_saved, sender=sender, dispatch_uid=f"{uid}_saved")
         pre_delete.connect(_deleting, sender=sender, dispatch_uid=f"{uid}_deleting")
     for relation in model._meta.many_to_many:
         through = relation.remote_field.through
         m2m_changed.connect(
-            _relations_changed, sender=through, dispatch_uid=f"people_versions_{through._meta.label_lower}"
+            _relations_changed, sender=through, dispatch_uid=f"jour_core_versions_{through._meta.label_lower}"
         )
 
 
 def organisation_changed(organisation_ids: Iterable[int | None]) -> None:
     """Bump the versions of these organisations (for bulk writes, which send no signals)."""
-    from .models import Organisation
-
     ids = {pk for pk in organisation_ids if pk is not None}
     if ids:
-        Organisation.objects.filter(pk__in=ids).update(data_version=models.F("data_version") + 1)
+        _bump(ids)
 
 
 def rows_changed(model: type[models.Model], pks: Iterable[int]) -> None:
     """Bump the versions of the organisations these rows of a tracked model belong to (one query)."""
-    from .models import Organisation
-
     lookup = TRACKED.get(model._meta.concrete_model)
     pks = [pk for pk in pks if pk is not None]
     if lookup is None or not pks:
         return
-    rows = model._base_manager.filter(pk__in=pks).values(lookup)
-    Organisation.objects.filter(pk__in=models.Subquery(rows)).update(
-        data_version=models.F("data_version") + 1
-    )
+    _bump(models.Subquery(model._base_manager.filter(pk__in=pks).values(lookup)))
 
 
 #: At most this many ids in one ``IN (...)`` (SQLite's limit on a statement's parameters).
@@ -97,8 +109,6 @@ def objects_changed(model: type[models.Model], objs: Iterable[models.Model]) -> 
     the first foreign key on the way to the organisation: no query when that key is the
     organisation itself, else one per 10,000 distinct parents (a people import of 78,000 rows,
     or a million attendance marks, never lists every row's id)."""
-    from .models import Organisation
-
     lookup = TRACKED.get(model._meta.concrete_model)
     if lookup is None:
         return
@@ -110,10 +120,7 @@ def objects_changed(model: type[models.Model], objs: Iterable[models.Model]) -> 
         return
     parents = key.related_model._base_manager
     for at in range(0, len(ids), IDS_PER_QUERY):
-        rows = parents.filter(pk__in=ids[at : at + IDS_PER_QUERY]).values(rest)
-        Organisation.objects.filter(pk__in=models.Subquery(rows)).update(
-            data_version=models.F("data_version") + 1
-        )
+        _bump(models.Subquery(parents.filter(pk__in=ids[at : at + IDS_PER_QUERY]).values(rest)))
 
 
 #: True while a bulk update bumps the versions itself (Django's ``bulk_update`` calls ``update``).
@@ -146,14 +153,10 @@ class VersionedQuerySet(models.QuerySet):
         lookup = TRACKED.get(self.model._meta.concrete_model)
         if lookup is None or _bumped_by_caller.get():
             return super().update(**kwargs)
-        from .models import Organisation
-
         first = self.model._meta.get_field(lookup.partition("__")[0])
         moved = first.name in kwargs or first.attname in kwargs  # to another organisation, perhaps
         pks = list(self.values_list("pk", flat=True)) if moved else []
-        Organisation.objects.filter(pk__in=models.Subquery(self.order_by().values(lookup))).update(
-            data_version=models.F("data_version") + 1
-        )
+        _bump(models.Subquery(self.order_by().values(lookup)))
         updated = super().update(**kwargs)
         rows_changed(self.model, pks)
         return updated

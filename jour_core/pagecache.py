@@ -2,7 +2,7 @@
 
 The clearance board and the attendance register are read far more often than the records
 behind them change. Their views compute a key from the organisation's data version
-(``people/versions.py``) and whatever else the page depends on (the date shown, the query
+(``jour_core/versions.py``) and whatever else the page depends on (the date shown, the query
 string, the language, the person and her session), and answer from the cache when the key is
 there. A change to any record of the organisation gives a new version, so a stale page is never
 served; the time limit only bounds how long a page is kept in memory.
@@ -31,7 +31,7 @@ NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
 
 def page_key(request: HttpRequest, name: str, version: int, *parts: object) -> str | None:
     """The cache key of a page, or None when this request must be answered afresh."""
-    if request.method != "GET" or not app_settings.PEOPLE_PAGE_CACHE_SECONDS:
+    if request.method != "GET" or not app_settings.JOUR_PAGE_CACHE_SECONDS:
         return None
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     csrf_secret = request.META.get("CSRF_COOKIE")
@@ -77,5 +77,5 @@ def keep_page(request: HttpRequest, key: str | None, response: HttpResponse) -> 
     nonce = _nonce(request)
     if nonce:
         body = body.replace(nonce, NONCE_PLACEHOLDER)
-    cache.set(key, (response["Content-Type"], body), app_settings.PEOPLE_PAGE_CACHE_SECONDS)
+    cache.set(key, (response["Content-Type"], body), app_settings.JOUR_PAGE_CACHE_SECONDS)
     return response
