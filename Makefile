@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-python install install-dev migrate seed messages load bench clean
+.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -38,14 +38,20 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: lint, the architecture contracts and the whole test suite
-test: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+test: checks
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the same checks, and the suite without the slow tests (marked slow: the
+## subprocesses that start from zero, i.e. make bench, the plugin host, the wheel)
+test-fast: checks
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+# What make test and make test-fast check before the suite: lint, the import contracts, no
+# missing migration, production's deployment checks.
+checks: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=jour.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=lms.settings.production
-	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make bench: timings as ratios against baselines (SCALE=small, or SCALE=umbrella; DATABASE_URL for PostgreSQL)
 SCALE ?= small

@@ -40,109 +40,142 @@ class Catalogue:
 
 
 def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
+    """Check the catalogue's YAML ``text`` for ``organisation``; collect every problem rather
+    than stopping at the first. A role may require a type of the organisation or of the file."""
     result = Catalogue()
+    parsed = _read_catalogue(text, result.problems)
+    if parsed is None:
+        return result
+    root, data = parsed
+    lines = _item_lines(root)
+    courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
+    type_names = {t.name for t in QualificationType.objects.filter(organisation=organisation)}
+    seen: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(data.get("qualification_types") or []):
+        entry = _parse_type(item, lines["qualification_types"][index], courses, seen, result.problems)
+        if entry is not None:
+            result.types.append(entry)
+            type_names.add(entry["name"])
+    for index, item in enumerate(data.get("shift_roles") or []):
+        entry = _parse_role(item, lines["shift_roles"][index], type_names, seen, result.problems)
+        if entry is not None:
+            result.roles.append(entry)
+    return result
+
+
+def _read_catalogue(text: str, problems: list[ImportProblem]) -> tuple[yaml.Node, dict] | None:
+    """The file's node tree (for line numbers) and its data, or ``None`` with a problem when it
+    is not YAML or not the two sections, each a list."""
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
-        result.problems.append(ImportProblem(line, "file", _("not valid YAML")))
-        return result
+        problems.append(ImportProblem(line, "file", _("not valid YAML")))
+        return None
     if not isinstance(data, dict) or set(data) - {"qualification_types", "shift_roles"}:
-        result.problems.append(
-            ImportProblem(1, "file", _("expected the keys qualification_types and shift_roles"))
-        )
-        return result
+        problems.append(ImportProblem(1, "file", _("expected the keys qualification_types and shift_roles")))
+        return None
+    before = len(problems)
     for key in ("qualification_types", "shift_roles"):
         if not isinstance(data.get(key) or [], list):
-            result.problems.append(ImportProblem(1, key, _("must be a list of entries")))
-    if result.problems:
-        return result
-    lines = _item_lines(root)
-    courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
-    type_names = {t.name for t in QualificationType.objects.filter(organisation=organisation)}
+            problems.append(ImportProblem(1, key, _("must be a list of entries")))
+    if len(problems) > before:
+        return None
+    return root, data
 
-    seen: dict[tuple[str, str], int] = {}
 
-    def once(section: str, name: str | None, line: int) -> None:
-        """A name is unique within its organisation: twice in one file is a problem."""
-        if name is None:
-            return
-        if (section, name) in seen:
-            result.problems.append(
-                ImportProblem(
-                    line,
-                    "name",
-                    _("'%(name)s' appears twice in the file (also on line %(line)d)")
-                    % {"name": name, "line": seen[section, name]},
-                )
+def _check_once(
+    seen: dict[tuple[str, str], int], section: str, name: str | None, line: int, problems: list[ImportProblem]
+) -> None:
+    """A name is unique within its organisation: twice in one file is a problem. ``seen`` holds
+    the line where each (section, name) first appeared."""
+    if name is None:
+        return
+    if (section, name) in seen:
+        problems.append(
+            ImportProblem(
+                line,
+                "name",
+                _("'%(name)s' appears twice in the file (also on line %(line)d)")
+                % {"name": name, "line": seen[section, name]},
             )
-        seen.setdefault((section, name), line)
+        )
+    seen.setdefault((section, name), line)
 
-    for index, item in enumerate(data.get("qualification_types") or []):
-        line = lines["qualification_types"][index]
-        if not _check_keys(item, TYPE_KEYS, line, result.problems):
-            continue
-        item = {**item, **_checked(QualificationType, item, ENTRY_TEXT_FIELDS, line, result.problems)}
-        once("types", item["name"], line)
-        valid_months = item.get("valid_months")
-        if valid_months is not None and not _is_whole(valid_months):
-            result.problems.append(
-                ImportProblem(line, "valid_months", _("must be a whole number of months, 1 or more"))
-            )
-        elif valid_months is not None:
-            _check_field(QualificationType, "valid_months", valid_months, line, result.problems)
-        course_title = item.get("granted_by_course")
-        if course_title is not None and not isinstance(course_title, str):
-            course_title = str(course_title)
-        if course_title and course_title not in courses:
-            result.problems.append(
-                ImportProblem(
-                    line, "granted_by_course", _("no course titled '%(title)s'") % {"title": course_title}
-                )
-            )
-        result.types.append({**item, "course": courses.get(course_title), "line": line})
-        type_names.add(item["name"])
 
-    for index, item in enumerate(data.get("shift_roles") or []):
-        line = lines["shift_roles"][index]
-        if not _check_keys(item, ROLE_KEYS, line, result.problems):
-            continue
-        item = {**item, **_checked(ShiftRole, item, ENTRY_TEXT_FIELDS, line, result.problems)}
-        once("roles", item["name"], line)
-        requires = item.get("requires") or []
-        if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
-            result.problems.append(
-                ImportProblem(line, "requires", _("must be a list of qualification types"))
+def _parse_type(
+    item,
+    line: int,
+    courses: dict[str, CoursePage],
+    seen: dict[tuple[str, str], int],
+    problems: list[ImportProblem],
+) -> dict | None:
+    """One qualification type's entry, checked, with its granting course; ``None`` when it has
+    no name."""
+    if not _check_keys(item, TYPE_KEYS, line, problems):
+        return None
+    item = {**item, **_checked(QualificationType, item, ENTRY_TEXT_FIELDS, line, problems)}
+    _check_once(seen, "types", item["name"], line, problems)
+    valid_months = item.get("valid_months")
+    if valid_months is not None and not _is_whole(valid_months):
+        problems.append(ImportProblem(line, "valid_months", _("must be a whole number of months, 1 or more")))
+    elif valid_months is not None:
+        _check_field(QualificationType, "valid_months", valid_months, line, problems)
+    course_title = item.get("granted_by_course")
+    if course_title is not None and not isinstance(course_title, str):
+        course_title = str(course_title)
+    if course_title and course_title not in courses:
+        problems.append(
+            ImportProblem(
+                line, "granted_by_course", _("no course titled '%(title)s'") % {"title": course_title}
             )
-            requires = []
-        for name in requires:
-            if name not in type_names:
-                result.problems.append(
-                    ImportProblem(
-                        line, "requires", _("unknown qualification type '%(name)s'") % {"name": name}
-                    )
-                )
-        hours = item.get("min_training_hours")
-        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
-            result.problems.append(
-                ImportProblem(line, "min_training_hours", _("must be a number, 0 or more"))
+        )
+    return {**item, "course": courses.get(course_title), "line": line}
+
+
+def _parse_role(
+    item,
+    line: int,
+    type_names: set[str],
+    seen: dict[tuple[str, str], int],
+    problems: list[ImportProblem],
+) -> dict | None:
+    """One shift role's entry, checked; ``None`` when it has no name."""
+    if not _check_keys(item, ROLE_KEYS, line, problems):
+        return None
+    item = {**item, **_checked(ShiftRole, item, ENTRY_TEXT_FIELDS, line, problems)}
+    _check_once(seen, "roles", item["name"], line, problems)
+    requires = _role_requires(item, line, type_names, problems)
+    hours = item.get("min_training_hours")
+    if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float)):
+        problems.append(ImportProblem(line, "min_training_hours", _("must be a number, 0 or more")))
+    elif hours is not None:
+        item["min_training_hours"] = _check_field(
+            ShiftRole, "min_training_hours", Decimal(str(hours)), line, problems
+        )
+    window = item.get("training_window_months", 12)
+    if not _is_whole(window):
+        problems.append(
+            ImportProblem(line, "training_window_months", _("must be a whole number of months, 1 or more"))
+        )
+    else:
+        _check_field(ShiftRole, "training_window_months", window, line, problems)
+    return {**item, "requires": requires, "line": line}
+
+
+def _role_requires(item: dict, line: int, type_names: set[str], problems: list[ImportProblem]) -> list[str]:
+    """The names of the types the role requires, each known (the organisation's or the file's)."""
+    requires = item.get("requires") or []
+    if not isinstance(requires, list) or not all(isinstance(name, str) for name in requires):
+        problems.append(ImportProblem(line, "requires", _("must be a list of qualification types")))
+        return []
+    for name in requires:
+        if name not in type_names:
+            problems.append(
+                ImportProblem(line, "requires", _("unknown qualification type '%(name)s'") % {"name": name})
             )
-        elif hours is not None:
-            item["min_training_hours"] = _check_field(
-                ShiftRole, "min_training_hours", Decimal(str(hours)), line, result.problems
-            )
-        window = item.get("training_window_months", 12)
-        if not _is_whole(window):
-            result.problems.append(
-                ImportProblem(
-                    line, "training_window_months", _("must be a whole number of months, 1 or more")
-                )
-            )
-        else:
-            _check_field(ShiftRole, "training_window_months", window, line, result.problems)
-        result.roles.append({**item, "requires": requires, "line": line})
-    return result
+    return requires
 
 
 def _item_lines(root) -> dict[str, list[int]]:

@@ -37,6 +37,20 @@ def _rows(rows) -> list[dict[str, Any]]:
 
 def collect_personal_data(person: User) -> dict[str, Any]:
     """The person's own data as plain JSON-ready values."""
+    return {
+        "profile": _profile(person),
+        "admin_roles": list(person.groups.order_by("name").values_list("name", flat=True)),
+        **_training(person),
+        **_qualifications(person),
+        # That her calendar links exist and since when; never the token.
+        "calendar_feeds": _rows(
+            FeedToken.objects.filter(person=person).order_by("created_at").values("kind", "created_at")
+        ),
+    }
+
+
+def _profile(person: User) -> dict[str, Any]:
+    """Her row in the register, with her organisation's name; no password hash."""
     profile = (
         User.objects.filter(pk=person.pk)
         .values(
@@ -59,9 +73,12 @@ def collect_personal_data(person: User) -> dict[str, Any]:
         .get()
     )
     profile["organisation"] = profile.pop("organisation__name")
+    return {key: _plain(value) for key, value in profile.items()}
+
+
+def _training(person: User) -> dict[str, list[dict[str, Any]]]:
+    """Her courses: enrolments, attendance marks, make-ups, completions, lessons done."""
     return {
-        "profile": {key: _plain(value) for key, value in profile.items()},
-        "admin_roles": list(person.groups.order_by("name").values_list("name", flat=True)),
         "enrolments": _rows(
             Enrolment.objects.filter(person=person)
             .order_by("enrolled_on", "pk")
@@ -103,6 +120,12 @@ def collect_personal_data(person: User) -> dict[str, Any]:
             .order_by("done_at")
             .values("lesson__title", "done_at")
         ),
+    }
+
+
+def _qualifications(person: User) -> dict[str, list[dict[str, Any]]]:
+    """Her qualifications, the external training she attended, the expiry reminders sent."""
+    return {
         "qualifications": _rows(
             Qualification.objects.filter(person=person)
             .order_by("issued_on")
@@ -117,9 +140,5 @@ def collect_personal_data(person: User) -> dict[str, Any]:
             ReminderSent.objects.filter(qualification__person=person)
             .order_by("sent_at")
             .values("qualification__type__name", "days_before", "expires_on", "sent_at")
-        ),
-        # That her calendar links exist and since when; never the token.
-        "calendar_feeds": _rows(
-            FeedToken.objects.filter(person=person).order_by("created_at").values("kind", "created_at")
         ),
     }

@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,16 +127,111 @@ def site_env(tmp: Path, database: str, base_url: str, **extra: str) -> dict[str,
     return env
 
 
-def main() -> int:
-    users = env_int("LOAD_USERS", 20)
-    spawn_rate = env_int("LOAD_SPAWN_RATE", 5)
-    seconds = env_int("LOAD_SECONDS", 60)
-    workers = env_int("LOAD_WORKERS", 3)
-    tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
-    server = locust = None
+@dataclass(frozen=True)
+class LoadSettings:
+    """What the environment asks for: LOAD_USERS, LOAD_SPAWN_RATE, LOAD_SECONDS, LOAD_WORKERS."""
+
+    users: int
+    spawn_rate: int
+    seconds: int
+    workers: int
+
+    @classmethod
+    def from_environment(cls) -> LoadSettings:
+        return cls(
+            users=env_int("LOAD_USERS", 20),
+            spawn_rate=env_int("LOAD_SPAWN_RATE", 5),
+            seconds=env_int("LOAD_SECONDS", 60),
+            workers=env_int("LOAD_WORKERS", 3),
+        )
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """The throw-away site's database (migrated, the demo seeded) and static files."""
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+def start_gunicorn(env: dict[str, str], tmp: Path, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:``port`` in a session of its own, its output in ``tmp``/gunicorn.log."""
+    log = open(tmp / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "gunicorn"),
+            "lms.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--error-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def start_locust(env: dict[str, str], tmp: Path, base_url: str, load: LoadSettings) -> subprocess.Popen:
+    """locust headless against ``base_url``, in a session of its own; its statistics go to
+    ``tmp``/locust_*.csv, its output to ``tmp``/locust.log."""
+    locust_log = open(tmp / "locust.log", "w", encoding="utf-8")  # noqa: SIM115
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "locust"),
+            "--locustfile",
+            str(ROOT / "loadtest" / "locustfile.py"),
+            "--headless",
+            "--host",
+            base_url,
+            "--users",
+            str(load.users),
+            "--spawn-rate",
+            str(load.spawn_rate),
+            "--run-time",
+            f"{load.seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(tmp / "locust"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"},
+        stdout=locust_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def verdict(tmp: Path, locust_status: int, server: subprocess.Popen) -> int:
+    """Print the summary, the failures and what went wrong; 0 when every request succeeded (and
+    there were some), 1 otherwise."""
+    requests, failures = summary(tmp / "locust_stats.csv")
+    failures_csv = tmp / "locust_failures.csv"
+    if failures and failures_csv.exists():
+        print("\nFailures:")
+        print(failures_csv.read_text(encoding="utf-8"))
+    if locust_status != 0:
+        print(f"\nlocust exited with status {locust_status}; its output:")
+        print((tmp / "locust.log").read_text(encoding="utf-8")[-5000:])
+    if server.poll() is not None:
+        print(f"gunicorn exited early with status {server.returncode}")
+        failures = failures or 1
+    ok = requests > 0 and failures == 0 and locust_status == 0
+    print(f"\n{'OK' if ok else 'FAILED'}: {requests} requests, {failures} failures.")
+    return 0 if ok else 1
+
+
+def interrupt_on_signals() -> None:
+    """SIGTERM and SIGINT raise KeyboardInterrupt, so that ``main`` cleans up."""
 
     def terminate(signum, frame):
         raise KeyboardInterrupt
@@ -143,80 +239,25 @@ def main() -> int:
     signal.signal(signal.SIGTERM, terminate)
     # Also when started in the background, where SIGINT would otherwise be ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def main() -> int:
+    load = LoadSettings.from_environment()
+    tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
+    server = locust = None
+    interrupt_on_signals()
     try:
         step(f"database and static files in {tmp}")
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "seed_demo")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-
-        step(f"gunicorn ({workers} workers) on {base_url}")
-        log = open(tmp / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "lms.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "60",
-                "--error-logfile",
-                "-",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        prepare_site(env)
+        step(f"gunicorn ({load.workers} workers) on {base_url}")
+        server = start_gunicorn(env, tmp, port, load.workers)
         wait_until_up(f"{base_url}/accounts/login/", server)
-
-        step(f"locust: {users} users, spawn rate {spawn_rate}/s, {seconds} s")
-        locust_log = open(tmp / "locust.log", "w", encoding="utf-8")  # noqa: SIM115
-        locust = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "locust"),
-                "--locustfile",
-                str(ROOT / "loadtest" / "locustfile.py"),
-                "--headless",
-                "--host",
-                base_url,
-                "--users",
-                str(users),
-                "--spawn-rate",
-                str(spawn_rate),
-                "--run-time",
-                f"{seconds}s",
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(tmp / "locust"),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env={key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"},
-            stdout=locust_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        locust_status = locust.wait()
-        requests, failures = summary(tmp / "locust_stats.csv")
-        failures_csv = tmp / "locust_failures.csv"
-        if failures and failures_csv.exists():
-            print("\nFailures:")
-            print(failures_csv.read_text(encoding="utf-8"))
-        if locust_status != 0:
-            print(f"\nlocust exited with status {locust_status}; its output:")
-            print((tmp / "locust.log").read_text(encoding="utf-8")[-5000:])
-        if server.poll() is not None:
-            print(f"gunicorn exited early with status {server.returncode}")
-            failures = failures or 1
-        ok = requests > 0 and failures == 0 and locust_status == 0
-        print(f"\n{'OK' if ok else 'FAILED'}: {requests} requests, {failures} failures.")
-        return 0 if ok else 1
+        step(f"locust: {load.users} users, spawn rate {load.spawn_rate}/s, {load.seconds} s")
+        locust = start_locust(env, tmp, base_url, load)
+        return verdict(tmp, locust.wait(), server)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130

@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -321,82 +322,30 @@ class OneOf(Lookup):
         return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
 
 
+#: Adds a problem of the row being checked: ``report(column, message)``.
+Report = Callable[[str, str], None]
+
+
 def _parse_row(
     line: int, values: dict[str, str], seen: dict[str, int], problems: list[ImportProblem]
 ) -> PersonRow | None:
+    """One row as a :class:`PersonRow`, or ``None`` when any of its cells has a problem (each
+    one added to ``problems``). ``seen`` holds the line of each email met so far in the file."""
     before = len(problems)
 
     def problem(column: str, message: str) -> None:
         problems.append(ImportProblem(line, column, message))
 
-    email = PersonManager.normalize_email(values["email"])
-    if not email:
-        problem("email", _("an email address is required"))
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problem("email", _("'%(value)s' is not a valid email address") % {"value": values["email"]})
-        else:
-            # The rest as the register's own field checks it in the admin (at most 254 characters).
-            for message in clean_field(User, "email", email)[1]:
-                problem("email", message)
-            if email in seen:
-                problem(
-                    "email",
-                    _("%(email)s appears twice in the file (also on line %(line)d)")
-                    % {"email": email, "line": seen[email]},
-                )
-            else:
-                seen[email] = line
-
+    email = _parse_email(values["email"], line, seen, problem)
     first_name, last_name = values["first_name"], values["last_name"]
-    if not first_name:
-        problem("first_name", _("a first name is required"))
-    for column, value in (("first_name", first_name), ("last_name", last_name)):
-        if value:
-            for message in clean_field(User, column, value)[1]:
-                problem(column, message)
-
-    groups: set[str] = set()
-    for part in values["groups"].replace(",", ";").split(";"):
-        code = part.strip().lower()
-        if not code:
-            continue
-        if code in MEMBER_GROUPS:
-            groups.add(code)
-        else:
-            problem(
-                "groups",
-                _("unknown group '%(value)s'; use volunteer, staff or board separated by ';'")
-                % {"value": part.strip()},
-            )
-
-    joined_on = left_on = None
-    if not values["joined_on"]:
-        problem("joined_on", _("a date is required (YYYY-MM-DD)"))
-    else:
-        try:
-            joined_on = parse_date(values["joined_on"])
-        except ValueError as exc:
-            problem("joined_on", str(exc))
-    if values.get("left_on"):
-        try:
-            left_on = parse_date(values["left_on"])
-        except ValueError as exc:
-            problem("left_on", str(exc))
-    if joined_on and left_on and left_on < joined_on:
-        problem(
-            "left_on",
-            _("%(left_on)s is before joined_on %(joined_on)s") % {"left_on": left_on, "joined_on": joined_on},
-        )
-
+    _check_names(first_name, last_name, problem)
+    groups = _parse_groups(values["groups"], problem)
+    joined_on, left_on = _parse_dates(values["joined_on"], values.get("left_on"), problem)
     protected = values.get("protected_identity", "").lower()
     if protected not in YES | NO:
         problem(
             "protected_identity", _("'%(value)s' is not yes or no") % {"value": values["protected_identity"]}
         )
-
     if len(problems) > before:
         return None
     return PersonRow(
@@ -409,6 +358,84 @@ def _parse_row(
         left_on=left_on,
         protected_identity=protected in YES,
     )
+
+
+def _parse_email(value: str, line: int, seen: dict[str, int], problem: Report) -> str:
+    """The normalised email: required, valid, as the register's field accepts it, once per file."""
+    email = PersonManager.normalize_email(value)
+    if not email:
+        problem("email", _("an email address is required"))
+        return email
+    try:
+        validate_email(email)
+    except ValidationError:
+        problem("email", _("'%(value)s' is not a valid email address") % {"value": value})
+        return email
+    # The rest as the register's own field checks it in the admin (at most 254 characters).
+    for message in clean_field(User, "email", email)[1]:
+        problem("email", message)
+    if email in seen:
+        problem(
+            "email",
+            _("%(email)s appears twice in the file (also on line %(line)d)")
+            % {"email": email, "line": seen[email]},
+        )
+    else:
+        seen[email] = line
+    return email
+
+
+def _check_names(first_name: str, last_name: str, problem: Report) -> None:
+    """A first name is required; both as the register's fields accept them."""
+    if not first_name:
+        problem("first_name", _("a first name is required"))
+    for column, value in (("first_name", first_name), ("last_name", last_name)):
+        if value:
+            for message in clean_field(User, column, value)[1]:
+                problem(column, message)
+
+
+def _parse_groups(value: str, problem: Report) -> set[str]:
+    """The member groups' codes, separated by ';' (or ',')."""
+    groups: set[str] = set()
+    for part in value.replace(",", ";").split(";"):
+        code = part.strip().lower()
+        if not code:
+            continue
+        if code in MEMBER_GROUPS:
+            groups.add(code)
+        else:
+            problem(
+                "groups",
+                _("unknown group '%(value)s'; use volunteer, staff or board separated by ';'")
+                % {"value": part.strip()},
+            )
+    return groups
+
+
+def _parse_dates(
+    joined: str, left: str | None, problem: Report
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """(joined_on, left_on): joined_on required, left_on optional and not before it."""
+    joined_on = left_on = None
+    if not joined:
+        problem("joined_on", _("a date is required (YYYY-MM-DD)"))
+    else:
+        try:
+            joined_on = parse_date(joined)
+        except ValueError as exc:
+            problem("joined_on", str(exc))
+    if left:
+        try:
+            left_on = parse_date(left)
+        except ValueError as exc:
+            problem("left_on", str(exc))
+    if joined_on and left_on and left_on < joined_on:
+        problem(
+            "left_on",
+            _("%(left_on)s is before joined_on %(joined_on)s") % {"left_on": left_on, "joined_on": joined_on},
+        )
+    return joined_on, left_on
 
 
 def _apply_row(person: User, row: PersonRow) -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = [
     "clearance_org",
@@ -22,6 +24,7 @@ NAMES = [
 ]
 
 
+@pytest.mark.slow
 def test_every_benchmark_runs_and_answers_as_its_baseline():
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--scale", "small", "--quick"],

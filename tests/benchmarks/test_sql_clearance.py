@@ -74,10 +74,31 @@ def test_no_organisations_or_no_roles(org_a, org_b):
     assert clearance_sql([org_a.pk, org_b.pk], D(2026, 1, 1)) == []
 
 
-def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b, coordinator_a):
-    basic, pledge = catalogue["basic"], catalogue["pledge"]
-    phone, chat = catalogue["phone"], catalogue["chat"]
+#: The days the scenarios are answered on (each window's edges, each expiry's).
+DAYS = (
+    "2025-01-01",
+    "2026-06-01",
+    "2026-10-22",
+    "2026-11-21",
+    "2026-11-22",
+    "2026-11-23",
+    "2026-11-25",
+    "2026-12-01",
+    "2026-12-10",
+    "2026-12-11",
+    "2026-12-15",
+    "2026-12-20",
+    "2027-01-01",
+    "2027-01-05",
+    "2027-01-06",
+    "2027-02-01",
+)
 
+
+def qualification_scenarios(org_a, catalogue):
+    """Organisation A's people for membership, missing, revoked and expired qualifications;
+    returns the one who is cleared."""
+    basic, pledge = catalogue["basic"], catalogue["pledge"]
     cleared = PersonFactory(email="cleared@example.org", organisation=org_a)
     qualify(cleared, basic, "2024-03-01")
     qualify(cleared, pledge, "2026-01-31")  # expires 2027-01-31: expiring from 2027-01-01
@@ -104,8 +125,13 @@ def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b,
     # Revoked after the day, but expired before it: expired.
     late_revocation = PersonFactory(organisation=org_a)
     qualify(late_revocation, pledge, "2024-01-01", expires="2024-12-31", revoked="2026-03-01")
+    return cleared
 
-    # Hours: the window boundary, a soft-deleted record, attended sessions.
+
+def hours_scenario(org_a, catalogue, cleared, coordinator_a):
+    """Organisation A's person for hours: the window boundary, a soft-deleted record, attended
+    sessions (marks of each kind, a cancelled one, one without a unit, around local midnight)."""
+    basic, pledge = catalogue["basic"], catalogue["pledge"]
     hours = PersonFactory(email="hours@example.org", organisation=org_a)
     qualify(hours, basic, "2024-01-01")
     qualify(hours, pledge, "2026-01-01", expires="2026-12-15")  # expiring from 2026-11-15
@@ -133,13 +159,12 @@ def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b,
     mark(session_at(run, 2, "2026-11-23", "00:10"), hours, "present")
     basic_run = make_run(make_course(org_a, title="Cirkel", units=2), D(2026, 10, 1), title="Cirkel HT")
     mark(basic_run.sessions.order_by("starts_at").first(), hours, "present")
+    return hours
 
-    reasons = PersonFactory(organisation=org_a, joined_on=D(2027, 1, 1))
-    qualify(reasons, pledge, "2024-01-01")
-    train(org_a, [reasons], "2026-06-01", "2.5")
 
-    # Organisation B, with a person of B attending A's records (they count: the engine does not
-    # look at the record's organisation).
+def organisation_b_scenario(org_a, org_b, catalogue_b):
+    """Organisation B's three people, one of them attending A's records (they count: the engine
+    does not look at the record's organisation)."""
     b_people = PersonFactory.create_batch(3, organisation=org_b)
     qualify(b_people[0], catalogue_b["basic"], "2025-01-01")
     qualify(b_people[0], catalogue_b["first_aid"], "2025-01-15")  # expires 2027-01-15
@@ -153,27 +178,19 @@ def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b,
     b_run = make_run(b_theme, D(2026, 11, 1), title="Fortbildning HT")
     for session in b_run.sessions.all():
         mark(session, b_people[1], "present")
+    return b_people
 
-    answers = {}
-    for day in (
-        "2025-01-01",
-        "2026-06-01",
-        "2026-10-22",
-        "2026-11-21",
-        "2026-11-22",
-        "2026-11-23",
-        "2026-11-25",
-        "2026-12-01",
-        "2026-12-10",
-        "2026-12-11",
-        "2026-12-15",
-        "2026-12-20",
-        "2027-01-01",
-        "2027-01-05",
-        "2027-01-06",
-        "2027-02-01",
-    ):
-        answers[day] = same_answer([org_a, org_b], day)
+
+def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b, coordinator_a):
+    phone, chat = catalogue["phone"], catalogue["chat"]
+    cleared = qualification_scenarios(org_a, catalogue)
+    hours = hours_scenario(org_a, catalogue, cleared, coordinator_a)
+    reasons = PersonFactory(organisation=org_a, joined_on=D(2027, 1, 1))
+    qualify(reasons, catalogue["pledge"], "2024-01-01")
+    train(org_a, [reasons], "2026-06-01", "2.5")
+    b_people = organisation_b_scenario(org_a, org_b, catalogue_b)
+
+    answers = {day: same_answer([org_a, org_b], day) for day in DAYS}
 
     # The scenarios do exercise every clause.
     codes = {

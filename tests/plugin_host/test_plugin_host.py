@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_plugins_migrate_and_serve_their_pages_in_another_host(tmp_path):
     env = {
         **os.environ,

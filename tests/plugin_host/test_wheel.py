@@ -47,6 +47,7 @@ def test_readme_section_has_the_steps():
     assert languages == ["sh", "python", "python", "sh"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not os.environ.get("CI") and not _pypi_reachable(), reason="needs PyPI (runs in CI, which has it)"
 )

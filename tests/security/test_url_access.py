@@ -257,15 +257,65 @@ class World:
 def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, superuser) -> World:
     org_a.name = f"Kvinnojouren {MARK}"
     org_a.save()
-    person = PersonFactory(
-        email=f"{MARK.lower()}@example.org",
-        first_name=f"{MARK}person",
-        last_name=f"{MARK}sson",
-        organisation=org_a,
+    people = world_people(org_a, org_b)
+    courses = world_courses(org_a, org_b, people["person"], people["person_b"], volunteer_a)
+    certifications = world_certifications(org_a, org_b, people["person"], coordinator_a)
+    token = token_of(feed_token(volunteer_a, FeedKind.MY_SESSIONS))
+    wagtail = world_wagtail_objects(
+        org_a,
+        org_b,
+        courses["course"],
+        courses["lesson"],
+        people["person"],
+        certifications["qualification"],
+        coordinator_a,
     )
-    person_b = PersonFactory(
-        email="person-b@example.org", first_name="Bella", last_name="Bsson", organisation=org_b
+    users = {
+        "anonymous": None,
+        "volunteer": volunteer_a,
+        "other_coordinator": coordinator_b,
+        "coordinator": coordinator_a,
+        "board": board_a,
+        "superuser": superuser,
+    }
+    return World(
+        org_a=org_a,
+        org_b=org_b,
+        users=users,
+        **people,
+        **courses,
+        **certifications,
+        **wagtail,
+        token=token,
+        pending_import=keep_pending_import(
+            b"email,first_name,last_name,groups,joined_on\nny@example.org,Ny,Person,volunteer,2025-01-15\n",
+            "people.csv",
+            org_a,
+            by=coordinator_a,
+        ),
     )
+
+
+def world_people(org_a: Organisation, org_b: Organisation) -> dict[str, User]:
+    """Organisation A's person (her names carry the mark) and one of organisation B."""
+    return {
+        "person": PersonFactory(
+            email=f"{MARK.lower()}@example.org",
+            first_name=f"{MARK}person",
+            last_name=f"{MARK}sson",
+            organisation=org_a,
+        ),
+        "person_b": PersonFactory(
+            email="person-b@example.org", first_name="Bella", last_name="Bsson", organisation=org_b
+        ),
+    }
+
+
+def world_courses(
+    org_a: Organisation, org_b: Organisation, person: User, person_b: User, volunteer: User
+) -> dict[str, object]:
+    """A course of each organisation with a run each (A's with the person and the volunteer
+    enrolled, and a second run of A's without them), and a self-paced course's lesson."""
     course = make_course(org_a, title=f"Cirkel {MARK}", units=2)
     course_b = make_course(org_b, title="Cirkel B", units=2)
     paced = make_course(org_a, title=f"Egen takt {MARK}", units=1, kind="continuing", self_paced=True)
@@ -275,8 +325,27 @@ def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, supe
     run = make_run(course, recent, title=f"Omgång {MARK}")
     other_run = make_run(course, recent, title=f"Andra omgången {MARK}")
     run_b = make_run(course_b, recent, title="Omgång B")
-    enrol(run, [person, volunteer_a])
+    enrol(run, [person, volunteer])
     enrol(run_b, [person_b])
+    return {
+        "course": course,
+        "course_b": course_b,
+        "lesson": lesson,
+        "run": run,
+        "other_run": other_run,
+        "run_b": run_b,
+        "session": run.sessions.order_by("starts_at").first(),
+        "other_session": other_run.sessions.order_by("starts_at").first(),
+        "session_b": run_b.sessions.order_by("starts_at").first(),
+        "enrolment": Enrolment.objects.get(run=run, person=person),
+    }
+
+
+def world_certifications(
+    org_a: Organisation, org_b: Organisation, person: User, coordinator_a: User
+) -> dict[str, object]:
+    """A qualification type of each organisation, the person's qualification, a training record
+    she attended and one in the trash, a shift role, a frozen report."""
     qualification_type = QualificationType.objects.create(organisation=org_a, name=f"Grund {MARK}")
     qualification_type_b = QualificationType.objects.create(organisation=org_b, name="Grund B")
     qualification = Qualification.objects.create(
@@ -296,7 +365,29 @@ def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, supe
     frozen = FrozenReport.objects.create(
         organisation=org_a, start=FIRST, end=FIRST, data={"title": MARK}, frozen_by=coordinator_a, **files
     )
-    token = token_of(feed_token(volunteer_a, FeedKind.MY_SESSIONS))
+    return {
+        "qualification_type": qualification_type,
+        "qualification_type_b": qualification_type_b,
+        "qualification": qualification,
+        "record": record,
+        "deleted_record": deleted_record,
+        "role": role,
+        "frozen": frozen,
+    }
+
+
+def world_wagtail_objects(
+    org_a: Organisation,
+    org_b: Organisation,
+    course: CoursePage,
+    lesson: LessonPage,
+    person: User,
+    qualification: Qualification,
+    coordinator_a: User,
+) -> dict[str, object]:
+    """Wagtail's objects of organisation A (its course index, the course's revision, a private
+    document attached to the qualification, an image, the lesson's restriction, the site
+    history) and organisation B's course index."""
     course.save_revision(user=coordinator_a)  # the page's history and revisions
     document = get_document_model().objects.create(
         title=f"Tystnadslöfte {MARK}",
@@ -312,50 +403,13 @@ def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, supe
     )
     # The register's admin logs its edits on the Person proxy: they show in the site history.
     log(instance=Person.objects.get(pk=person.pk), action="wagtail.edit", user=coordinator_a)
-    users = {
-        "anonymous": None,
-        "volunteer": volunteer_a,
-        "other_coordinator": coordinator_b,
-        "coordinator": coordinator_a,
-        "board": board_a,
-        "superuser": superuser,
+    return {
+        "index": CourseIndexPage.objects.get(organisation=org_a),
+        "index_b": CourseIndexPage.objects.get(organisation=org_b),
+        "document": document,
+        "image": image,
+        "restriction": PageViewRestriction.objects.get(page=lesson),
     }
-    return World(
-        org_a=org_a,
-        org_b=org_b,
-        users=users,
-        person=person,
-        person_b=person_b,
-        course=course,
-        course_b=course_b,
-        lesson=lesson,
-        run=run,
-        other_run=other_run,
-        run_b=run_b,
-        session=run.sessions.order_by("starts_at").first(),
-        other_session=other_run.sessions.order_by("starts_at").first(),
-        session_b=run_b.sessions.order_by("starts_at").first(),
-        enrolment=Enrolment.objects.get(run=run, person=person),
-        qualification_type=qualification_type,
-        qualification_type_b=qualification_type_b,
-        qualification=qualification,
-        record=record,
-        deleted_record=deleted_record,
-        role=role,
-        frozen=frozen,
-        token=token,
-        index=CourseIndexPage.objects.get(organisation=org_a),
-        index_b=CourseIndexPage.objects.get(organisation=org_b),
-        document=document,
-        image=image,
-        restriction=PageViewRestriction.objects.get(page=lesson),
-        pending_import=keep_pending_import(
-            b"email,first_name,last_name,groups,joined_on\nny@example.org,Ny,Person,volunteer,2025-01-15\n",
-            "people.csv",
-            org_a,
-            by=coordinator_a,
-        ),
-    )
 
 
 def client_for(world: World, role: str) -> Client:
