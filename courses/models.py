@@ -24,7 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
-from people.permissions import OrganisationScopedQuerySet
+from people.permissions import OrganisationScopedQuerySet, can_see_organisation
 
 from .blocks import LessonStreamBlock
 from .conf import login_url
@@ -264,7 +264,7 @@ class LessonPage(Page):
         user = request.user
         if user.is_authenticated and not user.is_superuser and self.get_view_restrictions().exists():
             course = self.get_course()
-            if course is None or course.organisation_id != user.organisation_id:
+            if not can_see_organisation(user, course.organisation_id if course else None):
                 raise Http404
         return super().serve(request, *args, **kwargs)
 
