@@ -6,6 +6,7 @@ import base64
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,15 +21,17 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
 from people.models import Organisation
-from people.views import ScopedIndexMixin, ScopedObjectMixin
+from people.permissions import working_organisation
+from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
 from .clearance import clearance
 from .forms import BoardFilterForm, ReportForm
-from .models import FrozenReport, TrainingRecord
+from .models import FrozenReport, ShiftRole, TrainingRecord
 from .report import (
     FORMATS,
     competence_report,
@@ -44,29 +47,19 @@ from .tables import ClearanceTable
 
 
 def organisation_for(request) -> Organisation:
-    """The coordinator's organisation; a superuser picks one with ?organisation=<id>."""
-    if request.user.is_superuser:
-        chosen = request.GET.get("organisation")
-        if chosen:
-            if not (chosen.isascii() and chosen.isdigit()):
-                raise Http404
-            return get_object_or_404(Organisation, pk=chosen)
-        organisation = Organisation.objects.order_by("name").first()
-    else:
-        organisation = request.user.organisation
+    """The organisation the screen works on (``people.permissions.working_organisation``): the
+    coordinator's; a superuser picks one with ?organisation=<id>. 404 when there is none."""
+    organisation = working_organisation(request.user, request.GET.get("organisation"))
     if organisation is None:
         raise Http404
     return organisation
 
 
-class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
+class ClearanceBoardView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "certifications/admin/board.html"
     header_icon = "tick-inverse"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("certifications.view_shiftrole"):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
+    permission_policy = ModelPermissionPolicy(ShiftRole)
+    permission_required = "view"
 
     def get_page_title(self):
         return _("Clearance board")
@@ -150,17 +143,14 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ReportView(WagtailAdminTemplateMixin, TemplateView):
+class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """The competence report for the board: pick period and version, see the figures, edit the
     narrative, download the files, freeze a copy."""
 
     template_name = "certifications/admin/report.html"
     header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("certifications.view_frozenreport"):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
+    permission_policy = ModelPermissionPolicy(FrozenReport)
+    permission_required = "view"
 
     def get_page_title(self):
         return _("Competence report")
@@ -204,8 +194,8 @@ class ReportView(WagtailAdminTemplateMixin, TemplateView):
             return self.render_to_response(self.get_context_data())
         action = request.POST.get("action", "")
         if action == "freeze":
-            if not request.user.has_perm("certifications.add_frozenreport"):
-                return permission_denied(request)
+            if not self.user_has_permission("add"):
+                raise PermissionDenied
             frozen = freeze_report(self.report, self.organisation, self.external, request.user)
             messages.success(request, _("The report was frozen: %(report)s") % {"report": frozen})
             return redirect("certifications_report")
@@ -296,14 +286,12 @@ def frozen_report_download(request, pk: int, fmt: str):
     )
 
 
-class TrainingRecordTrashMixin:
+class TrainingRecordTrashMixin(AdminPermissionMixin):
     """The deleted training records of the user's organisations; another organisation's record
     answers 404. Restoring needs the delete permission (the same people who may delete)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("certifications.delete_trainingrecord"):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
+    permission_policy = ModelPermissionPolicy(TrainingRecord)
+    permission_required = "delete"
 
     def trash(self):
         return (

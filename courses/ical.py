@@ -25,6 +25,7 @@ from icalendar import Calendar, Event
 from wagtail.models import Site
 
 from people.bounds import EARLIEST_DATE, LATEST_DATE
+from people.permissions import can_see_organisation
 
 from .models import (
     CourseRun,
@@ -143,7 +144,7 @@ def feed_allowed(feed: FeedToken) -> bool:
     if feed.kind == FeedKind.MY_SESSIONS:
         return True
     organisation_id = feed.run.organisation_id if feed.kind == FeedKind.RUN else feed.organisation_id
-    if not (person.is_superuser or person.organisation_id == organisation_id):
+    if not can_see_organisation(person, organisation_id):
         return False
     return person.has_perm("courses.view_courserun")
 

@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from jour_core.versions import VersionedQuerySet
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
-from people.permissions import OrganisationScopedQuerySet
+from people.permissions import OrganisationScopedQuerySet, can_see_organisation
 
 from .blocks import LessonStreamBlock
 from .conf import login_url
@@ -272,7 +272,7 @@ class LessonPage(Page):
         user = request.user
         if user.is_authenticated and not user.is_superuser and self.get_view_restrictions().exists():
             course = self.get_course()
-            if course is None or course.organisation_id != user.organisation_id:
+            if not can_see_organisation(user, course.organisation_id if course else None):
                 raise Http404
         return super().serve(request, *args, **kwargs)
 

@@ -24,6 +24,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from jour_core.audit import audit
 from jour_core.exports import PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
+from people.permissions import can_see_organisation
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
 from .attendance import (
@@ -472,7 +473,7 @@ def lesson_done(request, pk: int):
     course = lesson.get_course()
     if course is None or not course.self_paced:
         raise Http404
-    if not request.user.is_superuser and course.organisation_id != request.user.organisation_id:
+    if not can_see_organisation(request.user, course.organisation_id):
         raise Http404
     completion = mark_lesson_done(request.user, lesson)
     if completion is not None:

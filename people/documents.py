@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import models
 
+from .permissions import can_see_organisation
+
 #: Where a document is attached to a person: (model, its document field, the path from a row to
 #: the person, e.g. ``"person"``).
 PERSON_DOCUMENT_FIELDS: list[tuple[type[models.Model], str, str]] = []
@@ -56,12 +58,10 @@ def may_read(user: Any, owners: set[Owner]) -> bool:
     register) of the organisation of every person it is attached to."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser or any(owner.person_id == user.pk for owner in owners):
+    if any(owner.person_id == user.pk for owner in owners):
         return True
-    return (
-        user.organisation_id is not None
-        and all(owner.organisation_id == user.organisation_id for owner in owners)
-        and user.has_perm("people.change_person")
+    return all(can_see_organisation(user, owner.organisation_id) for owner in owners) and user.has_perm(
+        "people.change_person"
     )
 
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
+    from .models import Organisation
+
 #: Names of the Django auth groups that carry the admin roles.
 COORDINATORS_GROUP = "Coordinators"
 BOARD_GROUP = "Board"
@@ -53,6 +55,32 @@ def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
         return None
     organisation_id = getattr(user, "organisation_id", None)
     return [organisation_id] if organisation_id else []
+
+
+def can_see_organisation(user: AbstractBaseUser | AnonymousUser, organisation_id: int | None) -> bool:
+    """Whether ``user`` may see the rows of organisation ``organisation_id`` (for one object
+    already at hand; querysets use ``for_user``). ``None`` (no organisation) only the superuser."""
+    ids = visible_organisation_ids(user)
+    return ids is None or organisation_id in ids
+
+
+def working_organisation(user: AbstractBaseUser | AnonymousUser, chosen: Any = None) -> Organisation | None:
+    """The organisation an admin screen works on: the user's own; the umbrella administrator
+    (superuser) works on the one she chose (an organisation, or its id as a query string carries
+    it; without a choice the first by name). ``None`` when there is none to work on: a user
+    without an organisation, or a chosen id that is not an organisation's."""
+    from .models import Organisation
+
+    if not getattr(user, "is_superuser", False):
+        return getattr(user, "organisation", None)
+    if isinstance(chosen, Organisation):
+        return chosen
+    if chosen:
+        chosen = str(chosen)
+        if not (chosen.isascii() and chosen.isdigit()):
+            return None
+        return Organisation.objects.filter(pk=chosen).first()
+    return Organisation.objects.order_by("name").first()
 
 
 class OrganisationScopedQuerySet(VersionedQuerySet):

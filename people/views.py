@@ -19,12 +19,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from .conf import app_settings
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -37,7 +37,22 @@ from .importing import (
     keep_pending_import,
     parse_people_csv,
 )
-from .models import Organisation, Person
+from .models import Person
+from .permissions import working_organisation
+
+
+class AdminPermissionMixin(PermissionCheckedMixin):
+    """Our own admin screens check access as Wagtail's views do: ``permission_policy`` (the
+    model's, e.g. ``ModelPermissionPolicy(ShiftRole)``) and ``permission_required`` (an action:
+    ``"view"``, ``"add"``, ``"change"``, ``"delete"``). A refusal raises PermissionDenied, which
+    Wagtail's admin answers as for its own screens (back to the dashboard with "no permission";
+    403 to a script). Unlike Wagtail's mixin, a screen that names no policy admits nobody."""
+
+    def user_has_permission(self, permission):
+        return bool(self.permission_policy) and super().user_has_permission(permission)
+
+    def user_has_any_permission(self, permissions):
+        return bool(self.permission_policy) and super().user_has_any_permission(permissions)
 
 
 class ScopedObjectMixin:
@@ -60,7 +75,7 @@ class ScopedIndexMixin:
         return super().get_base_queryset().for_user(self.request.user)
 
 
-class PersonIndexView(ScopedIndexMixin, generic.IndexView):
+class PersonIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("organisation")
 
@@ -85,7 +100,7 @@ class PersonIndexView(ScopedIndexMixin, generic.IndexView):
         return buttons
 
 
-class PersonEditView(ScopedObjectMixin, generic.EditView):
+class PersonEditView(generic.EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -119,39 +134,24 @@ class RefuseProtectedDeleteMixin:
             return redirect(self.get_success_url())
 
 
-class PersonDeleteView(RefuseProtectedDeleteMixin, ScopedObjectMixin, generic.DeleteView):
-    pass
+class ProtectedDeleteView(RefuseProtectedDeleteMixin, generic.DeleteView):
+    """Deletes a row unless other records depend on it (organisations: people and records
+    point at them)."""
 
 
-class OrganisationDeleteView(RefuseProtectedDeleteMixin, generic.DeleteView):
-    """An organisation with people or records cannot be deleted (they point at it)."""
-
-
-class PersonHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class PersonUsageView(ScopedObjectMixin, UsageView):
-    pass
-
-
-class PersonInspectView(ScopedObjectMixin, generic.InspectView):
-    pass
-
-
-class PersonChangesView(WagtailAdminTemplateMixin, TemplateView):
+class PersonChangesView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """A person's change history (django-simple-history): who changed what, and when. Read-only,
     for those who may change the register; another organisation's person answers 404."""
 
     template_name = "people/changes.html"
     header_icon = "history"
     page_title = gettext_lazy("Change history")
+    permission_policy = ModelPermissionPolicy(Person)
+    permission_required = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("people.change_person"):
-            raise PermissionDenied
+    def get(self, request, *args, **kwargs):
         self.person = get_object_or_404(Person.objects.for_user(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return str(self.person)
@@ -170,7 +170,7 @@ class PersonChangesView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ImportPeopleView(View):
+class ImportPeopleView(AdminPermissionMixin, View):
     """Upload a CSV file, see what it would change (or its problems), then confirm.
 
     Nothing is written until the confirmation, and then all or nothing. Between the two the
@@ -183,11 +183,8 @@ class ImportPeopleView(View):
     #: How many rows the preview shows, and how many problems the page lists (all are counted).
     preview_rows = 20
     problems_listed = 200
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("people.add_person"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_policy = ModelPermissionPolicy(Person)
+    permission_required = "add"
 
     def render(self, status: int = 200, **context):
         context.setdefault("upload_form", ImportUploadForm(user=self.request.user))
@@ -220,7 +217,9 @@ class ImportPeopleView(View):
         form = ImportUploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render(upload_form=form)
-        organisation = self._organisation(form.cleaned_data.get("organisation"))
+        organisation = working_organisation(request.user, form.cleaned_data.get("organisation"))
+        if organisation is None:
+            raise PermissionDenied
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
@@ -280,28 +279,36 @@ class ImportPeopleView(View):
         )
         return redirect("people_person:index")
 
-    def _organisation(self, chosen: Organisation | None) -> Organisation:
-        user = self.request.user
-        if user.is_superuser and chosen is not None:
-            return chosen
-        if user.organisation_id is None:
-            raise PermissionDenied
-        return user.organisation
+
+def scoped_view_class(view_class: type) -> type:
+    """``view_class`` made to see only the rows of the user's organisations, if it does not
+    already: a listing (Wagtail's IndexView) through ``ScopedIndexMixin``, a view of one object
+    (anything with ``get_object``: edit, delete, history, usage, inspect, copy) through
+    ``ScopedObjectMixin``. Other views are returned as they are."""
+    mixins = []
+    if issubclass(view_class, generic.IndexView) and not issubclass(view_class, ScopedIndexMixin):
+        mixins.append(ScopedIndexMixin)
+    if hasattr(view_class, "get_object") and not issubclass(view_class, ScopedObjectMixin):
+        mixins.append(ScopedObjectMixin)
+    if not mixins:
+        return view_class
+    return type(f"Scoped{view_class.__name__}", (*mixins, view_class), {"__module__": view_class.__module__})
 
 
 class ScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose every view sees only the rows of the user's organisations (the
-    model's manager offers ``for_user``); another organisation's object answers 404."""
+    model's manager offers ``for_user``); another organisation's object answers 404.
+
+    The scoping is added where the viewset builds its views (``construct_view``), to whatever
+    view class it is given, so a viewset that sets its own ``delete_view_class`` (or any other)
+    cannot lose it. Reordering (Wagtail's ReorderView fetches rows by itself) stays off."""
 
     copy_view_enabled = False
-    index_view_class = type("ScopedIndexView", (ScopedIndexMixin, generic.IndexView), {})
-    edit_view_class = type("ScopedEditView", (ScopedObjectMixin, generic.EditView), {})
-    delete_view_class = type(
-        "ScopedDeleteView", (RefuseProtectedDeleteMixin, ScopedObjectMixin, generic.DeleteView), {}
-    )
-    history_view_class = type("ScopedHistoryView", (ScopedObjectMixin, HistoryView), {})
-    usage_view_class = type("ScopedUsageView", (ScopedObjectMixin, UsageView), {})
-    inspect_view_class = type("ScopedInspectView", (ScopedObjectMixin, generic.InspectView), {})
+    sort_order_field = None
+    delete_view_class = ProtectedDeleteView
+
+    def construct_view(self, view_class, **kwargs):
+        return super().construct_view(scoped_view_class(view_class), **kwargs)
 
 
 def umbrella_administrator_only(view):

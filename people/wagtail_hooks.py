@@ -24,7 +24,10 @@ from .models import Organisation, Person
 register_permission_policy(Person, ModelPermissionPolicy(Person), exact_class=True)
 
 
-class PersonViewSet(ModelViewSet):
+class PersonViewSet(views.ScopedModelViewSet):
+    """The register: her organisation's people for a coordinator or the board, everyone's for the
+    umbrella administrator (scoped by ``ScopedModelViewSet``)."""
+
     model = Person
     icon = "group"
     menu_label = _("People")
@@ -32,15 +35,10 @@ class PersonViewSet(ModelViewSet):
     add_to_admin_menu = True
     url_prefix = "people"
     name = "people_person"
-    copy_view_enabled = False
     inspect_view_enabled = True
 
     index_view_class = views.PersonIndexView
     edit_view_class = views.PersonEditView
-    delete_view_class = views.PersonDeleteView
-    history_view_class = views.PersonHistoryView
-    usage_view_class = views.PersonUsageView
-    inspect_view_class = views.PersonInspectView
 
     filterset_class = PersonFilterSet
     search_fields = ["first_name", "last_name", "email", "phone"]
@@ -123,7 +121,7 @@ class OrganisationViewSet(ModelViewSet):
     url_prefix = "organisations"
     name = "people_organisation"
     copy_view_enabled = False
-    delete_view_class = views.OrganisationDeleteView
+    delete_view_class = views.ProtectedDeleteView
     form_fields = ["name", "slug"]
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
