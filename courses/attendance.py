@@ -1,4 +1,5 @@
-"""Enrolment, attendance and make-ups: the writes, each followed by the completion rule."""
+"""Enrolment, attendance, make-ups and changes to sessions: the writes, each followed by the
+completion rule in the same transaction."""
 
 from __future__ import annotations
 
@@ -192,6 +193,11 @@ def record_makeup(
     return makeup
 
 
-def session_changed(session: Session) -> None:
-    """After a session was moved, cancelled or reinstated: apply the rule again."""
+@transaction.atomic
+def save_session(session: Session) -> Session:
+    """Save a session added to a run, or one moved, cancelled or reinstated, and apply the
+    rule again to everyone it touches, in the same transaction: a cancelled unit stops counting
+    against her, a moved one may now lie ahead, and no one sees the one without the other."""
+    session.save()
     refresh_completions(enrolments_affected_by_session(session))
+    return session

@@ -36,6 +36,7 @@ from .models import (
     ATTENDED_MARKS,
     Attendance,
     Completion,
+    CoursePage,
     CourseUnit,
     Enrolment,
     LessonCompletion,
@@ -324,16 +325,9 @@ class SelfPacedProgress:
 def self_paced_progress(person, courses: Iterable) -> list[SelfPacedProgress]:
     """Lessons done per self-paced course for one person (two queries)."""
     courses = list(courses)
-    lessons_by_course: dict[int, list[LessonPage]] = defaultdict(list)
-    paths = {course.path: course for course in courses}
     if not courses:
         return []
-    lessons = LessonPage.objects.live().filter(depth=courses[0].depth + 1)
-    query = Q()
-    for course in courses:
-        query |= Q(path__startswith=course.path)
-    for lesson in lessons.filter(query).order_by("unit_number", "path"):
-        lessons_by_course[paths[lesson.path[: -LessonPage.steplen]].pk].append(lesson)
+    lessons_by_course = CoursePage.lessons_of(courses)
     done = dict(
         LessonCompletion.objects.filter(
             person=person,

@@ -10,7 +10,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from people.bounds import LATEST_DATE, BoundedDateField
 from people.models import Organisation, User
 
-from .models import CoursePage, MakeUpKind, Session
+from .models import CoursePage, MakeUpKind, Session, SessionStatus
 from .scheduling import local_datetime
 
 
@@ -118,9 +118,10 @@ class SessionForm(forms.ModelForm):
             else:
                 self.instance.starts_at = local_datetime(day, start)
                 self.instance.ends_at = local_datetime(day, end)
-        if cleaned.get("status") == "cancelled" and not (cleaned.get("cancel_reason") or "").strip():
+        reason = (cleaned.get("cancel_reason") or "").strip()
+        if cleaned.get("status") == SessionStatus.CANCELLED and not reason:
             self.add_error("cancel_reason", _("Give a reason when cancelling a session."))
-        if cleaned.get("status") == "scheduled":
+        if cleaned.get("status") == SessionStatus.SCHEDULED:
             cleaned["cancel_reason"] = ""
         return cleaned
 
@@ -134,7 +135,7 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
-        enrolled = run.enrolments.filter(status="enrolled").values("person_id")
+        enrolled = run.enrolments.active().values("person_id")
         self.fields["people"].queryset = (
             User.objects.filter(organisation_id=run.organisation_id, is_active=True)
             .active_on(timezone.localdate())
@@ -177,12 +178,12 @@ class MakeUpForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == "other_run":
+        if cleaned.get("kind") == MakeUpKind.OTHER_RUN:
             session = cleaned.get("session")
             if session is None:
                 self.add_error("session", _("Choose the session she attends instead."))
             elif session.unit_number != cleaned.get("unit_number"):
                 self.add_error("session", _("The session must be the same unit."))
-        elif cleaned.get("kind") == "catch_up" and not cleaned.get("date"):
+        elif cleaned.get("kind") == MakeUpKind.CATCH_UP and not cleaned.get("date"):
             self.add_error("date", _("Give the date of the catch-up."))
         return cleaned

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -85,6 +86,26 @@ def feed_token(
         nonce=nonce,
         token_hash=_hash(_token_for(nonce)),
     )
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed's address, and the same address as a ``webcal://`` link (which a phone opens in
+    its calendar app, offering to subscribe)."""
+
+    url: str
+    webcal: str
+
+
+def feed_link(feed: FeedToken, base_url: str) -> FeedLink:
+    """The subscription link of ``feed`` on the site at ``base_url``."""
+    url = base_url.rstrip("/") + reverse("courses_calendar_feed", args=[token_of(feed)])
+    return FeedLink(url=url, webcal=webcal(url))
+
+
+def webcal(url: str) -> str:
+    """``url`` with its scheme replaced by ``webcal``."""
+    return "webcal://" + url.split("://", 1)[-1]
 
 
 def find_feed(token: str) -> FeedToken | None:

@@ -4,7 +4,10 @@ sessions, enrolments, attendance, make-ups and completions."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +27,6 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from jour_core.versions import VersionedQuerySet
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
 from people.permissions import OrganisationScopedQuerySet, can_see_organisation
 
@@ -77,8 +79,11 @@ class CourseKind(models.TextChoices):
     CONTINUING = "continuing", _("Continuing education")
 
 
-class CoursePageQuerySet(VersionedQuerySet, PageQuerySet):
-    """Course pages' writes that send no signals bump their organisation's data version too."""
+class CoursePageQuerySet(OrganisationScopedQuerySet, PageQuerySet):
+    """Course pages, scoped like every organisation's rows (``for_user``); their writes that
+    send no signals bump their organisation's data version too."""
+
+    organisation_lookup = "organisation"
 
 
 class CoursePage(Page):
@@ -159,13 +164,35 @@ class CoursePage(Page):
     def total_hours(self) -> Decimal:
         return sum((unit.hours for unit in self.units.all()), Decimal("0"))
 
+    @staticmethod
+    def lessons_of(courses: Iterable[CoursePage]) -> dict[int, list[LessonPage]]:
+        """The live lesson pages (the children) of each course, by course id, in unit order
+        (tree order within a unit); one query for all the courses."""
+        courses = list(courses)
+        by_course: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
+        if not courses:
+            return by_course
+        live = LessonPage.objects.live()
+        children = functools.reduce(operator.or_, (live.child_of_q(course) for course in courses))
+        for lesson in live.filter(children).order_by("unit_number", "path"):
+            course = next(course for course in courses if lesson.is_child_of(course))
+            by_course[course.pk].append(lesson)
+        return by_course
+
+    @staticmethod
+    def lessons_by_unit_of(courses: Iterable[CoursePage]) -> dict[int, dict[int, LessonPage]]:
+        """The live lesson page of each unit number (the first in the tree), per course id;
+        one query for all the courses."""
+        by_course: dict[int, dict[int, LessonPage]] = {}
+        for course_id, lessons in CoursePage.lessons_of(courses).items():
+            by_unit = by_course[course_id] = {}
+            for lesson in lessons:
+                by_unit.setdefault(lesson.unit_number, lesson)
+        return by_course
+
     def lessons_by_unit(self) -> dict[int, LessonPage]:
         """The live lesson page of each unit number (one query)."""
-        lessons = LessonPage.objects.child_of(self).live().order_by("unit_number", "path")
-        by_unit: dict[int, LessonPage] = {}
-        for lesson in lessons:
-            by_unit.setdefault(lesson.unit_number, lesson)
-        return by_unit
+        return CoursePage.lessons_by_unit_of([self])[self.pk]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -387,7 +414,8 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="cancelled_session_has_reason"
+                condition=~Q(status=SessionStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="cancelled_session_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["run", "starts_at"])]
@@ -574,8 +602,8 @@ class MakeUp(models.Model):
         verbose_name_plural = _("make-ups")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="other_run") & Q(session__isnull=False))
-                | (Q(kind="catch_up") & Q(date__isnull=False)),
+                condition=(Q(kind=MakeUpKind.OTHER_RUN) & Q(session__isnull=False))
+                | (Q(kind=MakeUpKind.CATCH_UP) & Q(date__isnull=False)),
                 name="makeup_has_session_or_date",
             )
         ]

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from .views import calendar, member
 
 urlpatterns = [
-    path("lesson/<int:pk>/done/", views.lesson_done, name="courses_lesson_done"),
-    path("kalender/<str:token>.ics", views.calendar_feed, name="courses_calendar_feed"),
-    path("session/<int:pk>.ics", views.session_ics, name="courses_session_ics"),
-    path("kalender/ny-lank/", views.reset_my_calendar, name="courses_reset_my_calendar"),
+    path("lesson/<int:pk>/done/", member.lesson_done, name="courses_lesson_done"),
+    path("kalender/<str:token>.ics", calendar.calendar_feed, name="courses_calendar_feed"),
+    path("session/<int:pk>.ics", calendar.session_ics, name="courses_session_ics"),
+    path("kalender/ny-lank/", member.reset_my_calendar, name="courses_reset_my_calendar"),
 ]

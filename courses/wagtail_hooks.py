@@ -15,10 +15,10 @@ from wagtail.models import Page
 
 from people.views import ScopedModelViewSet
 
-from . import views
 from .forms import CourseRunForm
 from .models import Completion, CourseIndexPage, CoursePage, CourseRun
 from .page_access import organisation_of_page, other_organisations_pages
+from .views import admin
 
 
 class CourseRunViewSet(ScopedModelViewSet):
@@ -33,10 +33,10 @@ class CourseRunViewSet(ScopedModelViewSet):
     url_prefix = "runs"
     name = "courses_run"
     copy_view_enabled = False
-    index_view_class = views.RunIndexView
-    add_view_class = views.RunCreateView
-    edit_view_class = views.RunEditView
-    delete_view_class = views.RunDeleteView
+    index_view_class = admin.RunIndexView
+    add_view_class = admin.RunCreateView
+    edit_view_class = admin.RunEditView
+    delete_view_class = admin.RunDeleteView
     list_display = [
         "title",
         Column("course", label=_("Course"), accessor="course.title", sort_key="course__title"),
@@ -77,17 +77,17 @@ def register_viewsets():
 @hooks.register("register_admin_urls")
 def register_run_screens():
     return [
-        path("runs/<int:pk>/overview/", views.RunOverviewView.as_view(), name="courses_run_overview"),
-        path("runs/<int:pk>/enrol/", views.EnrolView.as_view(), name="courses_run_enrol"),
-        path("runs/<int:pk>/sessions/add/", views.SessionFormView.as_view(), name="courses_session_add"),
-        path("sessions/<int:session_pk>/edit/", views.SessionFormView.as_view(), name="courses_session_edit"),
-        path("sessions/<int:pk>/register/", views.RegisterView.as_view(), name="courses_session_register"),
+        path("runs/<int:pk>/overview/", admin.RunOverviewView.as_view(), name="courses_run_overview"),
+        path("runs/<int:pk>/enrol/", admin.EnrolView.as_view(), name="courses_run_enrol"),
+        path("runs/<int:pk>/sessions/add/", admin.SessionFormView.as_view(), name="courses_session_add"),
+        path("sessions/<int:session_pk>/edit/", admin.SessionFormView.as_view(), name="courses_session_edit"),
+        path("sessions/<int:pk>/register/", admin.RegisterView.as_view(), name="courses_session_register"),
         path(
-            "enrolments/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="courses_enrolment_withdraw"
+            "enrolments/<int:pk>/withdraw/", admin.WithdrawView.as_view(), name="courses_enrolment_withdraw"
         ),
-        path("enrolments/<int:pk>/makeup/", views.MakeUpView.as_view(), name="courses_enrolment_makeup"),
-        path("runs/<int:pk>/calendar/", views.FeedLinkView.as_view(), name="courses_run_calendar"),
-        path("runs/calendar/", views.FeedLinkView.as_view(), name="courses_organisation_calendar"),
+        path("enrolments/<int:pk>/makeup/", admin.MakeUpView.as_view(), name="courses_enrolment_makeup"),
+        path("runs/<int:pk>/calendar/", admin.FeedLinkView.as_view(), name="courses_run_calendar"),
+        path("runs/calendar/", admin.FeedLinkView.as_view(), name="courses_organisation_calendar"),
     ]
 
 

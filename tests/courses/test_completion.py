@@ -10,7 +10,7 @@ from courses.attendance import (
     AttendanceError,
     enrol,
     record_makeup,
-    session_changed,
+    save_session,
     set_marks,
     withdraw,
 )
@@ -134,20 +134,35 @@ def test_cancelled_session_does_not_count_against_anyone(run, anna, coordinator_
     assert completion_of(anna) is None
     sixth = sessions(run)[5]
     sixth.status, sixth.cancel_reason = SessionStatus.CANCELLED, "Cirkelledaren sjuk"
-    sixth.save()
-    session_changed(sixth)
+    save_session(sixth)
     progress = progress_of(run, anna)
     assert progress.required == 7 and progress.done == 7
     assert progress.units[5].state == UnitState.CANCELLED
     assert completion_of(anna).completed_on == sessions(run)[-1].local_date
 
 
+def test_a_session_change_and_the_rule_are_one_transaction(run, anna, coordinator_a, monkeypatch):
+    """``save_session`` runs the rule inside its transaction: when the rule fails, the change to
+    the session is not kept either (no cancelled session with stale completions)."""
+    mark_all(run, anna, coordinator_a, ["present"] * 5 + ["absent"] + ["present"] * 2)
+    sixth = sessions(run)[5]
+
+    def failing_rule(enrolments):
+        raise RuntimeError("the rule failed")
+
+    monkeypatch.setattr("courses.attendance.refresh_completions", failing_rule)
+    sixth.status, sixth.cancel_reason = SessionStatus.CANCELLED, "Cirkelledaren sjuk"
+    with pytest.raises(RuntimeError):
+        save_session(sixth)
+    sixth.refresh_from_db()
+    assert not sixth.is_cancelled and sixth.cancel_reason == ""
+
+
 def test_marks_on_a_cancelled_session_do_not_count(run, anna, coordinator_a):
     mark_all(run, anna, coordinator_a, ["present"] * 8)
     first = sessions(run)[0]
     first.status, first.cancel_reason = SessionStatus.CANCELLED, "Lokalen stängd"
-    first.save()
-    session_changed(first)
+    save_session(first)
     assert progress_of(run, anna).units[0].state == UnitState.CANCELLED
     with pytest.raises(AttendanceError):
         set_marks(first, {anna.pk: "absent"}, coordinator_a)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.attendance import enrol, set_marks
-from courses.models import Attendance, CourseRun, Enrolment, MakeUp, Session
+from courses.models import Attendance, Completion, CourseRun, Enrolment, MakeUp, Session
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -165,6 +165,30 @@ def test_session_can_be_moved_and_cancelled_with_a_reason(client, run, coordinat
     session.refresh_from_db()
     assert session.is_cancelled and session.cancel_reason == "Lokalen är stängd" and session.sequence == 2
     assert Session.objects.filter(pk=session.pk).exists()  # kept, marked cancelled
+
+
+def test_cancelling_a_session_in_the_admin_applies_the_completion_rule(client, run, coordinator_a, org_a):
+    anna = PersonFactory(first_name="Anna", organisation=org_a)
+    enrol(run, [anna])
+    sessions = list(run.sessions.order_by("starts_at"))
+    for session, mark in zip(sessions, ["present"] * 5 + ["absent"] + ["present"] * 2, strict=True):
+        set_marks(session, {anna.pk: mark}, coordinator_a)
+    assert not Completion.objects.filter(person=anna).exists()
+    sixth = timezone.localtime(sessions[5].starts_at)
+    sign_in(client, coordinator_a)
+    response = client.post(
+        reverse("courses_session_edit", args=[sessions[5].pk]),
+        {
+            "unit_number": "6",
+            "date": sixth.date().isoformat(),
+            "start_time": sixth.strftime("%H:%M"),
+            "end_time": timezone.localtime(sessions[5].ends_at).strftime("%H:%M"),
+            "status": "cancelled",
+            "cancel_reason": "Cirkelledaren sjuk",
+        },
+    )
+    assert response.status_code == 302
+    assert Completion.objects.get(person=anna).completed_on == sessions[-1].local_date
 
 
 def test_an_extra_session_can_be_added(client, run, coordinator_a):

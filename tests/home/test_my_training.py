@@ -42,11 +42,11 @@ def test_volunteer_sees_progress_missing_units_and_next_sessions(client, setting
     assert "Cirkeln nu" in html
     assert '<progress class="progress" max="8" value="3"' in html
     (entry,) = response.context["runs"]
-    missing = [u["unit"].number for u in entry["units"] if u["unit"].is_missing]
+    missing = [u.unit.number for u in entry.units if u.unit.is_missing]
     assert missing == [3]
-    unit3 = next(u for u in entry["units"] if u["unit"].number == 3)
-    assert [s.run.title for s in unit3["alternatives"]] == ["Cirkeln sen"]  # how to make it up
-    assert unit3["lesson"].title == "Träff 3"
+    unit3 = next(u for u in entry.units if u.unit.number == 3)
+    assert [s.run.title for s in unit3.alternatives] == ["Cirkeln sen"]  # how to make it up
+    assert unit3.lesson.title == "Träff 3"
     upcoming = response.context["upcoming"]
     assert [s.unit_number for s in upcoming[:2]] == [5, 6]
     assert all(s.run.title == "Cirkeln nu" for s in upcoming)
@@ -59,8 +59,8 @@ def test_booked_make_up_and_completion_show(client, setting, coordinator_a):
     sign_in(client, sara)
     response = client.get(reverse("my_training"))
     (entry,) = response.context["runs"]
-    unit3 = next(u for u in entry["units"] if u["unit"].number == 3)
-    assert unit3["booked"].session.run == later
+    unit3 = next(u for u in entry.units if u.unit.number == 3)
+    assert unit3.booked.session.run == later
     assert any(s.run == later for s in response.context["upcoming"])  # the make-up is in her next sessions
 
     Completion.objects.create(person=sara, course=setting["course"], completed_on=datetime.date(2025, 5, 1))

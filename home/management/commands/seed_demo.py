@@ -25,6 +25,8 @@ from courses.models import (
     Enrolment,
     LessonCompletion,
     LessonPage,
+    MakeUpKind,
+    Mark,
 )
 from courses.page_access import ensure_course_index
 from courses.scheduling import generate_sessions
@@ -214,7 +216,9 @@ class Command(BaseCommand):
         enrol(earlier, [people[e] for e in demo.EARLIER_PARTICIPANTS])
         for session in earlier.sessions.all():
             marks = {
-                people[e].pk: "absent" if demo.EARLIER_MISSED.get(e) == session.unit_number else "present"
+                people[e].pk: (
+                    Mark.ABSENT if demo.EARLIER_MISSED.get(e) == session.unit_number else Mark.PRESENT
+                )
                 for e in demo.EARLIER_PARTICIPANTS
             }
             set_marks(session, marks, coordinator)
@@ -243,7 +247,7 @@ class Command(BaseCommand):
         for email, (_line, makeups) in demo.CURRENT_ATTENDANCE.items():
             enrolment = Enrolment.objects.get(run=current, person=people[email])
             for unit, kind, detail in makeups:
-                if kind == "catch_up":
+                if kind == MakeUpKind.CATCH_UP:
                     missed_on = current.sessions.get(unit_number=unit).local_date
                     record_makeup(
                         enrolment,

@@ -1,57 +1,56 @@
-"""Admin screens for runs: the overview with its matrix, the attendance register, sessions,
-enrolment, withdrawal and make-ups. Thin: check access, call courses.attendance/completion."""
+"""Admin screens for runs: the run list, create, edit and delete (a ModelViewSet, see
+wagtail_hooks), the overview with its matrix, the attendance register, sessions, enrolment,
+withdrawal, make-ups and the coordinator's calendar links. Thin: check access, call
+courses.attendance, completion, scheduling or ical, render."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Min, ProtectedError, Q
-from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseNotModified
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date, parse_http_date_safe, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from jour_core.audit import audit
 from jour_core.exports import PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
-from people.permissions import can_see_organisation
-from people.views import ScopedIndexMixin, ScopedObjectMixin
+from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
-from .attendance import (
+from ..attendance import (
     AttendanceError,
     enrol,
     record_makeup,
     register_people,
-    session_changed,
+    save_session,
     set_marks,
     withdraw,
 )
-from .completion import mark_lesson_done, progress_for_enrolments, progress_for_run
-from .forms import EnrolForm, MakeUpForm, SessionForm
-from .ical import (
-    build_calendar,
-    cached_calendar,
-    current_feed_version,
-    feed_allowed,
-    feed_sessions,
-    feed_token,
-    find_feed,
-    sessions_for_person,
-    token_of,
+from ..completion import progress_for_enrolments, progress_for_run
+from ..forms import EnrolForm, MakeUpForm, SessionForm
+from ..ical import feed_link, feed_token
+from ..models import (
+    Attendance,
+    Completion,
+    CourseRun,
+    Enrolment,
+    EnrolmentStatus,
+    FeedKind,
+    MakeUp,
+    MakeUpKind,
+    Mark,
+    Session,
 )
-from .models import Completion, CourseRun, Enrolment, FeedKind, LessonPage, Mark, Session
-from .scheduling import generate_sessions
-from .tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
+from ..scheduling import generate_sessions
+from ..tables import AttendanceMatrixTable, MatrixRow, cell_text, completion_text
 
 # The run list, create and edit (a ModelViewSet, see wagtail_hooks) ------------------------------
 
@@ -75,7 +74,9 @@ class RunIndexView(ScopedIndexMixin, generic.IndexView):
             .select_related("course")
             .annotate(
                 first_session=Min("sessions__starts_at"),
-                participants=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
+                participants=Count(
+                    "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED), distinct=True
+                ),
             )
         )
 
@@ -125,16 +126,13 @@ class RunEditView(ScopedObjectMixin, generic.EditView):
 # Custom screens ----------------------------------------------------------------------------------
 
 
-class RunScreenMixin(WagtailAdminTemplateMixin):
-    """Finds the run (or session, enrolment) among those the user may see, checks the permission."""
+class RunScreenMixin(AdminPermissionMixin, WagtailAdminTemplateMixin):
+    """Finds the run (or session, enrolment) among those the user may see; the permission is
+    checked by Wagtail's policy (``AdminPermissionMixin``)."""
 
-    permission_required = "courses.view_courserun"
+    permission_policy = ModelPermissionPolicy(CourseRun)
+    permission_required = "view"
     header_icon = "calendar"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission_required):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_run(self) -> CourseRun:
         return get_object_or_404(
@@ -248,7 +246,8 @@ class RegisterView(RunScreenMixin, TemplateView):
     """The attendance register: every participant on one page, one click each, saved together."""
 
     template_name = "courses/admin/register.html"
-    permission_required = "courses.change_attendance"
+    permission_policy = ModelPermissionPolicy(Attendance)
+    permission_required = "change"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -316,7 +315,8 @@ class SessionFormView(RunScreenMixin, FormView):
 
     template_name = "courses/admin/session_form.html"
     form_class = SessionForm
-    permission_required = "courses.change_session"
+    permission_policy = ModelPermissionPolicy(Session)
+    permission_required = "change"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -341,15 +341,15 @@ class SessionFormView(RunScreenMixin, FormView):
         return {**super().get_form_kwargs(), "run": self.run, "instance": self.session}
 
     def form_valid(self, form):
-        session = form.save()
-        session_changed(session)
+        session = save_session(form.save(commit=False))
         messages.success(request=self.request, message=_("Session saved: %(session)s") % {"session": session})
         return redirect("courses_run_overview", self.run.pk)
 
 
 class EnrolView(RunScreenMixin, FormView):
     form_class = EnrolForm
-    permission_required = "courses.add_enrolment"
+    permission_policy = ModelPermissionPolicy(Enrolment)
+    permission_required = "add"
     template_name = "courses/admin/enrol.html"
 
     def setup(self, request, *args, **kwargs):
@@ -399,7 +399,8 @@ class EnrolmentScreenMixin(RunScreenMixin):
 
 class WithdrawView(EnrolmentScreenMixin, TemplateView):
     template_name = "courses/admin/withdraw.html"
-    permission_required = "courses.change_enrolment"
+    permission_policy = ModelPermissionPolicy(Enrolment)
+    permission_required = "change"
 
     def get_page_title(self):
         return _("Withdraw %(person)s") % {"person": self.enrolment.person}
@@ -420,7 +421,8 @@ class WithdrawView(EnrolmentScreenMixin, TemplateView):
 class MakeUpView(EnrolmentScreenMixin, FormView):
     template_name = "courses/admin/makeup.html"
     form_class = MakeUpForm
-    permission_required = "courses.add_makeup"
+    permission_policy = ModelPermissionPolicy(MakeUp)
+    permission_required = "add"
     page_title = gettext_lazy("Record a make-up")
 
     def get_page_subtitle(self):
@@ -445,9 +447,9 @@ class MakeUpView(EnrolmentScreenMixin, FormView):
                 self.enrolment,
                 data["unit_number"],
                 self.request.user,
-                session=data["session"] if data["kind"] == "other_run" else None,
+                session=data["session"] if data["kind"] == MakeUpKind.OTHER_RUN else None,
                 attended=data["attended"],
-                date=data["date"] if data["kind"] == "catch_up" else None,
+                date=data["date"] if data["kind"] == MakeUpKind.CATCH_UP else None,
                 led_by=data["led_by"],
                 note=data["note"],
             )
@@ -460,94 +462,6 @@ class MakeUpView(EnrolmentScreenMixin, FormView):
 
 def progress_for_run_enrolment(enrolment: Enrolment):
     return progress_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
-
-
-# Member-facing ------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def lesson_done(request, pk: int):
-    """A member marks a lesson of a self-paced course as done."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=pk)
-    course = lesson.get_course()
-    if course is None or not course.self_paced:
-        raise Http404
-    if not can_see_organisation(request.user, course.organisation_id):
-        raise Http404
-    completion = mark_lesson_done(request.user, lesson)
-    if completion is not None:
-        messages.success(request, _("Well done! You have completed %(course)s.") % {"course": course.title})
-    else:
-        messages.success(request, _("Lesson marked as done."))
-    return redirect(lesson.url)
-
-
-NOT_FOUND = b"Not found\n"
-
-
-def _not_found() -> HttpResponse:
-    """Unknown, revoked and malformed tokens all get this same answer."""
-    return HttpResponseNotFound(NOT_FOUND, content_type="text/plain; charset=utf-8")
-
-
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-@require_GET
-def calendar_feed(request, token: str):
-    """A subscribed calendar: 304 when nothing changed (two queries), else the whole feed."""
-    feed = find_feed(token)
-    if feed is None or not feed_allowed(feed):
-        return _not_found()
-    sessions = feed_sessions(feed)
-    version = current_feed_version(feed, sessions)
-    headers = {"ETag": version.etag, "Cache-Control": "private, max-age=300"}
-    if version.last_modified is not None:
-        headers["Last-Modified"] = http_date(version.last_modified.timestamp())
-    if _not_modified(request, version):
-        response = HttpResponseNotModified()
-    else:
-        response = _calendar_response(
-            cached_calendar(feed, sessions, version, request.build_absolute_uri("/")), "kalender.ics"
-        )
-    for name, value in headers.items():
-        response[name] = value
-    return response
-
-
-def _not_modified(request, version) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        return (
-            version.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
-        )
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return (
-        since is not None
-        and version.last_modified is not None
-        and int(version.last_modified.timestamp()) <= since
-    )
-
-
-@login_required
-@require_GET
-def session_ics(request, pk: int):
-    """One session as an .ics file ("Add to calendar"), for those whose schedule it is in."""
-    user = request.user
-    mine = sessions_for_person(user).filter(pk=pk).exists()
-    managed = (
-        user.has_perm("courses.view_courserun") and Session.objects.for_user(user).filter(pk=pk).exists()
-    )
-    if not (mine or managed):
-        raise Http404
-    session = Session.objects.filter(pk=pk)
-    return _calendar_response(
-        build_calendar(session, str(_("Session")), request.build_absolute_uri("/")), f"traff-{pk}.ics"
-    )
 
 
 class FeedLinkView(RunScreenMixin, TemplateView):
@@ -577,30 +491,11 @@ class FeedLinkView(RunScreenMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         target = self.target()
         feed = feed_token(self.request.user, reset=kwargs.get("reset", False), **target)
-        url = self.request.build_absolute_uri(reverse("courses_calendar_feed", args=[token_of(feed)]))
-        context.update(feed=feed, feed_url=url, webcal_url=webcal(url), target=target)
+        link = feed_link(feed, self.request.build_absolute_uri("/"))
+        context.update(feed=feed, feed_url=link.url, webcal_url=link.webcal, target=target)
         return context
 
     def post(self, request, *args, **kwargs):
         messages.success(request, _("A new link was made; the old one no longer works."))
         audit("feed.reset", request, kind="run-or-organisation")
         return self.render_to_response(self.get_context_data(reset=True))
-
-
-def webcal(url: str) -> str:
-    return "webcal://" + url.split("://", 1)[-1]
-
-
-@login_required
-@require_POST
-def reset_my_calendar(request):
-    """A member makes a new link for her calendar; the old one answers 404 at once."""
-    feed_token(request.user, FeedKind.MY_SESSIONS, reset=True)
-    audit("feed.reset", request, kind=FeedKind.MY_SESSIONS)
-    messages.success(
-        request, _("You have a new calendar link. Subscribe again with it; the old one no longer works.")
-    )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    return redirect(next_url)

@@ -1,0 +1,145 @@
+"""What the member pages show, read in a fixed number of queries: selectors (plain functions
+that read and never write), built from the domain modules' own rules, so that a view only
+renders what they return and tests call them directly."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from people.models import User
+
+from .completion import (
+    Progress,
+    SelfPacedProgress,
+    UnitProgress,
+    progress_for_enrolments,
+    self_paced_progress,
+)
+from .ical import sessions_for_person
+from .models import Completion, CoursePage, Enrolment, LessonPage, MakeUp, Session, SessionStatus
+
+#: How many of other runs' sessions are offered for making up one unit.
+ALTERNATIVES_SHOWN = 2
+#: How many of her next sessions are listed.
+UPCOMING_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    """One unit of her run: how she stands, its lesson page, the make-up she is booked on, and
+    other runs' coming sessions of the unit where she could make it up."""
+
+    unit: UnitProgress
+    lesson: LessonPage | None
+    booked: MakeUp | None
+    alternatives: list[Session]
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    progress: Progress
+    course: CoursePage
+    units: list[UnitEntry]
+
+
+@dataclass(frozen=True)
+class MemberOverview:
+    """My training, the courses' part: her runs (withdrawn ones left out), her next sessions
+    (each with its ``lesson``), her completions and her self-paced courses."""
+
+    runs: list[RunEntry]
+    upcoming: list[Session]
+    completions: list[Completion]
+    self_paced: list[SelfPacedProgress]
+
+
+def member_overview(person: User, now: datetime.datetime | None = None) -> MemberOverview:
+    """What ``person`` sees of her courses at ``now`` (default: the present)."""
+    now = now or timezone.now()
+    progresses = progress_for_enrolments(
+        Enrolment.objects.active()
+        .filter(person=person)
+        .order_by("-enrolled_on")
+        .select_related("run__course")
+    )
+    courses = {p.enrolment.run.course_id: p.enrolment.run.course for p in progresses}
+    lessons = CoursePage.lessons_by_unit_of(courses.values())
+    booked = booked_makeups(progresses, now)
+    alternatives = makeup_alternatives(person, progresses, now)
+    runs = [
+        RunEntry(
+            progress=progress,
+            course=progress.enrolment.run.course,
+            units=[
+                UnitEntry(
+                    unit=unit,
+                    lesson=lessons[progress.enrolment.run.course_id].get(unit.number),
+                    booked=booked.get((progress.enrolment.pk, unit.number)),
+                    alternatives=alternatives.get((progress.enrolment.run.course_id, unit.number), []),
+                )
+                for unit in progress.units
+            ],
+        )
+        for progress in progresses
+    ]
+    upcoming = list(
+        sessions_for_person(person, timezone.localdate(now))
+        .not_cancelled()
+        .filter(starts_at__gte=now)
+        .select_related("run__course")
+        .order_by("starts_at")[:UPCOMING_SHOWN]
+    )
+    for session in upcoming:
+        session.lesson = lessons.get(session.run.course_id, {}).get(session.unit_number)
+    return MemberOverview(
+        runs=runs,
+        upcoming=upcoming,
+        completions=list(
+            Completion.objects.filter(person=person).select_related("course").order_by("-completed_on")
+        ),
+        self_paced=self_paced_progress(person, self_paced_courses(person)),
+    )
+
+
+def booked_makeups(progresses: list[Progress], now: datetime.datetime) -> dict[tuple[int, int], MakeUp]:
+    """The make-ups at a coming, not cancelled session, by enrolment id and unit number."""
+    makeups = (
+        MakeUp.objects.filter(enrolment__in=[p.enrolment for p in progresses], session__starts_at__gte=now)
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .select_related("session__run")
+    )
+    return {(m.enrolment_id, m.unit_number): m for m in makeups}
+
+
+def makeup_alternatives(
+    person: User, progresses: list[Progress], now: datetime.datetime
+) -> dict[tuple[int, int], list[Session]]:
+    """Other runs' coming sessions of the units she misses, in her organisation, by course id and
+    unit number (the first few of each, in time order)."""
+    missing_units = {u.number for p in progresses for u in p.missing}
+    if not missing_units or not person.organisation_id:
+        return {}
+    sessions = (
+        Session.objects.not_cancelled()
+        .filter(
+            run__organisation_id=person.organisation_id,
+            run__course_id__in={p.enrolment.run.course_id for p in progresses},
+            unit_number__in=missing_units,
+            starts_at__gte=now,
+        )
+        .exclude(run_id__in=[p.enrolment.run_id for p in progresses])
+        .select_related("run")
+    )
+    found: dict[tuple[int, int], list[Session]] = defaultdict(list)
+    for session in sessions:
+        found[(session.run.course_id, session.unit_number)].append(session)
+    return {key: group[:ALTERNATIVES_SHOWN] for key, group in found.items()}
+
+
+def self_paced_courses(person: User):
+    """The live self-paced courses she may take: her organisation's (every one for a superuser)."""
+    return CoursePage.objects.live().filter(self_paced=True).for_user(person)

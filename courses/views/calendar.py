@@ -1,0 +1,87 @@
+"""The public calendar endpoints: a subscribed feed (opened by its secret token, answering 304
+when nothing changed) and one session as an .ics file. Thin: the feeds are courses.ical's."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..ical import (
+    build_calendar,
+    cached_calendar,
+    current_feed_version,
+    feed_allowed,
+    feed_sessions,
+    find_feed,
+    sessions_for_person,
+)
+from ..models import Session
+
+NOT_FOUND = b"Not found\n"
+
+
+def _not_found() -> HttpResponse:
+    """Unknown, revoked and malformed tokens all get this same answer."""
+    return HttpResponseNotFound(NOT_FOUND, content_type="text/plain; charset=utf-8")
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """A subscribed calendar: 304 when nothing changed (two queries), else the whole feed."""
+    feed = find_feed(token)
+    if feed is None or not feed_allowed(feed):
+        return _not_found()
+    sessions = feed_sessions(feed)
+    version = current_feed_version(feed, sessions)
+    headers = {"ETag": version.etag, "Cache-Control": "private, max-age=300"}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = http_date(version.last_modified.timestamp())
+    if _not_modified(request, version):
+        response = HttpResponseNotModified()
+    else:
+        response = _calendar_response(
+            cached_calendar(feed, sessions, version, request.build_absolute_uri("/")), "kalender.ics"
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _not_modified(request, version) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return (
+            version.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
+        )
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return (
+        since is not None
+        and version.last_modified is not None
+        and int(version.last_modified.timestamp()) <= since
+    )
+
+
+@login_required
+@require_GET
+def session_ics(request, pk: int):
+    """One session as an .ics file ("Add to calendar"), for those whose schedule it is in."""
+    user = request.user
+    mine = sessions_for_person(user).filter(pk=pk).exists()
+    managed = (
+        user.has_perm("courses.view_courserun") and Session.objects.for_user(user).filter(pk=pk).exists()
+    )
+    if not (mine or managed):
+        raise Http404
+    session = Session.objects.filter(pk=pk)
+    return _calendar_response(
+        build_calendar(session, str(_("Session")), request.build_absolute_uri("/")), f"traff-{pk}.ics"
+    )
