@@ -25,7 +25,7 @@ from people.models import Organisation
 from people.pagecache import cached_page, keep_page, page_key
 from people.views import ScopedIndexMixin, ScopedObjectMixin
 
-from .clearance import clearance
+from .board import BoardFilters, clearance_board
 from .forms import BoardFilterForm, ReportForm
 from .models import FrozenReport, TrainingRecord
 from .report import (
@@ -99,17 +99,8 @@ class ClearanceBoardView(WagtailAdminTemplateMixin, TemplateView):
         data = self.form.cleaned_data if self.form.is_bound and valid else {}
         if not valid:
             export = None  # a refused filter shows the page with its message, never another file
-        role = data.get("role")
-        results = clearance(self.organisation, self.day, roles=[role] if role else None)
-        if data.get("group"):
-            results = [r for r in results if data["group"] in r.person.member_groups]
-        if data.get("cleared"):
-            results = [r for r in results if r.cleared == (data["cleared"] == "yes")]
-        if data.get("q"):
-            needle = data["q"].lower()
-            results = [r for r in results if needle in f"{r.person.get_full_name()} {r.person.email}".lower()]
-        self.results = results
-        self.table = ClearanceTable(results)
+        self.results = clearance_board(self.organisation, self.day, BoardFilters.from_form(data))
+        self.table = ClearanceTable(self.results)
         if export in ("csv", "xlsx"):
             return self.export(export)
         RequestConfig(request, paginate=False).configure(self.table)  # the ordering (?sort=)
