@@ -51,7 +51,7 @@ from certifications.models import (
     ShiftRoleRequirement,
     TrainingRecord,
 )
-from certifications.report import GROUPS, _hours
+from certifications.report.figures import GROUPS, _hours
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,

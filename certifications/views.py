@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -29,19 +28,22 @@ from people.models import Organisation
 from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
-from .clearance import clearance
+from .board import BoardFilters, clearance_board
 from .forms import BoardFilterForm, ReportForm
 from .models import FrozenReport, ShiftRole, TrainingRecord
 from .report import (
+    CHARTS,
     FORMATS,
+    chart_title,
     competence_report,
-    coverage_chart,
     freeze_report,
-    hours_chart,
-    hours_chart_title,
+    narrative_key,
     render_report,
+    report_chart,
     report_rows,
     report_tables,
+    with_edited_narrative,
+    year_period,
 )
 from .tables import ClearanceTable
 
@@ -90,17 +92,8 @@ class ClearanceBoardView(AdminPermissionMixin, WagtailAdminTemplateMixin, Templa
         data = self.form.cleaned_data if self.form.is_bound and valid else {}
         if not valid:
             export = None  # a refused filter shows the page with its message, never another file
-        role = data.get("role")
-        results = clearance(self.organisation, self.day, roles=[role] if role else None)
-        if data.get("group"):
-            results = [r for r in results if data["group"] in r.person.member_groups]
-        if data.get("cleared"):
-            results = [r for r in results if r.cleared == (data["cleared"] == "yes")]
-        if data.get("q"):
-            needle = data["q"].lower()
-            results = [r for r in results if needle in f"{r.person.get_full_name()} {r.person.email}".lower()]
-        self.results = results
-        self.table = ClearanceTable(results)
+        self.results = clearance_board(self.organisation, self.day, BoardFilters.from_form(data))
+        self.table = ClearanceTable(self.results)
         if export in ("csv", "xlsx"):
             return self.export(export)
         RequestConfig(request, paginate=False).configure(self.table)  # the ordering (?sort=)
@@ -162,26 +155,26 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def build(self, data) -> bool:
+        """Parse the form and compute the report it asks for (this year's internal one when
+        nothing is asked); False when the form is refused."""
         self.organisation = organisation_for(self.request)
         self.form = ReportForm(
             data or None, initial={"year": timezone.localdate().year, "version": "internal"}
         )
-        self.report, self.external, narrative = None, False, ""
-        if self.form.is_bound:
-            if not self.form.is_valid():
-                return False
+        self.report, self.external = None, False
+        if not self.form.is_bound:
+            start, end = year_period(timezone.localdate().year)
+        elif self.form.is_valid():
             start, end = self.form.period()
             self.external = self.form.cleaned_data["version"] == "external"
-            narrative = (self.form.cleaned_data.get("narrative") or "").strip()
         else:
-            year = timezone.localdate().year
-            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            return False
         self.report = competence_report(self.organisation, start, end, external=self.external)
-        self.narrative_for = f"{start}|{end}|{'external' if self.external else 'internal'}"
-        # An edited narrative belongs to the period and version it was written for: switching either
-        # starts again from the generated one (so internal figures never leak into the external).
-        if narrative and self.request.POST.get("narrative_for") == self.narrative_for:
-            self.report["narrative"] = narrative
+        if self.form.is_bound:
+            narrative = self.form.cleaned_data.get("narrative") or ""
+            self.report = with_edited_narrative(
+                self.report, narrative, self.request.POST.get("narrative_for"), self.external
+            )
         return True
 
     def get(self, request, *args, **kwargs):
@@ -201,23 +194,16 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             return redirect("certifications_report")
         if action in FORMATS:
             return self.download(render_report(self.report, self.organisation, self.external, action), action)
-        if action in ("chart-hours", "chart-coverage"):
-            response = HttpResponse(self.chart(action), content_type="image/png")
+        if action in CHARTS:
+            response = HttpResponse(
+                report_chart(self.report, self.organisation, action), content_type="image/png"
+            )
             period = self.report["period"]
             response["Content-Disposition"] = (
                 f'attachment; filename="{action}-{period["start"]}-{period["end"]}.png"'
             )
             return response
         return self.render_to_response(self.get_context_data())
-
-    def period_dates(self) -> tuple[datetime.date, datetime.date]:
-        period = self.report["period"]
-        return datetime.date.fromisoformat(period["start"]), datetime.date.fromisoformat(period["end"])
-
-    def chart(self, which: str) -> bytes:
-        if which == "chart-hours":
-            return hours_chart(self.organisation, *self.period_dates())
-        return coverage_chart(self.report)
 
     def download(self, content: bytes, fmt: str) -> HttpResponse:
         """The files were made by ``render_report`` (its spreadsheets through the one export
@@ -247,18 +233,14 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             .filter(organisation=self.organisation)
             .select_related("frozen_by")[:50],
             formats=list(FORMATS),
-            narrative_for=getattr(self, "narrative_for", ""),
+            narrative_for=narrative_key(report, self.external) if report else "",
             charts=[
                 (
-                    hours_chart_title(*self.period_dates()),
-                    "chart-hours",
-                    base64.b64encode(self.chart("chart-hours")).decode(),
-                ),
-                (
-                    _("Qualification coverage"),
-                    "chart-coverage",
-                    base64.b64encode(self.chart("chart-coverage")).decode(),
-                ),
+                    chart_title(report, which),
+                    which,
+                    base64.b64encode(report_chart(report, self.organisation, which)).decode(),
+                )
+                for which in CHARTS
             ]
             if report
             else [],

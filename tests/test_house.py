@@ -22,14 +22,6 @@ SKIPPED_DIRECTORIES = {"migrations", "node_modules", "__pycache__", "build", "te
 #: Directories not walked, relative to the root.
 SKIPPED_PATHS = {"benchmarks"}
 
-#: Functions being split on other branches of issue 15 (allowed here until they land; the list
-#: goes when they have). An entry that is no longer long fails the test: remove it.
-ALLOWED = {
-    ("certifications/report.py", "_competence_reports"),
-    ("home/views.py", "my_training"),
-}
-
-
 class LongFunction(NamedTuple):
     path: str  # relative to the root walked, with "/"
     line: int
@@ -71,10 +63,7 @@ def long_functions(root: Path, max_lines: int = MAX_LINES) -> list[LongFunction]
 
 def test_no_function_is_longer_than_80_lines():
     found = long_functions(ROOT)
-    too_long = [str(function) for function in found if (function.path, function.name) not in ALLOWED]
-    assert not too_long, f"functions over {MAX_LINES} lines (path:line name length):\n" + "\n".join(too_long)
-    stale = ALLOWED - {(function.path, function.name) for function in found}
-    assert not stale, f"no longer over {MAX_LINES} lines, remove from ALLOWED: {sorted(stale)}"
+    assert not found, f"functions over {MAX_LINES} lines (path:line name length):\n" + "\n".join(map(str, found))
 
 
 def function_of(name: str, lines: int, indent: str = "") -> str:

@@ -296,12 +296,36 @@ def test_external_files_hold_no_names(org_a, scenario, tmp_path):
     assert "<5" in cells
 
 
+def test_the_months_of_the_hours_chart_add_up_to_the_reports_hours_across_organisations(
+    org_a, org_b, scenario, django_assert_num_queries
+):
+    """Vera (org_a) marked present at org_b's theme evening, as after a move (enrol() refuses to
+    make such rows): her hours there count for neither organisation, in the report and in its
+    chart alike (the chart once counted them for org_a)."""
+    from certifications.report import GROUPS, monthly_training_hours
+    from courses.models import Attendance
+
+    vera = scenario["vera"]
+    run = make_run(make_course(org_b, title="Temakväll", units=1, kind="continuing"), D(2026, 10, 1))
+    (session,) = run.sessions.all()
+    Enrolment.objects.create(run=run, person=vera)
+    Attendance.objects.create(session=session, person=vera, mark="present")
+    report = competence_report(org_a, START, END)
+    with django_assert_num_queries(2):  # the report's two hours queries, by month
+        months = monthly_training_hours(org_a, START, END)
+    assert months["2026-10"]["volunteer"] == 0
+    for group in GROUPS:
+        assert float(sum(m[group] for m in months.values())) == report["training_hours"][group]
+
+
 def test_pdf_renders_and_charts_are_real_charts_of_the_real_figures(org_a, scenario, tmp_path):
     import os
     import shutil
     import subprocess
 
-    from certifications.report import coverage_chart, hours_chart, monthly_training_hours, report_pdf
+    from certifications.report import monthly_training_hours
+    from certifications.report.charts import coverage_chart, hours_chart
+    from certifications.report.files import report_pdf
 
     report = competence_report(org_a, START, END)
     months = monthly_training_hours(org_a, START, END)

@@ -1,0 +1,46 @@
+"""The competence report: what the board hands the municipality and funders.
+
+- :mod:`.figures` computes it: one function per section over a shared :class:`ReportPeriod`,
+  the external version's suppression, the narrative, and the training hours per month.
+- :mod:`.charts` draws its charts (matplotlib).
+- :mod:`.files` renders it (JSON, HTML, PDF, XLSX, zipped CSV) and freezes it with its files.
+
+What views, commands and other apps use is importable from here.
+"""
+
+from .charts import CHART_MONTHS, CHARTS, chart_bars, chart_title, charted_per_year, report_chart
+from .figures import (
+    GROUPS,
+    ReportPeriod,
+    competence_report,
+    competence_reports,
+    monthly_training_hours,
+    narrative_key,
+    report_period,
+    with_edited_narrative,
+    year_period,
+)
+from .files import FORMATS, freeze_report, render_report, report_rows, report_tables
+
+__all__ = [
+    "CHARTS",
+    "CHART_MONTHS",
+    "FORMATS",
+    "GROUPS",
+    "ReportPeriod",
+    "chart_bars",
+    "chart_title",
+    "charted_per_year",
+    "competence_report",
+    "competence_reports",
+    "freeze_report",
+    "monthly_training_hours",
+    "narrative_key",
+    "render_report",
+    "report_chart",
+    "report_period",
+    "report_rows",
+    "report_tables",
+    "with_edited_narrative",
+    "year_period",
+]

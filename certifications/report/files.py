@@ -1,0 +1,179 @@
+"""The competence report's files: its figures (:mod:`.figures`) as tables, and the tables as
+JSON, HTML, PDF (reportlab, with the charts of :mod:`.charts`), XLSX or zipped CSV (through
+jour_core/exports.py, the one export function); and a report frozen with every file as it is now."""
+
+from __future__ import annotations
+
+import io
+import json
+from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from jour_core.exports import Sheet, protected_people, spreadsheet_file, without_protected_names
+from people.models import MEMBER_GROUPS, Organisation
+
+from ..models import FrozenReport
+from .charts import CHARTS, report_chart
+from .figures import GROUPS, report_period
+
+
+def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
+    and the printable page."""
+    group_names = [str(MEMBER_GROUPS[g]) for g in GROUPS]
+    tables = [
+        (
+            _("People"),
+            [_("Group"), _("Active at the end"), _("Joined"), _("Left")],
+            [[str(MEMBER_GROUPS[g]), *report["people"][g].values()] for g in GROUPS]
+            + [[_("Total active (each person once)"), report["total_active"], "", ""]],
+        ),
+        (
+            _("Basic training"),
+            [_("Runs"), _("Sessions"), _("Hours"), _("Participants"), _("Completed")],
+            [list(report["basic_training"].values())],
+        ),
+        (
+            _("Continuing education"),
+            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names],
+            [
+                [item["date"], item["title"], item["provider"], item["hours"], *item["participants"].values()]
+                for item in report["continuing_education"]
+            ],
+        ),
+        (
+            _("Training hours"),
+            [_("Group"), _("Hours")],
+            [[str(MEMBER_GROUPS[g]), report["training_hours"][g]] for g in GROUPS],
+        ),
+        (
+            _("Qualifications"),
+            [_("Type"), *group_names, _("Lapsed")],
+            [[q["type"], *q["valid"].values(), q["lapsed"]] for q in report["qualifications"]],
+        ),
+        (
+            _("Clearance"),
+            [_("Shift role"), _("Cleared"), _("Active")],
+            [[c["role"], c["cleared"], c["active"]] for c in report["clearance"]],
+        ),
+        (_("Narrative"), [_("Narrative")], [[report["narrative"]]]),
+    ]
+    return tables
+
+
+def report_sheets(report: dict) -> list[Sheet]:
+    """The report's tables as sheets for :func:`jour_core.exports.spreadsheet_file`."""
+    return [Sheet(headers, rows, title=title) for title, headers, rows in report_tables(report)]
+
+
+def report_rows(report: dict) -> int | None:
+    """How many rows the report's tables hold (for the audit line of a download); None for
+    stored data that is not a whole report."""
+    try:
+        return sum(len(rows) for _title, _headers, rows in report_tables(report))
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def report_html(report: dict, organisation_name: str, external: bool) -> str:
+    return render_to_string(
+        "certifications/report_print.html",
+        {
+            "report": report,
+            "tables": report_tables(report),
+            "organisation": organisation_name,
+            "external": external,
+        },
+    )
+
+
+#: The report's formats and their files' extensions (their content types: jour_core/exports.py).
+FORMATS = {"pdf": "pdf", "json": "json", "xlsx": "xlsx", "csv": "zip", "html": "html"}
+
+
+def render_report(report: dict, organisation: Organisation, external: bool, fmt: str) -> bytes:
+    """The report as a file: pdf, json, xlsx (a sheet per section), csv (a zip of sections) or
+    html. Titles, providers and the narrative are typed by people: a protected person of the
+    organisation named in them gets her pseudonym in every format (jour_core/exports.py), and the
+    spreadsheets are made by the one export function."""
+    report = without_protected_names(report, protected_people(organisation=organisation))
+    if fmt == "pdf":
+        return report_pdf(report, organisation, external)
+    if fmt == "json":
+        return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt in ("xlsx", "csv"):
+        return spreadsheet_file(report_sheets(report), fmt).content
+    if fmt == "html":
+        return report_html(report, organisation.name, external).encode()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def freeze_report(report: dict, organisation: Organisation, external: bool, user) -> FrozenReport:
+    """Store the report and every file as they are now."""
+    start, end = report_period(report)
+    files = {
+        field: render_report(report, organisation, external, fmt) for fmt, field in FrozenReport.FILES.items()
+    }
+    return FrozenReport.objects.create(
+        organisation=organisation,
+        start=start,
+        end=end,
+        external=external,
+        data=report,
+        frozen_by=user,
+        **files,
+    )
+
+
+def report_pdf(report: dict, organisation: Organisation, external: bool) -> bytes:
+    """A print-ready PDF: narrative, every section's table and the two charts."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    start, end = report_period(report)
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=_("Competence report – %(org)s") % {"org": organisation.name},
+        author=organisation.name,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        invariant=True,
+    )
+    story = [
+        Paragraph(escape(_("Competence report – %(org)s") % {"org": organisation.name}), styles["Title"]),
+        Paragraph(f"{start} – {end}", styles["Normal"]),
+    ]
+    if external:
+        story.append(
+            Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
+        )
+    story += [Spacer(1, 0.4 * cm), Paragraph(escape(report["narrative"]), styles["BodyText"])]
+    for title, headers, rows in report_tables(report)[:-1]:
+        story += [Spacer(1, 0.4 * cm), Paragraph(escape(str(title)), styles["Heading2"])]
+        data = [[Paragraph(escape(str(h)), styles["BodyText"]) for h in headers]]
+        data += [[Paragraph(escape(str(cell)), styles["BodyText"]) for cell in row] for row in rows] or [
+            ["–"]
+        ]
+        table = Table(data, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1ebf7")),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
+    for png in (report_chart(report, organisation, which) for which in CHARTS):
+        story += [Spacer(1, 0.5 * cm), Image(io.BytesIO(png), width=16 * cm, height=7 * cm)]
+    document.build(story)
+    return buffer.getvalue()
