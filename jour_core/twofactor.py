@@ -64,6 +64,15 @@ def secret_of(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
+def confirm_device(device: TOTPDevice, token: str) -> bool:
+    """Confirm a pending authenticator with a code from it; ``False`` when the code is wrong."""
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
 def reset_two_factor(user) -> int:
     """Remove all of a person's authenticators (she sets up a new one at her next login)."""
     deleted, _details = TOTPDevice.objects.filter(user=user).delete()
@@ -109,9 +118,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not device.verify_is_allowed()[0]:
             form.add_error("token", THROTTLED)
-        elif device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        elif confirm_device(device, form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, _("Two-step verification is set up."))
             return HttpResponseRedirect(_next_url(request))

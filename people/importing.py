@@ -547,6 +547,11 @@ def find_pending_import(user: User, token: str) -> PendingImport | None:
     return pending
 
 
+def cancel_pending_import(pending: PendingImport) -> None:
+    """The uploader cancelled at the preview: the kept file goes now (it holds personal data)."""
+    pending.delete()
+
+
 def import_pending(pending: PendingImport, by: User) -> tuple[ParsedImport, ImportSummary | None]:
     """Check the kept file again (the register may have changed since the preview) and import
     it, all or nothing. The pending import is used up: deleted in the import's transaction, or

@@ -31,6 +31,7 @@ from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
 from .importing import (
     PendingImportGone,
+    cancel_pending_import,
     decode_csv,
     find_pending_import,
     import_pending,
@@ -247,7 +248,7 @@ class ImportPeopleView(AdminPermissionMixin, View):
             # Another person's or organisation's, used, cancelled or expired: the same answer.
             return self.render(status=404, gone=True)
         if "cancel" in request.POST:
-            pending.delete()
+            cancel_pending_import(pending)
             messages.info(request, _("The import was cancelled; nothing was imported."))
             return redirect("people_import")
         try:

@@ -22,6 +22,7 @@ SKIPPED_DIRECTORIES = {"migrations", "node_modules", "__pycache__", "build", "te
 #: Directories not walked, relative to the root.
 SKIPPED_PATHS = {"benchmarks"}
 
+
 class LongFunction(NamedTuple):
     path: str  # relative to the root walked, with "/"
     line: int
@@ -63,7 +64,9 @@ def long_functions(root: Path, max_lines: int = MAX_LINES) -> list[LongFunction]
 
 def test_no_function_is_longer_than_80_lines():
     found = long_functions(ROOT)
-    assert not found, f"functions over {MAX_LINES} lines (path:line name length):\n" + "\n".join(map(str, found))
+    assert not found, f"functions over {MAX_LINES} lines (path:line name length):\n" + "\n".join(
+        map(str, found)
+    )
 
 
 def function_of(name: str, lines: int, indent: str = "") -> str:

@@ -85,6 +85,7 @@ class RunIndexView(ScopedIndexMixin, generic.IndexView):
 
 
 class RunCreateView(generic.CreateView):
+    @transaction.atomic  # the run and its sessions, or neither
     def save_instance(self):
         run = super().save_instance()
         data = self.form.cleaned_data

@@ -1,10 +1,9 @@
 """python manage.py calendar_url --email EMAIL [--reset]"""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
 
 from courses.conf import base_url
-from courses.ical import feed_token, token_of
+from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
 from people.models import PersonManager, User
 
@@ -24,4 +23,4 @@ class Command(BaseCommand):
         if not person.is_active:
             raise CommandError(f"{email} is deactivated; her calendar links do not work")
         feed = feed_token(person, FeedKind.MY_SESSIONS, reset=reset)
-        self.stdout.write(base_url.rstrip("/") + reverse("courses_calendar_feed", args=[token_of(feed)]))
+        self.stdout.write(feed_link(feed, base_url).url)
