@@ -16,6 +16,7 @@ from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.models import Orderable
 
+from jour_core.scoping import OrganisationScopedQuerySet
 from jour_core.versions import VersionedQuerySet
 from people.bounds import (
     MAX_HOURS,
@@ -25,7 +26,6 @@ from people.bounds import (
     validate_date_in_range,
     validate_expiry_in_range,
 )
-from people.permissions import OrganisationScopedQuerySet
 
 from . import validity
 from .dates import add_months

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
+from jour_core.scoping import can_see_organisation
 from people.bounds import EARLIEST_DATE, LATEST_DATE
-from people.permissions import can_see_organisation
 
 from .models import (
     CourseRun,

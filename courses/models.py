@@ -27,8 +27,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from jour_core.scoping import OrganisationScopedQuerySet, can_see_organisation
 from people.bounds import MAX_HOURS, MaxValue, MinValue, validate_date_in_range
-from people.permissions import OrganisationScopedQuerySet, can_see_organisation
 
 from .blocks import LessonStreamBlock
 from .conf import login_url

@@ -24,8 +24,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page, Site
 
+from jour_core.scoping import visible_organisation_ids
 from people.models import Organisation
-from people.permissions import named_permissions, visible_organisation_ids
+from people.permissions import named_permissions
 from people.provisioning import provision_organisation
 
 from .models import CourseIndexPage, CoursePage

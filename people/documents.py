@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import models
 
-from .permissions import can_see_organisation
+from jour_core.scoping import can_see_organisation
 
 #: Where a document is attached to a person: (model, its document field, the path from a row to
 #: the person, e.g. ``"person"``).

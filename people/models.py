@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jour_core.scoping import OrganisationScopedQuerySet, visible_organisation_ids
+
 from . import membership
 from .bounds import validate_date_in_range
-from .permissions import OrganisationScopedQuerySet, visible_organisation_ids
 
 #: The member groups a person can belong to (one person may be in several), in display order.
 #: Each code maps to the boolean field ``group_<code>`` on :class:`User`.

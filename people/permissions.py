@@ -1,9 +1,6 @@
-"""Who may see what: the one place organisation scoping is decided.
-
-Every queryset a user can reach goes through ``for_user``: a superuser (the umbrella
-administrator) sees every organisation, anyone else only the organisation she belongs to,
-and a user without an organisation sees nothing.
-"""
+"""The admin roles (their groups and the permissions each gets) and which organisation an
+admin screen works on. Who may see which organisation's rows is decided in one place below,
+``jour_core/scoping.py``."""
 
 from __future__ import annotations
 
@@ -11,8 +8,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-
-from jour_core.versions import VersionedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -47,23 +42,6 @@ def has_admin_access(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or user.has_perm("wagtailadmin.access_admin")
 
 
-def visible_organisation_ids(user: AbstractBaseUser | AnonymousUser) -> list[int] | None:
-    """The organisations ``user`` may see: ``None`` means all of them, ``[]`` none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    organisation_id = getattr(user, "organisation_id", None)
-    return [organisation_id] if organisation_id else []
-
-
-def can_see_organisation(user: AbstractBaseUser | AnonymousUser, organisation_id: int | None) -> bool:
-    """Whether ``user`` may see the rows of organisation ``organisation_id`` (for one object
-    already at hand; querysets use ``for_user``). ``None`` (no organisation) only the superuser."""
-    ids = visible_organisation_ids(user)
-    return ids is None or organisation_id in ids
-
-
 def working_organisation(user: AbstractBaseUser | AnonymousUser, chosen: Any = None) -> Organisation | None:
     """The organisation an admin screen works on: the user's own; the umbrella administrator
     (superuser) works on the one she chose (an organisation, or its id as a query string carries
@@ -81,27 +59,6 @@ def working_organisation(user: AbstractBaseUser | AnonymousUser, chosen: Any = N
             return None
         return Organisation.objects.filter(pk=chosen).first()
     return Organisation.objects.order_by("name").first()
-
-
-class OrganisationScopedQuerySet(VersionedQuerySet):
-    """A queryset whose rows belong to an organisation, directly or through a parent.
-
-    Subclasses (or models) set ``organisation_lookup`` to the path of the organisation
-    foreign key, e.g. ``"organisation"`` or ``"run__organisation"``.
-    """
-
-    organisation_lookup = "organisation"
-
-    def for_organisation(self, organisation: Any) -> OrganisationScopedQuerySet:
-        return self.filter(**{self.organisation_lookup: organisation})
-
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> OrganisationScopedQuerySet:
-        ids = visible_organisation_ids(user)
-        if ids is None:
-            return self.all()
-        if not ids:
-            return self.none()
-        return self.filter(**{f"{self.organisation_lookup}__in": ids})
 
 
 def named_permissions(names: Iterable[str], permissions: Any = None) -> models.QuerySet:

@@ -60,7 +60,7 @@ class ScopedObjectMixin:
     """Detail views answer 404 for an object outside the user's organisations.
 
     The model's default manager must offer ``for_user(user)``
-    (see :class:`people.permissions.OrganisationScopedQuerySet`).
+    (see :class:`jour_core.scoping.OrganisationScopedQuerySet`).
     """
 
     def get_object(self, *args, **kwargs):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jour_core.audit import audit
-from people.permissions import can_see_organisation
+from jour_core.scoping import can_see_organisation
 
 from ..completion import mark_lesson_done
 from ..ical import feed_token

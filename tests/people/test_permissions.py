@@ -8,8 +8,9 @@ from django.test import RequestFactory
 from django.views import View
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from jour_core.scoping import can_see_organisation
 from people.models import Person
-from people.permissions import can_see_organisation, working_organisation
+from people.permissions import working_organisation
 from people.views import AdminPermissionMixin
 from tests.factories import OrganisationFactory, PersonFactory
 
