@@ -49,7 +49,7 @@ from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from .dates import add_months, format_hours
 from .models import Qualification, ShiftRole, ShiftRoleRequirement, TrainingRecord
-from .validity import REVOKED, is_valid_on, standing_on
+from .validity import EXPIRED, REVOKED, VALID, is_valid_on, standing_on
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -143,7 +143,7 @@ class _Standing(NamedTuple):
     """A person's standing in one qualification type on D, as the reasons need it (a named
     tuple: the engine hashes thousands of them)."""
 
-    code: str  # valid, revoked, expired
+    code: str  # VALID, REVOKED or EXPIRED (validity.py): also the reason's code
     on: datetime.date | None = None  # revoked or expired on; for "valid" the last expiry (None: never)
 
 
@@ -295,11 +295,11 @@ def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
                 last_expiry = expires
             valid = True
     if valid:
-        return _Standing("valid", last_expiry)
+        return _Standing(VALID, last_expiry)
     _person, _type, issued, expires, revoked_on, _pk = max(rows, key=_ISSUED_THEN_PK)  # the latest issued
     if standing_on(on, issued, expires, revoked_on) == REVOKED:
-        return _Standing("revoked", revoked_on)
-    return _Standing("expired", max((row[3] for row in rows if row[3] is not None), default=None))
+        return _Standing(REVOKED, revoked_on)
+    return _Standing(EXPIRED, max((row[3] for row in rows if row[3] is not None), default=None))
 
 
 def training_hours(
@@ -481,7 +481,7 @@ def _type_reason(
     """(the reason, or else the warning) a person's standing in one type gives."""
     if standing is None:
         return Reason("missing", type_name), None
-    if standing.code != "valid":
+    if standing.code != VALID:
         return Reason(standing.code, type_name, on=standing.on), None
     if standing.on is not None and on < standing.on <= warn_until:
         return None, Reason("expiring", type_name, on=standing.on)

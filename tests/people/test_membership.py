@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from certifications.models import Qualification, QualificationType
@@ -15,15 +15,10 @@ from people import membership
 from people.models import User, today
 from tests.factories import PersonFactory
 from tests.security.test_fuzz_inputs import rolled_back
+from tests.twins import TWINS, days_around
 
-TWINS = settings(
-    max_examples=60,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 DAY = datetime.date(2026, 3, 29)  # the spring daylight-saving Sunday
-near = st.integers(min_value=-2, max_value=2).map(lambda offset: DAY + datetime.timedelta(days=offset))
+near = days_around(DAY)
 maybe_near = st.none() | near
 
 
