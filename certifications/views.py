@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 from wagtail.admin import messages as admin_messages
-from wagtail.admin.auth import permission_denied
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
@@ -248,24 +247,27 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-def frozen_report_download(request, pk: int, fmt: str):
+class FrozenReportDownloadView(AdminPermissionMixin, View):
     """A frozen report's file, exactly as it was stored."""
-    if not request.user.has_perm("certifications.view_frozenreport"):
-        return permission_denied(request)
-    frozen = get_object_or_404(FrozenReport.objects.for_user(request.user), pk=pk)
-    if fmt not in FrozenReport.FILES:
-        raise Http404
-    extension = FORMATS[fmt]
-    version = "external" if frozen.external else "internal"
-    # Stored as it was made at freezing (its spreadsheets through the one export path).
-    return export_response(
-        request,
-        ExportFile(bytes(getattr(frozen, FrozenReport.FILES[fmt])), extension, report_rows(frozen.data)),
-        kind="competence-report-frozen",
-        filename=f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}",
-        version=version,
-        report=frozen.pk,
-    )
+
+    permission_policy = ModelPermissionPolicy(FrozenReport)
+    permission_required = "view"
+
+    def get(self, request, pk: int, fmt: str):
+        frozen = get_object_or_404(FrozenReport.objects.for_user(request.user), pk=pk)
+        if fmt not in FrozenReport.FILES:
+            raise Http404
+        extension = FORMATS[fmt]
+        version = "external" if frozen.external else "internal"
+        # Stored as it was made at freezing (its spreadsheets through the one export path).
+        return export_response(
+            request,
+            ExportFile(bytes(getattr(frozen, FrozenReport.FILES[fmt])), extension, report_rows(frozen.data)),
+            kind="competence-report-frozen",
+            filename=f"competence-report-{frozen.start}-{frozen.end}-{version}-frozen-{frozen.pk}",
+            version=version,
+            report=frozen.pk,
+        )
 
 
 class TrainingRecordTrashMixin(AdminPermissionMixin):

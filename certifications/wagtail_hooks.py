@@ -145,7 +145,7 @@ def register_board_url():
         path("competence/report/", views.ReportView.as_view(), name="certifications_report"),
         path(
             "competence/report/frozen/<int:pk>/<str:fmt>/",
-            views.frozen_report_download,
+            views.FrozenReportDownloadView.as_view(),
             name="certifications_frozen_report",
         ),
     ]
