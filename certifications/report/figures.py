@@ -11,15 +11,18 @@ querysets the sections share) answering for every organisation at once, by organ
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courses.models import (
     ATTENDED_MARKS,
@@ -32,12 +35,13 @@ from courses.models import (
     with_unit_hours,
 )
 from courses.scheduling import held_within
-from people.membership import members_on
+from jour_core.exports import Pseudonyms
+from people.membership import is_member_on, members_on
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
 from ..clearance import clearance_for_organisations, collector_paused, roles_of
 from ..dates import format_hours
-from ..models import Qualification, QualificationType, TrainingRecord
+from ..models import Qualification, QualificationType, ShiftRole, TrainingRecord
 from ..validity import valid_on
 
 GROUPS = list(MEMBER_GROUPS)
@@ -63,29 +67,61 @@ def _suppress_groups(counts: dict[str, int]) -> dict[str, int | str]:
     return {group: suppress(n) for group, n in counts.items()}
 
 
+def _hours_of(hours: float | int | str, people: int | str) -> float | int | str:
+    """Hours beside a count of people: suppressed with it (6 hours a person and 18 in all tell
+    that 3 trained)."""
+    return SUPPRESSED if people == SUPPRESSED else hours
+
+
 def external_version(report: dict) -> dict:
-    """The report for funders: every count from 1 to 4 as "<5" (hours are not counts)."""
+    """The report for funders: no names, every count of people from 1 to 4 as "<5", and the
+    hours of any group or line whose count of people is suppressed as "<5" too, so that no figure
+    lets a reader work out a count from 1 to 4."""
     basic = report["basic_training"]
-    return {
+    trained = _suppress_groups(report["trained"])
+    people = report["people"]
+    external = {
         **report,
-        "people": {group: _suppress_groups(counts) for group, counts in report["people"].items()},
+        "people": {
+            **{group: _suppress_groups(people[group]) for group in GROUPS},
+            "shift_workers": suppress(people["shift_workers"]),
+            "board_only": suppress(people["board_only"]),
+        },
         "total_active": suppress(report["total_active"]),
         "basic_training": {
             **basic,
             **{key: suppress(basic[key]) for key in ("runs", "sessions", "participants", "completed")},
         },
-        "continuing_education": [
-            {**item, "participants": _suppress_groups(item["participants"])}
-            for item in report["continuing_education"]
-        ],
+        "basic_holders": suppress(report["basic_holders"]),
+        "continuing_education": [_external_line(item) for item in report["continuing_education"]],
+        "trained": trained,
+        "training_hours": {
+            key: _hours_of(value, trained[key]) for key, value in report["training_hours"].items()
+        },
+        "hours_distribution": {
+            "zero": suppress(report["hours_distribution"]["zero"]),
+            "met_minimum": _suppress_groups(report["hours_distribution"]["met_minimum"]),
+        },
         "qualifications": [
             {**item, "valid": _suppress_groups(item["valid"]), "lapsed": suppress(item["lapsed"])}
             for item in report["qualifications"]
         ],
         "clearance": [
-            {**item, "cleared": suppress(item["cleared"]), "active": suppress(item["active"])}
+            {**item, "cleared": suppress(item["cleared"]), "shift_workers": suppress(item["shift_workers"])}
             for item in report["clearance"]
         ],
+    }
+    external.pop("hours_per_person", None)
+    return external
+
+
+def _external_line(item: dict) -> dict:
+    total = suppress(item["participants_total"])
+    return {
+        **item,
+        "participants": _suppress_groups(item["participants"]),
+        "participants_total": total,
+        "hours": _hours_of(item["hours"], total),
     }
 
 
@@ -102,26 +138,53 @@ def _person_in(group: str, path: str = "person__") -> Q:
 @dataclass(frozen=True)
 class ReportPeriod:
     """What every section of the report works on: the organisations, the period's first and last
-    day, and the conditions and querysets the sections share (built once, run by each)."""
+    day, the day its figures are as of, and the conditions and querysets the sections share
+    (built once, run by each).
+
+    A report is about what happened: its figures are as of ``as_of``, the period's end or, while
+    the period lasts, today. A session counts as held once it has ended (before ``now``); one
+    still to come is only planned. Who is active, which qualifications are valid and who is
+    cleared are judged on ``as_of``; records and completions count up to it."""
 
     organisations: tuple[Organisation, ...]
     start: datetime.date
     end: datetime.date
     ids: tuple[int, ...]
-    #: People active (members) at the period's end, from rows that lead to a person.
-    active_at_end: Q
-    #: The organisations' sessions held in the period (not cancelled).
+    as_of: datetime.date
+    now: datetime.datetime
+    #: People active (members) on ``as_of``, from rows that lead to a person.
+    active: Q
+    #: The organisations' sessions held in the period (not cancelled, ended).
     sessions: QuerySet
 
     @classmethod
-    def of(cls, organisations, start: datetime.date, end: datetime.date) -> ReportPeriod:
+    def of(
+        cls, organisations, start: datetime.date, end: datetime.date, now: datetime.datetime | None = None
+    ) -> ReportPeriod:
         organisations = tuple(organisations)
         ids = tuple(o.pk for o in organisations)
-        sessions = Session.objects.filter(held_within(start, end) & Q(run__organisation__in=ids))
-        return cls(organisations, start, end, ids, members_on(end, "person__"), sessions)
+        now = now or timezone.now()
+        as_of = min(end, timezone.localdate(now))
+        period = cls(
+            organisations, start, end, ids, as_of, now, members_on(as_of, "person__"), Session.objects
+        )
+        return dataclasses.replace(period, sessions=Session.objects.filter(period.held()))
+
+    @property
+    def until(self) -> tuple[datetime.date, datetime.date]:
+        """The dates the records and completions of the period count within."""
+        return self.start, self.as_of
 
     def held(self, path: str = "") -> Q:
         """The organisations' sessions held in the period (``path`` leads to the session)."""
+        return self.scheduled(path) & Q(**{f"{path}ends_at__lte": self.now})
+
+    def planned(self, path: str = "") -> Q:
+        """The organisations' sessions of the period still to come (or under way) at ``now``."""
+        return self.scheduled(path) & Q(**{f"{path}ends_at__gt": self.now})
+
+    def scheduled(self, path: str = "") -> Q:
+        """The organisations' sessions of the period that are not cancelled, held or not."""
         return held_within(self.start, self.end, path) & Q(**{f"{path}run__organisation__in": self.ids})
 
 
@@ -144,54 +207,69 @@ def competence_reports(
 
 def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]:
     """Every section, each for all the organisations at once, then one report per organisation."""
+    roles = roles_of(list(period.organisations))
     people = people_per_group(period)
     basic = basic_training(period)
     attended = continuing_attendance(period)
     continuing = continuing_education(period, attended)
-    hours = training_hours_per_group(period, attended)
+    hours = training_hours(period, roles)
     qualifications, basic_holders = qualifications_per_type(period)
-    active = {pk: figures["total_active"] for pk, figures in people.items()}
-    clearance = clearance_per_role(period, active)
+    shift_workers = {pk: figures["people"]["shift_workers"] for pk, figures in people.items()}
+    clearance = clearance_per_role(period, roles, shift_workers)
     reports = {}
     for organisation in period.organisations:
         pk = organisation.pk
         report = {
             "organisation": organisation.slug,
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "as_of": period.as_of.isoformat(),
             **people[pk],
             "basic_training": basic[pk],
             "continuing_education": continuing[pk],
-            "training_hours": hours[pk],
+            **hours[pk],
             "qualifications": qualifications[pk],
+            "basic_holders": basic_holders[pk],
             "clearance": clearance[pk],
         }
         if external:
             report = external_version(report)
-        report["narrative"] = narrative(report, organisation, basic_holders[pk], active_count=active[pk])
+        report["narrative"] = narrative(report, organisation)
         reports[pk] = report
     return reports
 
 
 # The sections -------------------------------------------------------------------------------------
 
+#: Who works shifts: active volunteers and staff (each person once). Shares are of them; members
+#: who are only on the board are shown on their own.
+SHIFT_GROUPS = ("volunteer", "staff")
+
+
+def _works_shifts(path: str = "") -> Q:
+    return Q(**{f"{path}{group_field('volunteer')}": True}) | Q(**{f"{path}{group_field('staff')}": True})
+
 
 def people_per_group(period: ReportPeriod) -> dict[int, dict]:
-    """Per organisation, its ``people`` (per group: active at the end, joined and left during the
-    period) and ``total_active`` (each person once). One query."""
-    start, end = period.start, period.end
+    """Per organisation, its ``people`` (per group: active on ``as_of``, joined and left during
+    the period until then; ``shift_workers``, the active volunteers and staff, and ``board_only``,
+    each person once) and ``total_active`` (each person once). One query."""
+    start, as_of = period.until
+    active = members_on(as_of)
     rows = {
         row["organisation_id"]: row
         for row in User.objects.filter(organisation__in=period.ids)
         .values("organisation_id")
         .annotate(
-            total_active=Count("pk", filter=members_on(end)),
+            total_active=Count("pk", filter=active),
+            shift_workers=Count("pk", filter=active & _works_shifts()),
+            board_only=Count("pk", filter=active & _person_in("board", "") & ~_works_shifts()),
             **{
                 f"{what}_{group}": Count("pk", filter=Q(**{group_field(group): True}) & condition)
                 for group in GROUPS
                 for what, condition in (
-                    ("active", members_on(end)),
-                    ("joined", Q(joined_on__range=(start, end))),
-                    ("left", Q(left_on__range=(start, end))),
+                    ("active", active),
+                    ("joined", Q(joined_on__range=(start, as_of))),
+                    ("left", Q(left_on__range=(start, as_of))),
                 )
             },
         )
@@ -201,8 +279,12 @@ def people_per_group(period: ReportPeriod) -> dict[int, dict]:
         row = rows.get(pk, {})
         figures[pk] = {
             "people": {
-                group: {what: row.get(f"{what}_{group}", 0) for what in ("active", "joined", "left")}
-                for group in GROUPS
+                **{
+                    group: {what: row.get(f"{what}_{group}", 0) for what in ("active", "joined", "left")}
+                    for group in GROUPS
+                },
+                "shift_workers": row.get("shift_workers", 0),
+                "board_only": row.get("board_only", 0),
             },
             "total_active": row.get("total_active", 0),
         }
@@ -210,20 +292,25 @@ def people_per_group(period: ReportPeriod) -> dict[int, dict]:
 
 
 def basic_training(period: ReportPeriod) -> dict[int, dict]:
-    """Per organisation, the basic training's runs, sessions and hours held in the period, its
-    participants (enrolled in such a run) and those who completed it. Three queries."""
-    basic_sessions = period.sessions.filter(run__course__kind=CourseKind.BASIC)
-    with_hours, session_hours = with_unit_hours(basic_sessions, session="")
-    held = {
+    """Per organisation, the basic training's runs, sessions and hours held in the period, the
+    sessions still planned in it, its participants (enrolled in a run with a held session) and
+    those who completed it. Three queries."""
+    scheduled = Session.objects.filter(period.scheduled(), run__course__kind=CourseKind.BASIC)
+    with_hours, session_hours = with_unit_hours(scheduled, session="")
+    held = Q(ends_at__lte=period.now)
+    rows = {
         row["run__organisation_id"]: row
         for row in with_hours.values("run__organisation_id").annotate(
-            runs=Count("run_id", distinct=True), sessions=Count("pk"), hours=Sum(session_hours)
+            runs=Count("run_id", distinct=True, filter=held),
+            sessions=Count("pk", filter=held),
+            planned=Count("pk", filter=~held),
+            hours=Sum(session_hours, filter=held),
         )
     }
     participants = dict(
         Enrolment.objects.filter(
             status=EnrolmentStatus.ENROLLED,
-            run__in=basic_sessions.values("run_id"),
+            run__in=scheduled.filter(held).values("run_id"),
         )
         .values("run__organisation_id")
         .annotate(n=Count("person_id", distinct=True))
@@ -233,7 +320,7 @@ def basic_training(period: ReportPeriod) -> dict[int, dict]:
         Completion.objects.filter(
             course__organisation__in=period.ids,
             course__kind=CourseKind.BASIC,
-            completed_on__range=(period.start, period.end),
+            completed_on__range=period.until,
         )
         .values("course__organisation_id")
         .annotate(n=Count("pk"))
@@ -241,32 +328,28 @@ def basic_training(period: ReportPeriod) -> dict[int, dict]:
     )
     return {
         pk: {
-            "runs": held.get(pk, {}).get("runs", 0),
-            "sessions": held.get(pk, {}).get("sessions", 0),
-            "hours": _hours(held.get(pk, {}).get("hours")),
+            "runs": rows.get(pk, {}).get("runs", 0),
+            "sessions": rows.get(pk, {}).get("sessions", 0),
+            "hours": _hours(rows.get(pk, {}).get("hours")),
             "participants": participants.get(pk, 0),
             "completed": completed.get(pk, 0),
+            "planned_sessions": rows.get(pk, {}).get("planned", 0),
         }
         for pk in period.ids
     }
 
 
-# Training hours: one place for "hours within a period, per group", used by the report's sections and
-# by the monthly hours of its chart.
+# Training hours: one place for "hours within a period", used by the report's sections and by the
+# monthly hours of its chart.
 
 
 def record_hours(period: ReportPeriod, **by) -> QuerySet:
-    """Hours from the external training records dated in the period, per group: a record's hours
-    for each attendee of the record's own organisation (records in the trash do not count).
-    Rows per organisation (``trainingrecord__organisation_id``), and per ``by`` (more columns to
-    group by, as for ``values()``); one query when run."""
+    """Hours from the external training records dated in the period (until ``as_of``), per
+    group: a record's hours for each attendee of the record's own organisation (records in the
+    trash do not count). Rows per organisation (``trainingrecord__organisation_id``), and per
+    ``by`` (more columns to group by, as for ``values()``); one query when run."""
     return (
-        TrainingRecord.attendees.through.objects.filter(
-            trainingrecord__organisation__in=period.ids,
-            trainingrecord__date__range=(period.start, period.end),
-            trainingrecord__deleted_at__isnull=True,
-            user__organisation_id=F("trainingrecord__organisation_id"),
-        )
+        counted_records(period)
         .values("trainingrecord__organisation_id", **by)
         .annotate(
             **{group: Sum("trainingrecord__hours", filter=_person_in(group, "user__")) for group in GROUPS}
@@ -274,11 +357,29 @@ def record_hours(period: ReportPeriod, **by) -> QuerySet:
     )
 
 
+def counted_records(period: ReportPeriod) -> QuerySet:
+    """(record, attendee) rows whose hours count: dated in the period until ``as_of``, not in the
+    trash, the attendee of the record's own organisation."""
+    return TrainingRecord.attendees.through.objects.filter(
+        trainingrecord__organisation__in=period.ids,
+        trainingrecord__date__range=period.until,
+        trainingrecord__deleted_at__isnull=True,
+        user__organisation_id=F("trainingrecord__organisation_id"),
+    )
+
+
 def attended_continuing(period: ReportPeriod) -> tuple[QuerySet, dict[str, Sum]]:
     """The marks of attended continuing-education sessions held in the period, of people of the
     course's own organisation, and the sums of their unit hours per group (``hours_<group>``,
     each attended session counted) to annotate them with."""
-    attended, unit_hours = with_unit_hours(
+    attended, unit_hours = attended_marks(period)
+    return attended, {f"hours_{group}": Sum(unit_hours, filter=_person_in(group)) for group in GROUPS}
+
+
+def attended_marks(period: ReportPeriod) -> tuple[QuerySet, Any]:
+    """The marks of attended continuing-education sessions held in the period, of people of the
+    course's own organisation, and the expression of each mark's unit hours."""
+    return with_unit_hours(
         # The conditions on the session as joins, not as a subquery: PostgreSQL then starts from
         # the period's sessions instead of from every mark.
         Attendance.objects.filter(
@@ -288,19 +389,19 @@ def attended_continuing(period: ReportPeriod) -> tuple[QuerySet, dict[str, Sum]]
             mark__in=ATTENDED_MARKS,
         )
     )
-    return attended, {f"hours_{group}": Sum(unit_hours, filter=_person_in(group)) for group in GROUPS}
 
 
 def continuing_attendance(period: ReportPeriod) -> dict[int, dict]:
     """One pass over the continuing-education marks, by run: its organisation
-    (``session__run__organisation_id``), its participants per group (each once) and their hours
-    per group (``hours_<group>``). One query."""
+    (``session__run__organisation_id``), its participants per group and in all (each once) and
+    their hours per group (``hours_<group>``). One query."""
     attended, hours = attended_continuing(period)
     return {
         row["session__run_id"]: row
         for row in attended.values("session__run_id", "session__run__organisation_id")
         .annotate(
             **{group: Count("person_id", distinct=True, filter=_person_in(group)) for group in GROUPS},
+            total=Count("person_id", distinct=True),
             **hours,
         )
         .order_by()
@@ -310,52 +411,36 @@ def continuing_attendance(period: ReportPeriod) -> dict[int, dict]:
 def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dict[int, list[dict]]:
     """Per organisation, the continuing education of the period in date order: external records
     grouped by title, provider and date, and its own continuing-education runs (``attended`` is
-    :func:`continuing_attendance`). Two queries."""
+    :func:`continuing_attendance`); each line's participants per group and in all (each person
+    once). Two queries."""
     continuing: dict[int, list[dict]] = defaultdict(list)
+    own = Q(attendees__organisation_id=F("organisation_id"))
     # A line may hold records that nobody attended (0 participants); a line of several records
-    # shows the largest of their hours (the training hours per group add each record up).
+    # shows the largest of their hours (the training hours add each record up).
     for row in (
-        TrainingRecord.objects.filter(organisation__in=period.ids, date__range=(period.start, period.end))
+        TrainingRecord.objects.filter(organisation__in=period.ids, date__range=period.until)
         .values("organisation_id", "title", "provider", "date")
         .annotate(
             hours=Max("hours"),
+            total=Count("attendees", distinct=True, filter=own),
             **{
-                group: Count(
-                    "attendees",
-                    distinct=True,
-                    filter=_person_in(group, "attendees__")
-                    & Q(attendees__organisation_id=F("organisation_id")),
-                )
+                group: Count("attendees", distinct=True, filter=_person_in(group, "attendees__") & own)
                 for group in GROUPS
             },
         )
         .order_by()
     ):
-        continuing[row["organisation_id"]].append(
-            {
-                "title": row["title"],
-                "provider": row["provider"],
-                "date": row["date"].isoformat(),
-                "hours": _hours(row["hours"]),
-                "participants": {group: row[group] for group in GROUPS},
-            }
-        )
+        continuing[row["organisation_id"]].append(_line(row, row["title"], row["provider"], row["date"], row))
     names = {o.pk: o.name for o in period.organisations}
     runs = period.sessions.filter(run__course__kind=CourseKind.CONTINUING)
     with_hours, session_hours = with_unit_hours(runs, session="")
     for row in with_hours.values("run_id", "run__organisation_id", "run__course__title").annotate(
         first=Min("starts_at"), hours=Sum(session_hours)
     ):
-        counts = attended.get(row["run_id"], {})
-        continuing[row["run__organisation_id"]].append(
-            {
-                "title": row["run__course__title"],
-                "provider": names[row["run__organisation_id"]],
-                "date": timezone.localtime(row["first"]).date().isoformat(),
-                "hours": _hours(row["hours"]),
-                "participants": {group: counts.get(group, 0) for group in GROUPS},
-            }
-        )
+        date = timezone.localtime(row["first"]).date()
+        provider = names[row["run__organisation_id"]]
+        line = _line(row, row["run__course__title"], provider, date, attended.get(row["run_id"], {}))
+        continuing[row["run__organisation_id"]].append(line)
     return {
         pk: sorted(
             continuing[pk], key=lambda item: (item["date"], item["title"], item["provider"], item["hours"])
@@ -364,38 +449,114 @@ def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dic
     }
 
 
-def training_hours_per_group(period: ReportPeriod, attended: dict[int, dict]) -> dict[int, dict]:
-    """Per organisation, the training hours per group: external records plus attended
-    continuing-education sessions (``attended`` is :func:`continuing_attendance`). One query."""
-    hours: dict[int, dict[str, Decimal]] = {pk: dict.fromkeys(GROUPS, Decimal(0)) for pk in period.ids}
-    for row in record_hours(period):
-        totals = hours[row["trainingrecord__organisation_id"]]
-        for group in GROUPS:
-            totals[group] += row[group] or Decimal(0)
-    for row in attended.values():
-        totals = hours[row["session__run__organisation_id"]]
-        for group in GROUPS:
-            totals[group] += row[f"hours_{group}"] or Decimal(0)
-    return {pk: {group: _hours(totals[group]) for group in GROUPS} for pk, totals in hours.items()}
+def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dict) -> dict:
+    """One line of continuing education."""
+    return {
+        "title": title,
+        "provider": provider,
+        "date": date.isoformat(),
+        "hours": _hours(row["hours"]),
+        "participants": {group: counts.get(group, 0) for group in GROUPS},
+        "participants_total": counts.get("total", 0),
+    }
+
+
+def hours_by_person(period: ReportPeriod) -> dict[int, Decimal]:
+    """Each person's training hours in the period: her external records and her attended
+    continuing-education sessions (their units' hours). Two queries."""
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    records = counted_records(period).values("user_id").annotate(h=Sum("trainingrecord__hours")).order_by()
+    attended, unit_hours = attended_marks(period)
+    sessions = attended.values("person_id").annotate(h=Sum(unit_hours)).order_by()
+    for person, value in [*records.values_list("user_id", "h"), *sessions.values_list("person_id", "h")]:
+        hours[person] += value or Decimal(0)
+    return hours
+
+
+def training_hours(period: ReportPeriod, roles: list[ShiftRole]) -> dict[int, dict]:
+    """Per organisation: ``training_hours`` per group and ``total`` (each person once),
+    ``trained`` (how many people had hours, per group and in all), ``hours_distribution`` over
+    the active volunteers and staff (how many had none, how many met each role's minimum) and
+    ``hours_per_person`` (each active person; the external version drops it). Three queries."""
+    hours = hours_by_person(period)
+    people = list(
+        User.objects.filter(Q(pk__in=list(hours)) | members_on(period.as_of), organisation__in=period.ids)
+        .only(
+            "organisation_id",
+            "first_name",
+            "last_name",
+            "protected_identity",
+            "joined_on",
+            "left_on",
+            *(group_field(group) for group in GROUPS),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    minimums = {
+        pk: {r.name: r.min_training_hours for r in roles if r.organisation_id == pk and r.min_training_hours}
+        for pk in period.ids
+    }
+    figures = {pk: _empty_hours(minimums[pk]) for pk in period.ids}
+    pseudonyms = Pseudonyms(person for person in people if person.protected_identity)
+    for person in people:
+        pk = person.organisation_id
+        _count_hours(figures[pk], minimums[pk], person, hours.get(person.pk, Decimal(0)), period, pseudonyms)
+    for figure in figures.values():
+        figure["training_hours"] = {key: _hours(value) for key, value in figure["training_hours"].items()}
+    return figures
+
+
+def _empty_hours(minimums: dict[str, Decimal]) -> dict:
+    return {
+        "training_hours": {**dict.fromkeys(GROUPS, Decimal(0)), "total": Decimal(0)},
+        "trained": {**dict.fromkeys(GROUPS, 0), "total": 0},
+        "hours_distribution": {"zero": 0, "met_minimum": dict.fromkeys(minimums, 0)},
+        "hours_per_person": [],
+    }
+
+
+def _count_hours(
+    figure: dict, minimums: dict[str, Decimal], person: User, hours: Decimal, period: ReportPeriod, pseudonyms
+) -> None:
+    """Add one person's hours to her organisation's figures (``minimums``: each role's, by name)."""
+    groups = [group for group in GROUPS if getattr(person, group_field(group))]
+    if hours:
+        for key in [*groups, "total"]:
+            figure["training_hours"][key] += hours
+            figure["trained"][key] += 1
+    if not is_member_on(person.joined_on, person.left_on, period.as_of):
+        return
+    figure["hours_per_person"].append(
+        {
+            "name": pseudonyms(person) if person.protected_identity else person.get_full_name(),
+            "groups": [str(MEMBER_GROUPS[group]) for group in groups],
+            "hours": _hours(hours),
+        }
+    )
+    if set(groups) & set(SHIFT_GROUPS):
+        distribution = figure["hours_distribution"]
+        distribution["zero"] += not hours
+        for name, minimum in minimums.items():
+            distribution["met_minimum"][name] += hours >= minimum
 
 
 def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]], dict[int, int]]:
-    """Per organisation, its qualification types (by name) with the active people holding one
-    valid at the period's end, per group, and those whose one lapsed; and how many active people
-    hold a valid qualification granted by a basic-training course. Three queries."""
-    end = period.end
+    """Per organisation, its qualification types (by name) with the people active on ``as_of``
+    holding one valid then, per group, and those whose one lapsed; and how many active volunteers
+    and staff hold a valid qualification granted by a basic-training course. Three queries."""
+    as_of = period.as_of
     types = list(
         QualificationType.objects.filter(organisation__in=period.ids)
         .select_related("granted_by_course")
         .order_by("name", "pk")
     )
     held = Qualification.objects.filter(
-        period.active_at_end,
+        period.active,
         type__in=[t.pk for t in types],
-        issued_on__lte=end,
+        issued_on__lte=as_of,
         person__organisation_id=F("type__organisation_id"),
     )
-    valid_q = valid_on(end)
+    valid_q = valid_on(as_of)
     standing = {
         row["type_id"]: row
         for row in held.values("type_id").annotate(
@@ -411,7 +572,7 @@ def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]]
         t.pk for t in types if t.granted_by_course_id and t.granted_by_course.kind == CourseKind.BASIC
     ]
     basic_holders = dict(
-        held.filter(valid_q, type__in=basic_type_ids)
+        held.filter(valid_q, _works_shifts("person__"), type__in=basic_type_ids)
         .values("type__organisation_id")
         .annotate(n=Count("person_id", distinct=True))
         .values_list("type__organisation_id", "n")
@@ -429,58 +590,115 @@ def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]]
     return qualifications, {pk: basic_holders.get(pk, 0) for pk in period.ids}
 
 
-def clearance_per_role(period: ReportPeriod, active: dict[int, int]) -> dict[int, list[dict]]:
-    """Per organisation, each shift role with how many people are cleared for it at the period's
-    end, beside ``active`` (the organisation's active people, by organisation id)."""
-    roles = roles_of(list(period.organisations))
+def clearance_per_role(
+    period: ReportPeriod, roles: list[ShiftRole], shift_workers: dict[int, int]
+) -> dict[int, list[dict]]:
+    """Per organisation, each shift role with how many active volunteers and staff are cleared
+    for it on ``as_of``, beside how many there are (``shift_workers``, by organisation id)."""
     cleared: dict[int, int] = defaultdict(int)
-    for result in clearance_for_organisations(list(period.organisations), period.end, roles=roles):
-        cleared[result.role.id] += result.cleared
+    for result in clearance_for_organisations(list(period.organisations), period.as_of, roles=roles):
+        if result.cleared and set(result.person.member_groups) & set(SHIFT_GROUPS):
+            cleared[result.role.id] += 1
     per_organisation: dict[int, list[dict]] = {pk: [] for pk in period.ids}
     for role in roles:
         if role.organisation_id in per_organisation:
             per_organisation[role.organisation_id].append(
-                {"role": role.name, "cleared": cleared[role.id], "active": active[role.organisation_id]}
+                {
+                    "role": role.name,
+                    "cleared": cleared[role.id],
+                    "shift_workers": shift_workers[role.organisation_id],
+                }
             )
     return per_organisation
 
 
-def narrative(report: dict, organisation: Organisation, basic_holders: int, active_count: int) -> str:
-    """How the association ensures its people are competent, in words made only from the figures."""
-    basic = report["basic_training"]
-    providers = sorted({item["provider"] for item in report["continuing_education"] if item["provider"]})
+def narrative(report: dict, organisation: Organisation) -> str:
+    """How the association ensures its people are competent, in words made only from the
+    figures; in the external version no sentence holds a figure that is suppressed."""
     parts = [
         _(
             "%(org)s ensures that its staff and volunteers are competent and suitable through its own basic "
             "training, a study circle, and continuing education."
         )
-        % {"org": organisation.name}
+        % {"org": organisation.name},
+        _("Figures as of %(date)s.") % {"date": report["as_of"]},
     ]
-    if basic["sessions"]:
-        parts.append(
-            _(
-                "During the period the study circle met %(sessions)s times, %(hours)s hours in all, with "
-                "%(participants)s participants; %(completed)s completed it."
-            )
-            % {
-                "sessions": basic["sessions"],
-                "hours": format_hours(Decimal(str(basic["hours"]))).replace(".", ","),
-                "participants": basic["participants"],
-                "completed": basic["completed"],
-            }
-        )
-    if report["continuing_education"]:
-        parts.append(
-            _("Continuing education: %(count)s courses and events, with %(providers)s.")
-            % {"count": len(report["continuing_education"]), "providers": ", ".join(providers)}
-        )
-    if active_count:
-        share = round(100 * basic_holders / active_count)
-        parts.append(
-            _("%(share)s %% of the active members hold the basic qualification at the end of the period.")
-            % {"share": share}
-        )
+    parts += [
+        sentence
+        for sentence in (_study_circle(report), _continuing(report), _basic_share(report))
+        if sentence
+    ]
     return " ".join(parts)
+
+
+def _shown(*values) -> bool:
+    return SUPPRESSED not in values
+
+
+def _study_circle(report: dict) -> str:
+    basic = report["basic_training"]
+    if not basic["sessions"] or not _shown(basic["sessions"], basic["participants"], basic["completed"]):
+        return ""
+    return " ".join(
+        [
+            ngettext(
+                "During the period the study circle met once, %(hours)s hours in all.",
+                "During the period the study circle met %(sessions)s times, %(hours)s hours in all.",
+                basic["sessions"],
+            )
+            % {"sessions": basic["sessions"], "hours": _spoken_hours(basic["hours"])},
+            ngettext(
+                "It had %(participants)s participant; %(completed)s completed it.",
+                "It had %(participants)s participants; %(completed)s completed it.",
+                basic["participants"],
+            )
+            % {"participants": basic["participants"], "completed": basic["completed"]},
+        ]
+    )
+
+
+def _continuing(report: dict) -> str:
+    lines = report["continuing_education"]
+    if not lines:
+        return ""
+    providers = sorted({item["provider"] for item in lines if item["provider"]})
+    return ngettext(
+        "Continuing education: %(count)s course or event, arranged by %(providers)s.",
+        "Continuing education: %(count)s courses and events, arranged by %(providers)s.",
+        len(lines),
+    ) % {"count": len(lines), "providers": spoken_list(providers)}
+
+
+def _basic_share(report: dict) -> str:
+    workers, holders, board = (
+        report["people"]["shift_workers"],
+        report["basic_holders"],
+        report["people"]["board_only"],
+    )
+    if not workers or not _shown(workers, holders):
+        return ""
+    sentence = _(
+        "%(share)s %% of the active volunteers and staff hold the basic qualification on %(date)s."
+    ) % {"share": round(100 * holders / workers), "date": report["as_of"]}
+    if board and _shown(board):
+        sentence += " " + ngettext(
+            "%(count)s board member who does not work shifts is not counted.",
+            "%(count)s board members who do not work shifts are not counted.",
+            board,
+        ) % {"count": board}
+    return sentence
+
+
+def spoken_list(items: list[str]) -> str:
+    """ "A, B and C" in the active language."""
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _spoken_hours(hours: float | int) -> str:
+    """Hours with the decimal comma the narrative is read with."""
+    return format_hours(Decimal(str(hours))).replace(".", ",")
 
 
 def narrative_key(report: dict, external: bool) -> str:

@@ -21,45 +21,91 @@ from .figures import GROUPS, report_period
 
 def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
     """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
-    and the printable page."""
+    and the printable page. A total that counts each person once stands beside the per-group
+    figures (a person in two groups is in both)."""
     group_names = [str(MEMBER_GROUPS[g]) for g in GROUPS]
+    people, basic, hours = report["people"], report["basic_training"], report["training_hours"]
     tables = [
         (
             _("People"),
-            [_("Group"), _("Active at the end"), _("Joined"), _("Left")],
-            [[str(MEMBER_GROUPS[g]), *report["people"][g].values()] for g in GROUPS]
-            + [[_("Total active (each person once)"), report["total_active"], "", ""]],
+            [_("Group"), _("Active"), _("Joined"), _("Left")],
+            [
+                [str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))]
+                for g in GROUPS
+            ]
+            + [
+                [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],
+                [_("Active board members who do not work shifts"), people["board_only"], "", ""],
+                [_("Total active (each person once)"), report["total_active"], "", ""],
+            ],
         ),
         (
             _("Basic training"),
-            [_("Runs"), _("Sessions"), _("Hours"), _("Participants"), _("Completed")],
-            [list(report["basic_training"].values())],
+            [
+                _("Runs"),
+                _("Sessions held"),
+                _("Hours"),
+                _("Participants"),
+                _("Completed"),
+                _("Sessions planned"),
+            ],
+            [
+                [
+                    basic[key]
+                    for key in ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
+                ]
+            ],
         ),
         (
             _("Continuing education"),
-            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names],
+            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names, _("Participants (each once)")],
             [
-                [item["date"], item["title"], item["provider"], item["hours"], *item["participants"].values()]
+                [
+                    item["date"],
+                    item["title"],
+                    item["provider"],
+                    item["hours"],
+                    *(item["participants"][g] for g in GROUPS),
+                    item["participants_total"],
+                ]
                 for item in report["continuing_education"]
             ],
         ),
         (
             _("Training hours"),
-            [_("Group"), _("Hours")],
-            [[str(MEMBER_GROUPS[g]), report["training_hours"][g]] for g in GROUPS],
+            [_("Group"), _("Hours"), _("People with hours")],
+            [[str(MEMBER_GROUPS[g]), hours[g], report["trained"][g]] for g in GROUPS]
+            + [[_("All (each person once)"), hours["total"], report["trained"]["total"]]],
+        ),
+        (
+            _("Hours of the active volunteers and staff"),
+            [_("Figure"), _("People")],
+            [[_("No training hours"), report["hours_distribution"]["zero"]]]
+            + [
+                [_("Met the minimum of %(role)s") % {"role": role}, count]
+                for role, count in report["hours_distribution"]["met_minimum"].items()
+            ],
         ),
         (
             _("Qualifications"),
             [_("Type"), *group_names, _("Lapsed")],
-            [[q["type"], *q["valid"].values(), q["lapsed"]] for q in report["qualifications"]],
+            [[q["type"], *(q["valid"][g] for g in GROUPS), q["lapsed"]] for q in report["qualifications"]],
         ),
         (
             _("Clearance"),
-            [_("Shift role"), _("Cleared"), _("Active")],
-            [[c["role"], c["cleared"], c["active"]] for c in report["clearance"]],
+            [_("Shift role"), _("Cleared"), _("Active volunteers and staff")],
+            [[c["role"], c["cleared"], c["shift_workers"]] for c in report["clearance"]],
         ),
-        (_("Narrative"), [_("Narrative")], [[report["narrative"]]]),
     ]
+    if "hours_per_person" in report:
+        tables.append(
+            (
+                _("Training hours per person"),
+                [_("Name"), _("Groups"), _("Hours")],
+                [[p["name"], ", ".join(p["groups"]), p["hours"]] for p in report["hours_per_person"]],
+            )
+        )
+    tables.append((_("Narrative"), [_("Narrative")], [[report["narrative"]]]))
     return tables
 
 

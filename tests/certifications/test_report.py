@@ -13,10 +13,18 @@ from certifications.report import competence_report
 from courses.attendance import enrol, set_marks, withdraw
 from courses.models import Enrolment
 from tests.certifications.conftest import qualify, train
+from tests.conftest import STOCKHOLM
 from tests.factories import PersonFactory, make_course, make_run
 
 D = datetime.date
 START, END = D(2026, 1, 1), D(2026, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def after_the_period(clock):
+    """These tests read the report of a period that is over: its figures are as of its end
+    (tests/certifications/test_report_as_of.py reads one while it lasts)."""
+    clock.move_to(datetime.datetime(2027, 1, 15, 12, 0, tzinfo=STOCKHOLM))
 
 
 @pytest.fixture
@@ -81,16 +89,19 @@ def scenario(org_a, coordinator_a, catalogue):
     return {"vera": vera, "ulla": ulla, "lisa": lisa, "gun": gun}
 
 
-def test_every_figure(org_a, scenario, catalogue):
+def test_every_figure(org_a, coordinator_a, scenario, catalogue):
     report = competence_report(org_a, START, END)
     assert report["organisation"] == "jour-a"
     assert report["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
     # Active at the end: the coordinator (volunteer+staff), Vera, Ulla (volunteer+board), Lisa (left
     # on the last day). Gun left during the period; Nora joins after it.
+    assert report["as_of"] == "2026-12-31"
     assert report["people"] == {
         "volunteer": {"active": 4, "joined": 1, "left": 1},
         "staff": {"active": 1, "joined": 0, "left": 1},
         "board": {"active": 1, "joined": 1, "left": 0},
+        "shift_workers": 4,
+        "board_only": 0,
     }
     assert report["total_active"] == 4
     assert report["basic_training"] == {
@@ -99,6 +110,7 @@ def test_every_figure(org_a, scenario, catalogue):
         "hours": 5,
         "participants": 2,
         "completed": 1,
+        "planned_sessions": 0,
     }
     assert report["continuing_education"] == [
         {
@@ -107,6 +119,7 @@ def test_every_figure(org_a, scenario, catalogue):
             "date": "2026-01-01",
             "hours": 3,
             "participants": {"volunteer": 2, "staff": 0, "board": 1},
+            "participants_total": 2,
         },
         {
             "title": "Temadag",
@@ -114,6 +127,7 @@ def test_every_figure(org_a, scenario, catalogue):
             "date": "2026-11-05",
             "hours": 5,
             "participants": {"volunteer": 2, "staff": 1, "board": 0},
+            "participants_total": 2,
         },
         {
             "title": "Hedersrelaterat våld",
@@ -121,10 +135,25 @@ def test_every_figure(org_a, scenario, catalogue):
             "date": "2026-12-31",
             "hours": 2.5,
             "participants": {"volunteer": 1, "staff": 0, "board": 1},
+            "participants_total": 1,
         },
     ]
-    # Vera 3 + 2.5 (one CE session), Ulla 3 + 2.5, the coordinator 2.5 + 2.5 (present and late).
-    assert report["training_hours"] == {"volunteer": 16, "staff": 5, "board": 5.5}
+    # Vera 3 + 2.5 (one CE session), Ulla 3 + 2.5, the coordinator 2.5 + 2.5 (present and late):
+    # 16 hours by 3 people; by group the coordinator (volunteer and staff) and Ulla (volunteer and
+    # board) count twice, the total once each.
+    assert report["training_hours"] == {"volunteer": 16, "staff": 5, "board": 5.5, "total": 16}
+    assert report["trained"] == {"volunteer": 3, "staff": 1, "board": 1, "total": 3}
+    # Active volunteers and staff: Lisa had none; Telefonjour's minimum is 6 hours: nobody met it.
+    assert report["hours_distribution"] == {"zero": 1, "met_minimum": {"Telefonjour": 0}}
+    assert [(p["name"], p["hours"]) for p in report["hours_per_person"]] == sorted(
+        [
+            (scenario["vera"].get_full_name(), 5.5),
+            (scenario["ulla"].get_full_name(), 5.5),
+            (scenario["lisa"].get_full_name(), 0),
+            (coordinator_a.get_full_name(), 5),
+        ],
+        key=lambda pair: pair[0].split()[-1],
+    )
     by_type = {q["type"]: q for q in report["qualifications"]}
     assert by_type["Grundutbildning"] == {
         "type": "Grundutbildning",
@@ -138,9 +167,10 @@ def test_every_figure(org_a, scenario, catalogue):
     }
     # Vera is cleared for both: her 6 hours of 2025-12-31 fall in the window ending 2026-12-31.
     assert report["clearance"] == [
-        {"role": "Telefonjour", "cleared": 1, "active": 4},
-        {"role": "Chattjour", "cleared": 1, "active": 4},
+        {"role": "Telefonjour", "cleared": 1, "shift_workers": 4},
+        {"role": "Chattjour", "cleared": 1, "shift_workers": 4},
     ]
+    assert report["basic_holders"] == 1
     narrative = report["narrative"]
     assert "2" in narrative and "Roks" in narrative and "Origo" in narrative
 
@@ -152,7 +182,10 @@ def test_external_version_suppresses_small_counts_and_names(org_a, scenario):
     assert report["total_active"] == "<5"
     assert report["basic_training"]["hours"] == 5  # hours are not counts
     assert report["basic_training"]["sessions"] == "<5"
-    assert report["training_hours"] == {"volunteer": 16, "staff": 5, "board": 5.5}
+    # 16 hours of 3 volunteers would tell how many trained: every group's hours go with its count.
+    assert report["trained"] == {"volunteer": "<5", "staff": "<5", "board": "<5", "total": "<5"}
+    assert report["training_hours"] == {"volunteer": "<5", "staff": "<5", "board": "<5", "total": "<5"}
+    assert "hours_per_person" not in report
     text = json.dumps(report, ensure_ascii=False)
     for person in scenario.values():
         assert person.email not in text and person.first_name not in text and person.last_name not in text
@@ -172,12 +205,17 @@ def test_command_json(org_a, scenario):
     assert set(report) == {
         "organisation",
         "period",
+        "as_of",
         "people",
         "total_active",
         "basic_training",
         "continuing_education",
         "training_hours",
+        "trained",
+        "hours_distribution",
+        "hours_per_person",
         "qualifications",
+        "basic_holders",
         "clearance",
         "narrative",
     }
@@ -211,6 +249,7 @@ def test_a_course_nobody_attended_is_listed_with_no_participants(org_a, scenario
         "date": "2026-08-03",
         "hours": 3,
         "participants": {"volunteer": 0, "staff": 0, "board": 0},
+        "participants_total": 0,
     }
 
 
@@ -249,7 +288,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
             stdout=io.StringIO(),
         )
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 9
     basic = list(book.worksheets[1].iter_rows(values_only=True))
     assert list(basic[1]) == list(report["basic_training"].values())
     people = list(book.worksheets[0].iter_rows(values_only=True))
@@ -261,7 +300,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
         (i["title"], i["hours"]) for i in report["continuing_education"]
     ]
     with zipfile.ZipFile(tmp_path / "report.csv") as archive:
-        assert len(archive.namelist()) == 7
+        assert len(archive.namelist()) == 9
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<table>" in html and "Barnkonferens" in html
     assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == json.loads(

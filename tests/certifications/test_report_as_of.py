@@ -1,0 +1,105 @@
+"""A report is about what happened (issue 16): read while its period lasts, its figures are as
+of today. Sessions still to come (or under way) are only planned; records dated later do not
+count; who is active, whose qualification is valid and who is cleared are judged today. Shares
+are of the active volunteers and staff, board-only members on their own."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from certifications.report import competence_report
+from courses.attendance import enrol, set_marks
+from tests.certifications.conftest import qualify, train
+from tests.conftest import STOCKHOLM
+from tests.factories import PersonFactory, make_course, make_run
+
+D = datetime.date
+START, END = D(2026, 1, 1), D(2026, 12, 31)
+#: Four weekly Thursday sessions, 18:00–20:30: two held, the third on the Thursday the report is
+#: read, the fourth a week later.
+FIRST_SESSION = D(2026, 11, 12)
+
+
+@pytest.fixture
+def circle(org_a, coordinator_a, catalogue):
+    catalogue["basic"].granted_by_course = course = make_course(org_a, title="Studiecirkel", units=4)
+    catalogue["basic"].save()
+    vera = PersonFactory(first_name="Vera", organisation=org_a, joined_on=D(2025, 1, 1))
+    run = make_run(course, FIRST_SESSION, title="HT 2026")
+    enrol(run, [vera])
+    first, second, *_later = run.sessions.order_by("starts_at")
+    set_marks(first, {vera.pk: "present"}, coordinator_a)
+    set_marks(second, {vera.pk: "present"}, coordinator_a)
+    qualify(vera, catalogue["pledge"], "2025-12-15")  # valid until 2026-12-15: valid today, not on 31 Dec
+    qualify(vera, catalogue["basic"], "2025-06-01")
+    PersonFactory(  # a board member who works no shifts
+        first_name="Bodil",
+        organisation=org_a,
+        joined_on=D(2020, 1, 1),
+        group_volunteer=False,
+        group_board=True,
+    )
+    PersonFactory(first_name="Nina", organisation=org_a, joined_on=D(2026, 12, 1))  # joins next month
+    train(org_a, [vera], "2026-12-10", "4", title="Planerad", provider="Roks")  # not yet held
+    return vera
+
+
+@pytest.mark.parametrize(
+    ("moment", "held"),
+    [
+        (datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM), 2),  # Thursday, before the session
+        (datetime.datetime(2026, 11, 26, 20, 0, tzinfo=STOCKHOLM), 2),  # while it runs
+        (datetime.datetime(2026, 11, 26, 20, 45, tzinfo=STOCKHOLM), 3),  # after it
+    ],
+)
+def test_sessions_still_to_come_are_planned_not_held(org_a, circle, clock, moment, held):
+    clock.move_to(moment)
+    report = competence_report(org_a, START, END)
+    assert report["as_of"] == "2026-11-26"
+    assert report["basic_training"]["sessions"] == held
+    assert report["basic_training"]["planned_sessions"] == 4 - held
+    assert report["basic_training"]["hours"] == held * 2.5
+
+
+def test_figures_are_as_of_today_while_the_period_lasts(org_a, coordinator_a, circle, clock):
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    # Nina joins in December: neither active nor joined yet.
+    assert report["people"]["volunteer"]["joined"] == 0
+    # The coordinator (volunteer and staff) and Vera work shifts; Bodil is on the board only.
+    assert report["people"]["shift_workers"] == 2
+    assert report["people"]["board_only"] == 1
+    assert report["total_active"] == 3
+    # The pledge is valid today (it expires on 15 December).
+    by_type = {q["type"]: q for q in report["qualifications"]}
+    assert by_type["Tystnadslöfte"]["valid"]["volunteer"] == 1
+    assert by_type["Tystnadslöfte"]["lapsed"] == 0
+    # The training of 10 December has not happened.
+    assert [line["title"] for line in report["continuing_education"]] == []
+    assert report["training_hours"]["total"] == 0
+    # The share with the basic training is of the volunteers and staff: 1 of 2, not 1 of 3.
+    assert report["basic_holders"] == 1
+    with translation.override("sv"):
+        swedish = competence_report(org_a, START, END)["narrative"]
+    assert "Uppgifter per 2026-11-26" in swedish
+    assert "50 % av de aktiva volontärerna och de anställda har grundutbildningen per 2026-11-26." in swedish
+    assert "1 styrelseledamot som inte går jourpass räknas inte med." in swedish
+
+
+def test_the_same_period_read_after_it_ended_counts_everything(org_a, circle, clock):
+    clock.move_to(datetime.datetime(2027, 1, 2, 9, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    assert report["as_of"] == "2026-12-31"
+    assert report["basic_training"]["sessions"] == 4
+    assert report["basic_training"]["planned_sessions"] == 0
+    by_type = {q["type"]: q for q in report["qualifications"]}
+    assert by_type["Tystnadslöfte"]["lapsed"] == 1  # expired on 15 December
+    assert [line["title"] for line in report["continuing_education"]] == ["Planerad"]
+
+
+def test_new_years_eve_late_evening_is_still_the_year(org_a, circle, clock):
+    clock.move_to(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    assert report["as_of"] == "2026-12-31"
+    assert report["basic_training"]["sessions"] == 4
