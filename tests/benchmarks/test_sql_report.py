@@ -13,6 +13,8 @@ from courses.attendance import enrol, set_marks
 from courses.models import Attendance, Enrolment, Session
 from tests.certifications.conftest import catalogue, qualify, train  # noqa: F401
 from tests.certifications.test_report import scenario  # noqa: F401
+from tests.certifications.test_report_as_of import circle  # noqa: F401
+from tests.conftest import STOCKHOLM
 from tests.factories import PersonFactory, make_course, make_run
 
 D = datetime.date
@@ -153,3 +155,64 @@ def test_a_fixed_number_of_queries(org_a, org_b, second_organisation):
 def test_period_must_be_in_order(org_a):
     with pytest.raises(ValueError):
         report_sql([org_a.pk], D(2026, 12, 31), D(2026, 1, 1))
+
+
+MOMENTS = [
+    datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM),  # Thursday, before the evening's sessions
+    datetime.datetime(2026, 11, 26, 20, 0, tzinfo=STOCKHOLM),  # while they run
+    datetime.datetime(2026, 11, 26, 20, 45, tzinfo=STOCKHOLM),  # after them
+    datetime.datetime(2026, 12, 31, 23, 30, tzinfo=STOCKHOLM),  # New Year's Eve, late
+    datetime.datetime(2027, 1, 15, 12, 0, tzinfo=STOCKHOLM),  # after the year
+]
+
+
+@pytest.fixture
+def under_way(org_a, coordinator_a, circle, catalogue):  # noqa: F811
+    """The study circle of test_report_as_of (four Thursdays from 12 November, a board-only
+    member, a person joining in December, a record dated 10 December) plus a continuing-education
+    evening on the same Thursdays (marks on the one under way too), a role asking for hours in a
+    month, and protected people: one who left in the period with hours (numbered, not listed),
+    one active."""
+    vera = circle
+    theme = make_course(org_a, title="Kvällskurs", units=3, kind="continuing")
+    run = make_run(theme, D(2026, 11, 19), title="Kvällskurs HT")
+    enrol(run, [vera, coordinator_a])
+    for session in run.sessions.order_by("starts_at")[:2]:  # 19 and 26 November
+        Attendance.objects.create(session=session, person=vera, mark="present")
+        Attendance.objects.create(session=session, person=coordinator_a, mark="late")
+    ShiftRole.objects.create(
+        organisation=org_a, name="Månad", min_training_hours="2.5", training_window_months=1, sort_order=3
+    )
+    left = PersonFactory(
+        first_name="Hemlig",
+        last_name="Ett",
+        organisation=org_a,
+        protected_identity=True,
+        joined_on=D(2024, 1, 1),
+        left_on=D(2026, 11, 20),
+    )
+    kept = PersonFactory(
+        first_name="Hemlig",
+        last_name="Två",
+        organisation=org_a,
+        protected_identity=True,
+        group_staff=True,
+        joined_on=D(2024, 1, 1),
+    )
+    train(org_a, [left, kept], "2026-11-02", "1.5", title="Skyddad", provider="Roks")
+    qualify(kept, catalogue["basic"], "2025-06-01")
+    return {"vera": vera, "left": left, "kept": kept}
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize(("start", "end"), [PERIODS[0], PERIODS[2], (D(2026, 12, 1), D(2026, 12, 31))])
+def test_same_as_the_report_at_any_moment(org_a, under_way, clock, moment, start, end):
+    """Read while the period lasts, during a session, after it: the same as_of, held and planned
+    sessions, hours and clearance as the report."""
+    clock.move_to(moment)
+    found = report_sql([org_a.pk], start, end)[org_a.pk]
+    assert found == expected(org_a, start, end)
+    if (start, end) == PERIODS[0]:
+        names = [row["name"] for row in found["hours_per_person"]]
+        assert "Skyddad identitet 2" in names or "Protected identity 2" in names
+        assert not any("Hemlig" in name for name in names)
