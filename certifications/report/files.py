@@ -18,65 +18,18 @@ from ..models import FrozenReport
 from .charts import CHARTS, report_chart
 from .figures import GROUPS, report_period
 
+Table = tuple[str, list[str], list[list]]
 
-def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+
+def report_tables(report: dict) -> list[Table]:
     """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
     and the printable page. A total that counts each person once stands beside the per-group
     figures (a person in two groups is in both)."""
-    group_names = [str(MEMBER_GROUPS[g]) for g in GROUPS]
-    people, basic, hours = report["people"], report["basic_training"], report["training_hours"]
     tables = [
-        (
-            _("People"),
-            [_("Group"), _("Active"), _("Joined"), _("Left")],
-            [
-                [str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))]
-                for g in GROUPS
-            ]
-            + [
-                [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],
-                [_("Active board members who do not work shifts"), people["board_only"], "", ""],
-                [_("Total active (each person once)"), report["total_active"], "", ""],
-            ],
-        ),
-        (
-            _("Basic training"),
-            [
-                _("Runs"),
-                _("Sessions held"),
-                _("Hours"),
-                _("Participants"),
-                _("Completed"),
-                _("Sessions planned"),
-            ],
-            [
-                [
-                    basic[key]
-                    for key in ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
-                ]
-            ],
-        ),
-        (
-            _("Continuing education"),
-            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names, _("Participants (each once)")],
-            [
-                [
-                    item["date"],
-                    item["title"],
-                    item["provider"],
-                    item["hours"],
-                    *(item["participants"][g] for g in GROUPS),
-                    item["participants_total"],
-                ]
-                for item in report["continuing_education"]
-            ],
-        ),
-        (
-            _("Training hours"),
-            [_("Group"), _("Hours"), _("People with hours")],
-            [[str(MEMBER_GROUPS[g]), hours[g], report["trained"][g]] for g in GROUPS]
-            + [[_("All (each person once)"), hours["total"], report["trained"]["total"]]],
-        ),
+        _people_table(report),
+        _basic_table(report),
+        _continuing_table(report),
+        _hours_table(report),
         (
             _("Hours of the active volunteers and staff"),
             [_("Figure"), _("People")],
@@ -88,7 +41,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ),
         (
             _("Qualifications"),
-            [_("Type"), *group_names, _("Lapsed")],
+            [_("Type"), *_group_names(), _("Lapsed")],
             [[q["type"], *(q["valid"][g] for g in GROUPS), q["lapsed"]] for q in report["qualifications"]],
         ),
         (
@@ -107,6 +60,61 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         )
     tables.append((_("Narrative"), [_("Narrative")], [[report["narrative"]]]))
     return tables
+
+
+def _group_names() -> list[str]:
+    return [str(MEMBER_GROUPS[g]) for g in GROUPS]
+
+
+def _people_table(report: dict) -> Table:
+    people = report["people"]
+    return (
+        _("People"),
+        [_("Group"), _("Active"), _("Joined"), _("Left")],
+        [[str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))] for g in GROUPS]
+        + [
+            [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],
+            [_("Active board members who do not work shifts"), people["board_only"], "", ""],
+            [_("Total active (each person once)"), report["total_active"], "", ""],
+        ],
+    )
+
+
+def _basic_table(report: dict) -> Table:
+    keys = ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
+    return (
+        _("Basic training"),
+        [_("Runs"), _("Sessions held"), _("Hours"), _("Participants"), _("Completed"), _("Sessions planned")],
+        [[report["basic_training"][key] for key in keys]],
+    )
+
+
+def _continuing_table(report: dict) -> Table:
+    return (
+        _("Continuing education"),
+        [_("Date"), _("Title"), _("Provider"), _("Hours"), *_group_names(), _("Participants (each once)")],
+        [
+            [
+                item["date"],
+                item["title"],
+                item["provider"],
+                item["hours"],
+                *(item["participants"][g] for g in GROUPS),
+                item["participants_total"],
+            ]
+            for item in report["continuing_education"]
+        ],
+    )
+
+
+def _hours_table(report: dict) -> Table:
+    hours, trained = report["training_hours"], report["trained"]
+    return (
+        _("Training hours"),
+        [_("Group"), _("Hours"), _("People with hours")],
+        [[str(MEMBER_GROUPS[g]), hours[g], trained[g]] for g in GROUPS]
+        + [[_("All (each person once)"), hours["total"], trained["total"]]],
+    )
 
 
 def report_sheets(report: dict) -> list[Sheet]:

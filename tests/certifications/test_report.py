@@ -138,6 +138,10 @@ def test_every_figure(org_a, coordinator_a, scenario, catalogue):
             "participants_total": 1,
         },
     ]
+
+
+def test_training_hours_qualifications_and_clearance(org_a, coordinator_a, scenario, catalogue):
+    report = competence_report(org_a, START, END)
     # Vera 3 + 2.5 (one CE session), Ulla 3 + 2.5, the coordinator 2.5 + 2.5 (present and late):
     # 16 hours by 3 people; by group the coordinator (volunteer and staff) and Ulla (volunteer and
     # board) count twice, the total once each.
