@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from courses.hours import COURSE_HOURS, self_paced_completions
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,
@@ -410,9 +411,9 @@ def continuing_attendance(period: ReportPeriod) -> dict[int, dict]:
 
 def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dict[int, list[dict]]:
     """Per organisation, the continuing education of the period in date order: external records
-    grouped by title, provider and date, and its own continuing-education runs (``attended`` is
-    :func:`continuing_attendance`); each line's participants per group and in all (each person
-    once). Two queries."""
+    grouped by title, provider and date, its own continuing-education runs (``attended`` is
+    :func:`continuing_attendance`) and its self-paced courses; each line's participants per group
+    and in all (each person once). Three queries."""
     continuing: dict[int, list[dict]] = defaultdict(list)
     own = Q(attendees__organisation_id=F("organisation_id"))
     # A line may hold records that nobody attended (0 participants); a line of several records
@@ -441,12 +442,32 @@ def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dic
         provider = names[row["run__organisation_id"]]
         line = _line(row, row["run__course__title"], provider, date, attended.get(row["run_id"], {}))
         continuing[row["run__organisation_id"]].append(line)
+    for row in self_paced_lines(period):
+        provider = names[row["course__organisation_id"]]
+        line = _line(row, row["course__title"], provider, row["first"], row)
+        continuing[row["course__organisation_id"]].append(line)
     return {
         pk: sorted(
             continuing[pk], key=lambda item: (item["date"], item["title"], item["provider"], item["hours"])
         )
         for pk in period.ids
     }
+
+
+def self_paced_lines(period: ReportPeriod) -> QuerySet:
+    """One line per self-paced continuing-education course completed in the period: its
+    organisation provides it, its date is the first completion's, its hours are the course's,
+    its participants those who completed it. One query when run."""
+    return (
+        self_paced_completions(*period.until, period.ids)
+        .values("course_id", "course__organisation_id", "course__title")
+        .annotate(
+            first=Min("completed_on"),
+            hours=Max(COURSE_HOURS),
+            total=Count("person_id", distinct=True),
+            **{group: Count("person_id", distinct=True, filter=_person_in(group)) for group in GROUPS},
+        )
+    )
 
 
 def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dict) -> dict:
@@ -462,13 +483,21 @@ def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dic
 
 
 def hours_by_person(period: ReportPeriod) -> dict[int, Decimal]:
-    """Each person's training hours in the period: her external records and her attended
-    continuing-education sessions (their units' hours). Two queries."""
+    """Each person's training hours in the period: her external records, her attended
+    continuing-education sessions (their units' hours) and her self-paced continuing education
+    (the course's hours on the day she completed it). Three queries."""
     hours: dict[int, Decimal] = defaultdict(Decimal)
     records = counted_records(period).values("user_id").annotate(h=Sum("trainingrecord__hours")).order_by()
     attended, unit_hours = attended_marks(period)
     sessions = attended.values("person_id").annotate(h=Sum(unit_hours)).order_by()
-    for person, value in [*records.values_list("user_id", "h"), *sessions.values_list("person_id", "h")]:
+    self_paced = (
+        self_paced_completions(*period.until, period.ids).values("person_id").annotate(h=Sum(COURSE_HOURS))
+    )
+    for person, value in [
+        *records.values_list("user_id", "h"),
+        *sessions.values_list("person_id", "h"),
+        *self_paced.values_list("person_id", "h"),
+    ]:
         hours[person] += value or Decimal(0)
     return hours
 
@@ -719,8 +748,8 @@ def with_edited_narrative(report: dict, narrative: str, written_for: str | None,
 
 def monthly_training_hours(organisation: Organisation, start: datetime.date, end: datetime.date) -> dict:
     """Training hours per month (YYYY-MM, every month of the period) and group: the report's
-    ``training_hours`` (the same two queries: :func:`record_hours` and
-    :func:`attended_continuing`), grouped by month."""
+    ``training_hours`` (the same three sources: :func:`record_hours`,
+    :func:`attended_continuing` and the self-paced completions), grouped by month."""
     months: dict[str, dict[str, Decimal]] = {}
     day = start.replace(day=1)
     while day <= end:
@@ -730,7 +759,12 @@ def monthly_training_hours(organisation: Organisation, start: datetime.date, end
     records = record_hours(period, month=TruncMonth("trainingrecord__date"))
     attended, hours = attended_continuing(period)
     sessions = attended.values(month=TruncMonth("session__starts_at")).annotate(**hours).order_by()
-    for rows, field in ((records, "{}"), (sessions, "hours_{}")):
+    self_paced = (
+        self_paced_completions(*period.until, period.ids)
+        .values(month=TruncMonth("completed_on"))
+        .annotate(**{group: Sum(COURSE_HOURS, filter=_person_in(group)) for group in GROUPS})
+    )
+    for rows, field in ((records, "{}"), (sessions, "hours_{}"), (self_paced, "{}")):
         for row in rows:
             totals = months[row["month"].strftime("%Y-%m")]
             for group in GROUPS:

@@ -103,3 +103,27 @@ def test_new_years_eve_late_evening_is_still_the_year(org_a, circle, clock):
     report = competence_report(org_a, START, END)
     assert report["as_of"] == "2026-12-31"
     assert report["basic_training"]["sessions"] == 4
+
+
+def test_a_self_paced_module_counts_in_the_report(org_a, coordinator_a, clock):
+    """A volunteer who completes the 3-hour self-paced module has 3 hours, and the module is a
+    continuing-education line the organisation provides."""
+    from tests.certifications.test_self_paced_hours import complete_on, module
+
+    vera = PersonFactory(first_name="Vera", organisation=org_a, joined_on=D(2025, 1, 1))
+    course = module(org_a, title="Våld i nära relationer")
+    complete_on(clock, vera, course, "2026-06-10")
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    (line,) = report["continuing_education"]
+    assert line == {
+        "title": "Våld i nära relationer",
+        "provider": "Kvinnojouren A",
+        "date": "2026-06-10",
+        "hours": 3,
+        "participants": {"volunteer": 1, "staff": 0, "board": 0},
+        "participants_total": 1,
+    }
+    assert report["training_hours"]["total"] == 3
+    assert report["training_hours"]["volunteer"] == 3
+    assert {p["name"]: p["hours"] for p in report["hours_per_person"]}[vera.get_full_name()] == 3
