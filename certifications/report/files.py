@@ -1,12 +1,10 @@
 """The competence report's files: its figures (:mod:`.figures`) as tables, and the tables as
-JSON, HTML, PDF (reportlab, with the charts of :mod:`.charts`), XLSX or zipped CSV (through
+JSON, HTML, PDF (:mod:`.pdf`, with the charts of :mod:`.charts`), XLSX or zipped CSV (through
 jour_core/exports.py, the one export function); and a report frozen with every file as it is now."""
 
 from __future__ import annotations
 
-import io
 import json
-from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -15,7 +13,6 @@ from jour_core.exports import Sheet, protected_people, spreadsheet_file, without
 from people.models import MEMBER_GROUPS, Organisation
 
 from ..models import FrozenReport
-from .charts import CHARTS, report_chart
 from .figures import GROUPS, report_period
 
 Table = tuple[str, list[str], list[list]]
@@ -182,52 +179,7 @@ def freeze_report(report: dict, organisation: Organisation, external: bool, user
 
 
 def report_pdf(report: dict, organisation: Organisation, external: bool) -> bytes:
-    """A print-ready PDF: narrative, every section's table and the two charts."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    """A print-ready PDF (:mod:`.pdf`; reportlab is loaded only when one is made)."""
+    from .pdf import report_pdf as pdf_file
 
-    start, end = report_period(report)
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Competence report – %(org)s") % {"org": organisation.name},
-        author=organisation.name,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        invariant=True,
-    )
-    story = [
-        Paragraph(escape(_("Competence report – %(org)s") % {"org": organisation.name}), styles["Title"]),
-        Paragraph(f"{start} – {end}", styles["Normal"]),
-    ]
-    if external:
-        story.append(
-            Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
-        )
-    story += [Spacer(1, 0.4 * cm), Paragraph(escape(report["narrative"]), styles["BodyText"])]
-    for title, headers, rows in report_tables(report)[:-1]:
-        story += [Spacer(1, 0.4 * cm), Paragraph(escape(str(title)), styles["Heading2"])]
-        data = [[Paragraph(escape(str(h)), styles["BodyText"]) for h in headers]]
-        data += [[Paragraph(escape(str(cell)), styles["BodyText"]) for cell in row] for row in rows] or [
-            ["–"]
-        ]
-        table = Table(data, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1ebf7")),
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-    for png in (report_chart(report, organisation, which) for which in CHARTS):
-        story += [Spacer(1, 0.5 * cm), Image(io.BytesIO(png), width=16 * cm, height=7 * cm)]
-    document.build(story)
-    return buffer.getvalue()
+    return pdf_file(report, organisation, external)
