@@ -308,7 +308,10 @@ def report_pdf(report: dict, organisation: Organisation, external: bool) -> byte
         bottomMargin=2.2 * cm,
         invariant=True,
     )
-    story = [Paragraph(escape(title), styles["Title"]), Paragraph(f"{start} – {end}", styles["Normal"])]
+    period = f"{start} – {end}"
+    if report.get("as_of"):  # a report frozen before figures were as of a date has none
+        period += " · " + _("Figures as of %(date)s") % {"date": report["as_of"]}
+    story = [Paragraph(escape(title), styles["Title"]), Paragraph(escape(period), styles["Normal"])]
     if external:
         story.append(
             Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
