@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,6 +107,7 @@ def external_version(report: dict) -> dict:
             {**item, "valid": _suppress_groups(item["valid"]), "lapsed": suppress(item["lapsed"])}
             for item in report["qualifications"]
         ],
+        "pledge": _suppress_groups(report["pledge"]),
         "clearance": [
             {**item, "cleared": suppress(item["cleared"]), "shift_workers": suppress(item["shift_workers"])}
             for item in report["clearance"]
@@ -215,6 +216,7 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
     continuing = continuing_education(period, attended)
     hours = training_hours(period, roles)
     qualifications, basic_holders = qualifications_per_type(period)
+    pledge = pledge_renewals(period)
     shift_workers = {pk: figures["people"]["shift_workers"] for pk, figures in people.items()}
     clearance = clearance_per_role(period, roles, shift_workers)
     reports = {}
@@ -230,6 +232,7 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
             **hours[pk],
             "qualifications": qualifications[pk],
             "basic_holders": basic_holders[pk],
+            "pledge": pledge[pk],
             "clearance": clearance[pk],
         }
         if external:
@@ -619,6 +622,46 @@ def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]]
     return qualifications, {pk: basic_holders.get(pk, 0) for pk in period.ids}
 
 
+def pledge_renewals(period: ReportPeriod) -> dict[int, dict]:
+    """Per organisation, the confidentiality pledge (the type marked ``is_pledge``) of its active
+    volunteers and staff: how many hold a current one on ``as_of``, how many pledges fell due
+    for renewal in the period until then, and how many of those were renewed on time (a later
+    pledge given on or before the day the old one fell due). Two queries."""
+    pledges = Qualification.objects.filter(
+        period.active,
+        _works_shifts("person__"),
+        type__is_pledge=True,
+        type__organisation__in=period.ids,
+        person__organisation_id=F("type__organisation_id"),
+    )
+    current = dict(
+        pledges.filter(valid_on(period.as_of))
+        .values("type__organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("type__organisation_id", "n")
+    )
+    renewed = Qualification.objects.filter(
+        person_id=OuterRef("person_id"),
+        type_id=OuterRef("type_id"),
+        issued_on__gt=OuterRef("issued_on"),
+        issued_on__lte=OuterRef("expires_on"),
+    )
+    due = {
+        row["type__organisation_id"]: row
+        for row in pledges.filter(expires_on__range=period.until)
+        .values("type__organisation_id")
+        .annotate(due=Count("pk"), renewed_on_time=Count("pk", filter=Exists(renewed)))
+    }
+    return {
+        pk: {
+            "current": current.get(pk, 0),
+            "due": due.get(pk, {}).get("due", 0),
+            "renewed_on_time": due.get(pk, {}).get("renewed_on_time", 0),
+        }
+        for pk in period.ids
+    }
+
+
 def clearance_per_role(
     period: ReportPeriod, roles: list[ShiftRole], shift_workers: dict[int, int]
 ) -> dict[int, list[dict]]:
@@ -652,11 +695,8 @@ def narrative(report: dict, organisation: Organisation) -> str:
         % {"org": organisation.name},
         _("Figures as of %(date)s.") % {"date": report["as_of"]},
     ]
-    parts += [
-        sentence
-        for sentence in (_study_circle(report), _continuing(report), _basic_share(report))
-        if sentence
-    ]
+    sentences = (_study_circle(report), _continuing(report), _basic_share(report), _pledge(report))
+    parts += [sentence for sentence in sentences if sentence]
     return " ".join(parts)
 
 
@@ -715,6 +755,24 @@ def _basic_share(report: dict) -> str:
             "%(count)s board members who do not work shifts are not counted.",
             board,
         ) % {"count": board}
+    return sentence
+
+
+def _pledge(report: dict) -> str:
+    pledge, workers = report["pledge"], report["people"]["shift_workers"]
+    if not workers or not _shown(workers, *pledge.values()):
+        return ""
+    sentence = ngettext(
+        "%(current)s of the %(workers)s active volunteers and staff has a current confidentiality pledge.",
+        "%(current)s of the %(workers)s active volunteers and staff have a current confidentiality pledge.",
+        pledge["current"],
+    ) % {"current": pledge["current"], "workers": workers}
+    if pledge["due"]:
+        sentence += " " + ngettext(
+            "%(due)s pledge was due for renewal in the period; %(renewed)s was renewed on time.",
+            "%(due)s pledges were due for renewal in the period; %(renewed)s were renewed on time.",
+            pledge["due"],
+        ) % {"due": pledge["due"], "renewed": pledge["renewed_on_time"]}
     return sentence
 
 

@@ -42,6 +42,15 @@ def report_tables(report: dict) -> list[Table]:
             [[q["type"], *(q["valid"][g] for g in GROUPS), q["lapsed"]] for q in report["qualifications"]],
         ),
         (
+            _("Confidentiality pledge"),
+            [_("Figure"), _("Number")],
+            [
+                [_("Active volunteers and staff with a current pledge"), report["pledge"]["current"]],
+                [_("Pledges due for renewal in the period"), report["pledge"]["due"]],
+                [_("Of those, renewed on time"), report["pledge"]["renewed_on_time"]],
+            ],
+        ),
+        (
             _("Clearance"),
             [_("Shift role"), _("Cleared"), _("Active volunteers and staff")],
             [[c["role"], c["cleared"], c["shift_workers"]] for c in report["clearance"]],

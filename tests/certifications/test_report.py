@@ -220,6 +220,7 @@ def test_command_json(org_a, scenario):
         "hours_per_person",
         "qualifications",
         "basic_holders",
+        "pledge",
         "clearance",
         "narrative",
     }
@@ -292,7 +293,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
             stdout=io.StringIO(),
         )
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert len(book.sheetnames) == 9
+    assert len(book.sheetnames) == 10
     basic = list(book.worksheets[1].iter_rows(values_only=True))
     assert list(basic[1]) == list(report["basic_training"].values())
     people = list(book.worksheets[0].iter_rows(values_only=True))
@@ -304,7 +305,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
         (i["title"], i["hours"]) for i in report["continuing_education"]
     ]
     with zipfile.ZipFile(tmp_path / "report.csv") as archive:
-        assert len(archive.namelist()) == 9
+        assert len(archive.namelist()) == 10
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<table>" in html and "Barnkonferens" in html
     assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == json.loads(

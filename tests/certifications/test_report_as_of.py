@@ -127,3 +127,53 @@ def test_a_self_paced_module_counts_in_the_report(org_a, coordinator_a, clock):
     assert report["training_hours"]["total"] == 3
     assert report["training_hours"]["volunteer"] == 3
     assert {p["name"]: p["hours"] for p in report["hours_per_person"]}[vera.get_full_name()] == 3
+
+
+def test_the_pledge_current_due_and_renewed_on_time(org_a, coordinator_a, catalogue, clock):
+    """Tystnadslöfte is the pledge: who holds a current one today, which fell due for renewal in
+    the period, and which of those were renewed by the day they fell due."""
+    catalogue["pledge"].is_pledge = True
+    catalogue["pledge"].save()
+    on_time, late, lapsed = (
+        PersonFactory(first_name=name, organisation=org_a, joined_on=D(2024, 1, 1))
+        for name in ("Ada", "Bea", "Cia")
+    )
+    qualify(on_time, catalogue["pledge"], "2025-03-01")  # due 2026-03-01
+    qualify(on_time, catalogue["pledge"], "2026-02-20")  # renewed before: current
+    qualify(late, catalogue["pledge"], "2025-04-01")  # due 2026-04-01
+    qualify(late, catalogue["pledge"], "2026-05-15")  # renewed after: current, but not on time
+    qualify(lapsed, catalogue["pledge"], "2025-05-01")  # due 2026-05-01, never renewed
+    qualify(coordinator_a, catalogue["pledge"], "2026-01-10")  # due next year
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    assert report["pledge"] == {"current": 3, "due": 3, "renewed_on_time": 1}
+    with translation.override("sv"):
+        swedish = competence_report(org_a, START, END)["narrative"]
+    assert "3 av de 4 aktiva volontärerna och anställda har ett gällande tystnadslöfte." in swedish
+    assert "3 tystnadslöften skulle förnyas under perioden; 1 förnyades i tid." in swedish
+    external = competence_report(org_a, START, END, external=True)
+    assert external["pledge"] == {"current": "<5", "due": "<5", "renewed_on_time": "<5"}
+    assert "tystnadslöfte" not in external["narrative"].lower() or "<5" not in external["narrative"]
+
+
+def test_a_catalogue_marks_the_pledge_once(org_a):
+    from certifications.importing import apply_catalogue, parse_catalogue
+    from certifications.models import QualificationType
+
+    text = """\
+qualification_types:
+  - name: Tystnadslöfte
+    valid_months: 12
+    pledge: true
+  - name: Löfte två
+    pledge: true
+shift_roles: []
+"""
+    parsed = parse_catalogue(text, org_a)
+    assert [(p.line, p.column) for p in parsed.problems] == [(5, "pledge")]
+    parsed = parse_catalogue(text.replace("    pledge: true\nshift", "shift"), org_a)
+    assert not parsed.problems
+    apply_catalogue(parsed, org_a)
+    assert list(QualificationType.objects.filter(is_pledge=True).values_list("name", flat=True)) == [
+        "Tystnadslöfte"
+    ]
