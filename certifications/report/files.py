@@ -56,6 +56,8 @@ def report_tables(report: dict) -> list[Table]:
             [[c["role"], c["cleared"], c["shift_workers"]] for c in report["clearance"]],
         ),
     ]
+    if "per_year" in report:
+        tables.append(_years_table(report))
     if "hours_per_person" in report:
         tables.append(
             (
@@ -110,6 +112,24 @@ def _continuing_table(report: dict) -> Table:
             ]
             for item in report["continuing_education"]
         ],
+    )
+
+
+def _years_table(report: dict) -> Table:
+    keys = ("year", "sessions", "hours", "participants", "completed", "continuing_education_lines")
+    return (
+        _("Per year"),
+        [
+            _("Year"),
+            _("Sessions held"),
+            _("Hours"),
+            _("Participants"),
+            _("Completed"),
+            _("Continuing education"),
+            _("Training hours (each person once)"),
+            _("People with hours"),
+        ],
+        [[*(year[key] for key in keys), year["training_hours_total"], year["trained"]] for year in report["per_year"]],
     )
 
 

@@ -177,3 +177,34 @@ shift_roles: []
     assert list(QualificationType.objects.filter(is_pledge=True).values_list("name", flat=True)) == [
         "Tystnadslöfte"
     ]
+
+
+def test_a_four_year_period_gives_each_year_side_by_side(org_a, coordinator_a, catalogue, clock):
+    """The municipality's follow-up covers four years: the main figures per calendar year, the
+    last year's only as far as today."""
+    course = make_course(org_a, title="Studiecirkel", units=2)
+    vera = PersonFactory(first_name="Vera", organisation=org_a, joined_on=D(2022, 1, 1))
+    for year in (2023, 2025):
+        run = make_run(course, D(year, 3, 2), title=f"VT {year}")
+        enrol(run, [vera])
+        for session in run.sessions.all():
+            set_marks(session, {vera.pk: "present"}, coordinator_a)
+    train(org_a, [vera], "2024-05-05", "3", title="Barnkonferens", provider="Roks")
+    train(org_a, [vera, coordinator_a], "2026-02-02", "2", title="Temadag", provider="Origo")
+    train(org_a, [vera], "2026-12-02", "4", title="Planerad", provider="Roks")  # after today
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, D(2023, 1, 1), D(2026, 12, 31))
+    assert [
+        (y["year"], y["sessions"], y["completed"], y["continuing_education_lines"])
+        for y in report["per_year"]
+    ] == [
+        (2023, 2, 1, 0),
+        (2024, 0, 0, 1),
+        (2025, 2, 0, 0),  # she had completed it already
+        (2026, 0, 0, 1),
+    ]
+    assert [y["training_hours_total"] for y in report["per_year"]] == [0, 3, 0, 4]
+    external = competence_report(org_a, D(2023, 1, 1), D(2026, 12, 31), external=True)
+    assert external["per_year"][3]["trained"] == "<5"
+    assert external["per_year"][3]["training_hours_total"] == "<5"  # 4 hours of 2 people would tell
+    assert "per_year" not in competence_report(org_a, START, END)
