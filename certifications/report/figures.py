@@ -47,6 +47,10 @@ from ..validity import valid_on
 
 GROUPS = list(MEMBER_GROUPS)
 SUPPRESSED = "<5"
+#: What ``organisation`` says in a report summed over every organisation (the umbrella's).
+ALL_ORGANISATIONS = "all"
+#: The umbrella's overview counts the qualifications that lapse within this many days.
+LAPSING_DAYS = 60
 
 
 def year_period(year: int) -> tuple[datetime.date, datetime.date]:
@@ -252,7 +256,7 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
             report["per_year"] = years[pk]
         if external:
             report = external_version(report)
-        report["narrative"] = narrative(report, organisation)
+        report["narrative"] = narrative(report, organisation.name)
         reports[pk] = report
     return reports
 
@@ -745,7 +749,7 @@ def clearance_per_role(
     return per_organisation
 
 
-def narrative(report: dict, organisation: Organisation) -> str:
+def narrative(report: dict, organisation: str) -> str:
     """How the association ensures its people are competent, in words made only from the
     figures; in the external version no sentence holds a figure that is suppressed."""
     parts = [
@@ -753,7 +757,7 @@ def narrative(report: dict, organisation: Organisation) -> str:
             "%(org)s ensures that its staff and volunteers are competent and suitable through its own basic "
             "training, a study circle, and continuing education."
         )
-        % {"org": organisation.name},
+        % {"org": organisation},
         _("Figures as of %(date)s.") % {"date": report["as_of"]},
     ]
     sentences = (_study_circle(report), _continuing(report), _basic_share(report), _pledge(report))
@@ -889,3 +893,121 @@ def monthly_training_hours(organisation: Organisation, start: datetime.date, end
             for group in GROUPS:
                 totals[group] += row[field.format(group)] or Decimal(0)
     return months
+
+
+# The umbrella: every organisation at once ---------------------------------------------------------
+
+
+def summed_report(
+    organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool = False
+) -> dict:
+    """One report for all ``organisations``: their internal figures summed (a person belongs to
+    one organisation, so sums of people count each once), then, for the external version, the
+    suppression applied to the sums. No one's hours are listed by name."""
+    reports = list(competence_reports(organisations, start, end).values())
+    total = _summed(reports) if reports else {}
+    if external:
+        total = external_version(total)
+    total["narrative"] = narrative(total, _("All organisations"))
+    return total
+
+
+def _summed(reports: list[dict]) -> dict:
+    first = reports[0]
+    people = {
+        **{group: _sum_dicts([r["people"][group] for r in reports]) for group in GROUPS},
+        **_sum_dicts([{k: r["people"][k] for k in ("shift_workers", "board_only")} for r in reports]),
+    }
+    summed = {
+        "organisation": ALL_ORGANISATIONS,
+        "period": first["period"],
+        "as_of": first["as_of"],
+        "people": people,
+        "total_active": sum(r["total_active"] for r in reports),
+        "basic_training": _sum_dicts([r["basic_training"] for r in reports]),
+        "continuing_education": sorted(
+            (line for r in reports for line in r["continuing_education"]),
+            key=lambda item: (item["date"], item["title"], item["provider"], item["hours"]),
+        ),
+        "training_hours": _sum_dicts([r["training_hours"] for r in reports]),
+        "trained": _sum_dicts([r["trained"] for r in reports]),
+        "hours_distribution": {
+            "zero": sum(r["hours_distribution"]["zero"] for r in reports),
+            "met_minimum": _sum_dicts([r["hours_distribution"]["met_minimum"] for r in reports]),
+        },
+        "qualifications": _sum_by(reports, "qualifications", "type", ("valid", "lapsed")),
+        "basic_holders": sum(r["basic_holders"] for r in reports),
+        "pledge": _sum_dicts([r["pledge"] for r in reports]),
+        "clearance": _sum_by(reports, "clearance", "role", ("cleared", "shift_workers")),
+    }
+    if "per_year" in first:
+        summed["per_year"] = [
+            {
+                "year": years[0]["year"],
+                **_sum_dicts([{k: v for k, v in y.items() if k != "year"} for y in years]),
+            }
+            for years in zip(*(r["per_year"] for r in reports), strict=True)
+        ]
+    return summed
+
+
+def _sum_dicts(dicts: list[dict]) -> dict:
+    """Key by key: numbers added (hours exactly, as decimals), dicts of numbers added in turn."""
+    keys = list(dict.fromkeys(key for d in dicts for key in d))
+    result = {}
+    for key in keys:
+        values = [d[key] for d in dicts if key in d]
+        if isinstance(values[0], dict):
+            result[key] = _sum_dicts(values)
+        else:
+            total = sum(Decimal(str(value)) for value in values)
+            result[key] = int(total) if total == int(total) else float(total)
+    return result
+
+
+def _sum_by(reports: list[dict], section: str, name: str, keys: tuple[str, ...]) -> list[dict]:
+    """The section's rows of every report, those of the same ``name`` added up, by name."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for report in reports:
+        for row in report[section]:
+            rows[row[name]].append({key: row[key] for key in keys})
+    return [{name: key, **_sum_dicts(group)} for key, group in sorted(rows.items())]
+
+
+def umbrella_overview(organisations: list[Organisation], today: datetime.date) -> list[dict]:
+    """One row per organisation, as of ``today``: its active volunteers and staff, the share of
+    them with the basic training, the share cleared for each of its roles, and the valid
+    qualifications of its active people that lapse within 60 days. A fixed number of queries."""
+    reports = competence_reports(organisations, today, today)
+    lapsing = dict(
+        Qualification.objects.filter(
+            members_on(today, "person__"),
+            valid_on(today),
+            type__organisation__in=[o.pk for o in organisations],
+            person__organisation_id=F("type__organisation_id"),
+            expires_on__range=(
+                today + datetime.timedelta(days=1),
+                today + datetime.timedelta(days=LAPSING_DAYS),
+            ),
+        )
+        .values("type__organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("type__organisation_id", "n")
+    )
+    return [
+        {
+            "organisation": organisation.name,
+            "shift_workers": (workers := reports[organisation.pk]["people"]["shift_workers"]),
+            "basic_share": _share(reports[organisation.pk]["basic_holders"], workers),
+            "cleared_share": {
+                row["role"]: _share(row["cleared"], workers) for row in reports[organisation.pk]["clearance"]
+            },
+            "lapsing": lapsing.get(organisation.pk, 0),
+        }
+        for organisation in sorted(organisations, key=lambda o: o.name)
+    ]
+
+
+def _share(part: int, whole: int) -> int | None:
+    """A whole percentage, or ``None`` when there is nothing to take a share of."""
+    return round(100 * part / whole) if whole else None

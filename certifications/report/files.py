@@ -129,7 +129,10 @@ def _years_table(report: dict) -> Table:
             _("Training hours (each person once)"),
             _("People with hours"),
         ],
-        [[*(year[key] for key in keys), year["training_hours_total"], year["trained"]] for year in report["per_year"]],
+        [
+            [*(year[key] for key in keys), year["training_hours_total"], year["trained"]]
+            for year in report["per_year"]
+        ],
     )
 
 

@@ -208,3 +208,57 @@ def test_a_four_year_period_gives_each_year_side_by_side(org_a, coordinator_a, c
     assert external["per_year"][3]["trained"] == "<5"
     assert external["per_year"][3]["training_hours_total"] == "<5"  # 4 hours of 2 people would tell
     assert "per_year" not in competence_report(org_a, START, END)
+
+
+def test_two_organisations_summed_suppress_after_summing(org_a, org_b, clock):
+    """Three staff in each organisation took a 6-hour course: each organisation's external
+    report hides the 18 hours (they tell that 3 trained); summed, 6 people trained 36 hours, shown.
+    Two board members in each stay 4 together: still hidden."""
+    from certifications.report import summed_report
+
+    for organisation in (org_a, org_b):
+        staff = [
+            PersonFactory(
+                organisation=organisation, joined_on=D(2024, 1, 1), group_volunteer=False, group_staff=True
+            )
+            for _ in range(3)
+        ]
+        board = [
+            PersonFactory(
+                organisation=organisation, joined_on=D(2024, 1, 1), group_volunteer=False, group_board=True
+            )
+            for _ in range(2)
+        ]
+        train(organisation, staff, "2026-04-01", "6", title="Hot och våld", provider="Roks")
+        train(organisation, board, "2026-05-01", "2", title="Styrelseutbildning", provider="Roks")
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    alone = competence_report(org_a, START, END, external=True)
+    assert alone["training_hours"]["staff"] == "<5"
+    summed = summed_report([org_a, org_b], START, END, external=True)
+    assert summed["organisation"] == "all"
+    assert summed["trained"]["staff"] == 6 and summed["training_hours"]["staff"] == 36
+    assert summed["trained"]["board"] == "<5" and summed["training_hours"]["board"] == "<5"
+    assert summed["people"]["shift_workers"] == 6
+    assert summed["people"]["board_only"] == "<5"
+    internal = summed_report([org_a, org_b], START, END)
+    assert internal["training_hours"] == {"volunteer": 0, "staff": 36, "board": 8, "total": 44}
+    assert "hours_per_person" not in internal
+    assert [line["participants_total"] for line in internal["continuing_education"]] == [3, 3, 2, 2]
+
+
+def test_the_umbrella_overview_one_row_per_organisation(org_a, org_b, catalogue, clock):
+    from certifications.report import umbrella_overview
+
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    catalogue["basic"].granted_by_course = make_course(org_a, title="Studiecirkel", units=2)
+    catalogue["basic"].save()
+    vera = PersonFactory(organisation=org_a, joined_on=D(2024, 1, 1))
+    PersonFactory(organisation=org_a, joined_on=D(2024, 1, 1))
+    qualify(vera, catalogue["basic"], "2025-01-01")
+    qualify(vera, catalogue["pledge"], "2025-12-20")  # lapses 2026-12-20: within 60 days
+    rows = umbrella_overview([org_b, org_a], D(2026, 11, 26))
+    assert [row["organisation"] for row in rows] == [org_a.name, org_b.name]
+    a, b = rows
+    assert a["shift_workers"] == 2 and a["basic_share"] == 50 and a["lapsing"] == 1
+    assert a["cleared_share"] == {"Telefonjour": 0, "Chattjour": 50}
+    assert b["shift_workers"] == 0 and b["basic_share"] is None and b["cleared_share"] == {}
