@@ -10,7 +10,9 @@ unchanged on SQLite and PostgreSQL:
    can be computed in Python, once per window length, and passed as parameters;
 2. one row per (person, role): active on the day, hours in the role's window and the role's
    minimum. Hour events (live training records, attended sessions of continuing-education
-   courses, a session's hours being its unit's, 0 without a unit row) are put into buckets by
+   courses, a session's hours being its unit's, 0 without a unit row, and self-paced completions
+   of continuing-education courses of her own organisation, not through a run, a completion's
+   hours being the sum of its course's units') are put into buckets by
    the shortest window they fall in and summed per person and bucket first; a role of window
    *j* adds up the buckets 0..*j*. Hours are summed as whole hundredths
    (``ROUND(hours * 100)``), so SQLite's floating-point decimals cannot change a sum or a
@@ -45,6 +47,7 @@ from certifications.models import (
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,
+    Completion,
     CourseKind,
     CoursePage,
     CourseRun,
@@ -76,6 +79,7 @@ def _tables() -> dict[str, str]:
         "run": q(CourseRun._meta.db_table),
         "course": q(CoursePage._meta.db_table),
         "course_pk": q(CoursePage._meta.pk.column),
+        "completion": q(Completion._meta.db_table),
         "unit": q(CourseUnit._meta.db_table),
     }
 
@@ -153,6 +157,20 @@ events AS (
     WHERE u.organisation_id IN ({orgs})
       AND at.mark IN ({marks}) AND c.kind = %(continuing)s AND s.unit_number IS NOT NULL
       AND s.status <> %(cancelled)s AND s.starts_at >= %(first_lo)s AND s.starts_at < %(hi)s
+    UNION ALL
+    SELECT co.person_id,
+           CASE {completion_buckets} END,
+           COALESCE(ch.hundredths, 0)
+    FROM {user} u
+    JOIN {completion} co ON co.person_id = u.id
+    JOIN {course} c ON c.{course_pk} = co.course_id
+    LEFT JOIN (
+        SELECT course_id, SUM(CAST(ROUND(hours * 100) AS INTEGER)) AS hundredths
+        FROM {unit} GROUP BY course_id
+    ) ch ON ch.course_id = co.course_id
+    WHERE u.organisation_id IN ({orgs}) AND c.organisation_id = u.organisation_id
+      AND c.kind = %(continuing)s AND c.self_paced = %(self_paced)s AND co.enrolment_id IS NULL
+      AND co.completed_on >= %(first_start)s AND co.completed_on <= %(on)s
 ),
 buckets AS (
     SELECT person_id, bucket, SUM(hundredths) AS hundredths FROM events GROUP BY person_id, bucket
@@ -237,6 +255,7 @@ def clearance_sql(organisation_ids: list[int], on: datetime.date) -> list[Row]:
             params.update({f"lo_{i}": _midnight(start) for i, start in enumerate(starts)})
             params["first_start"], params["first_lo"] = _date(starts[-1]), _midnight(starts[-1])
             params["hi"] = _midnight(on + datetime.timedelta(days=1))
+            params["self_paced"] = True
             params["continuing"], params["cancelled"] = (
                 str(CourseKind.CONTINUING),
                 str(SessionStatus.CANCELLED),
@@ -245,6 +264,9 @@ def clearance_sql(organisation_ids: list[int], on: datetime.date) -> list[Row]:
                 **names,
                 record_buckets=" ".join(
                     f"WHEN tr.date >= %(start_{i})s THEN {i}" for i in range(len(starts))
+                ),
+                completion_buckets=" ".join(
+                    f"WHEN co.completed_on >= %(start_{i})s THEN {i}" for i in range(len(starts))
                 ),
                 session_buckets=" ".join(
                     f"WHEN s.starts_at >= %(lo_{i})s THEN {i}" for i in range(len(starts))

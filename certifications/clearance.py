@@ -8,8 +8,10 @@ their own modules. For person P, role R and date D (calendar dates in Europe/Sto
 - A qualification is *valid* on D when ``issued_on <= D``, (``expires_on`` is empty or
   ``D <= expires_on``) and (``revoked_on`` is empty or ``D < revoked_on``)
   (``certifications/validity.py``).
-- Hours on D = hours of external training records and of attended (present or late) sessions of
-  continuing-education courses (their unit's hours), dated within [D − window months, D].
+- Hours on D = hours of external training records, of attended (present or late) sessions of
+  continuing-education courses (their unit's hours) and of completed self-paced
+  continuing-education courses (the course's hours, the sum of its units', on the completion's
+  date; ``courses/hours.py``), dated within [D − window months, D].
 - P is *cleared* for R on D when active, holding a valid qualification of every type R requires,
   and having at least R's minimum hours.
 - Reasons, in order: ``inactive``; per required type in R's order ``missing:<type>`` (none issued
@@ -34,9 +36,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from courses.hours import COURSE_HOURS, self_paced_completions
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,
@@ -305,26 +308,39 @@ def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
 def training_hours(
     scope: Scope, starts: list[datetime.date], end: datetime.date
 ) -> list[tuple[int, dict[datetime.date, Decimal]]]:
-    """(person, {window start: hours}) for the people in ``scope``: hours of external
-    training records and of attended continuing-education sessions (their unit's hours) dated
-    within [start, end], for every start. Two queries."""
+    """(person, {window start: hours}) for the people in ``scope``: hours of external training
+    records, of self-paced continuing-education courses completed (the course's hours,
+    ``courses/hours.py``) and of attended continuing-education sessions (their unit's hours)
+    dated within [start, end], for every start. A person may have several rows (add them up).
+    Two queries: the dated hours (records and completions, one union) and the sessions'."""
     first = min(starts)
-    records = (
-        TrainingRecord.attendees.through.objects.filter(
-            scope.people("user__"),
-            trainingrecord__date__range=(first, end),
-            trainingrecord__deleted_at__isnull=True,  # the trash does not count
-        )
-        .values("user_id")
+    records = TrainingRecord.attendees.through.objects.filter(
+        scope.people("user__"),
+        trainingrecord__date__range=(first, end),
+        trainingrecord__deleted_at__isnull=True,  # the trash does not count
+    )
+    completions = self_paced_completions(first, end, scope.organisation_ids).filter(scope.people("person__"))
+    dated = _dated_hours(records, "user_id", "trainingrecord__date", "trainingrecord__hours", starts).union(
+        _dated_hours(completions, "person_id", "completed_on", COURSE_HOURS, starts), all=True
+    )
+    return _by_window(dated, starts) + _session_hours(scope, starts, end)
+
+
+def _dated_hours(rows: QuerySet, person: str, date: str, hours: str, starts: list[datetime.date]) -> QuerySet:
+    """Rows of dated hours (the fields ``person``, ``date`` and ``hours`` name) summed per person
+    and window: (person, hours from the first start, from the second, …)."""
+    windows = [f"w{n}" for n in range(len(starts))]
+    return (
+        rows.values(person)
         .annotate(
             **{
-                f"w{n}": Sum("trainingrecord__hours", filter=Q(trainingrecord__date__gte=start))
-                for n, start in enumerate(starts)
+                window: Sum(hours, filter=Q(**{f"{date}__gte": start}))
+                for window, start in zip(windows, starts, strict=True)
             }
         )
-        .values_list("user_id", *(f"w{n}" for n in range(len(starts))))
+        .order_by()
+        .values_list(person, *windows)
     )
-    return _by_window(records, starts) + _session_hours(scope, starts, end)
 
 
 def _by_window(rows, starts: list[datetime.date]) -> list[tuple[int, dict[datetime.date, Decimal]]]:
@@ -374,8 +390,9 @@ def _continuing_education_sessions(start: datetime.date, end: datetime.date, pat
 def continuing_education_events(
     person_ids: list[int], start: datetime.date, end: datetime.date
 ) -> list[tuple[int, datetime.date, Decimal]]:
-    """(person, local date, unit hours) for every attended session of a continuing-education
-    course dated within [start, end]. One query."""
+    """(person, local date, hours) for every attended session of a continuing-education course
+    (its unit's hours) and every self-paced completion (the course's hours) dated within
+    [start, end]: sessions first, then completions. Two queries."""
     attended, hours = with_unit_hours(
         Attendance.objects.filter(
             _continuing_education_sessions(start, end, "session__"),
@@ -384,9 +401,13 @@ def continuing_education_events(
         )
     )
     rows = attended.values_list("person_id", "session__starts_at", hours)
+    completed = self_paced_completions(start, end).filter(person_id__in=person_ids)
     return [
         (person_id, timezone.localtime(starts_at).date(), Decimal(str(hours or 0)))
         for person_id, starts_at, hours in rows
+    ] + [
+        (person_id, day, Decimal(str(hours or 0)))
+        for person_id, day, hours in completed.values_list("person_id", "completed_on", COURSE_HOURS)
     ]
 
 

@@ -28,7 +28,7 @@ from .models import (
 
 # The catalogue ---------------------------------------------------------------------------------
 
-TYPE_KEYS = {"name", "description", "valid_months", "granted_by_course"}
+TYPE_KEYS = {"name", "description", "valid_months", "granted_by_course", "pledge"}
 ROLE_KEYS = {"name", "description", "requires", "min_training_hours", "training_window_months"}
 
 
@@ -56,6 +56,16 @@ def parse_catalogue(text: str, organisation: Organisation) -> Catalogue:
         if entry is not None:
             result.types.append(entry)
             type_names.add(entry["name"])
+    pledges = [entry for entry in result.types if entry.get("pledge") is True]
+    for entry in pledges[1:]:
+        result.problems.append(
+            ImportProblem(
+                entry["line"],
+                "pledge",
+                _("only one type can be the pledge; '%(name)s' is already (line %(line)d)")
+                % {"name": pledges[0]["name"], "line": pledges[0]["line"]},
+            )
+        )
     for index, item in enumerate(data.get("shift_roles") or []):
         entry = _parse_role(item, lines["shift_roles"][index], type_names, seen, result.problems)
         if entry is not None:
@@ -131,6 +141,8 @@ def _parse_type(
                 line, "granted_by_course", _("no course titled '%(title)s'") % {"title": course_title}
             )
         )
+    if not isinstance(item.get("pledge", False), bool):
+        problems.append(ImportProblem(line, "pledge", _("must be true or false")))
     return {**item, "course": courses.get(course_title), "line": line}
 
 
@@ -226,12 +238,18 @@ def _check_keys(item, allowed: set[str], line: int, problems: list[ImportProblem
 @transaction.atomic
 def apply_catalogue(catalogue: Catalogue, organisation: Organisation) -> tuple[int, int]:
     """Create or update (by name) the types and roles; returns (types, roles) written."""
+    pledges = {item["name"] for item in catalogue.types if item.get("pledge") is True}
+    if pledges:  # the catalogue names the pledge: no other type of the organisation is it
+        QualificationType.objects.filter(organisation=organisation, is_pledge=True).exclude(
+            name__in=pledges
+        ).update(is_pledge=False)
     types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
     for item in catalogue.types:
         qtype = types.get(item["name"]) or QualificationType(organisation=organisation, name=item["name"])
         qtype.description = item.get("description", qtype.description or "")
         qtype.valid_months = item.get("valid_months")
         qtype.granted_by_course = item["course"]
+        qtype.is_pledge = item.get("pledge", qtype.is_pledge) is True
         qtype.save()
         types[qtype.name] = qtype
     roles = {r.name: r for r in ShiftRole.objects.filter(organisation=organisation)}

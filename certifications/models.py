@@ -60,6 +60,13 @@ class QualificationType(models.Model):
         related_name="+",
         help_text=_("Empty: attested by a coordinator."),
     )
+    is_pledge = models.BooleanField(
+        _("confidentiality pledge"),
+        default=False,
+        help_text=_(
+            "The competence report counts this type as the confidentiality pledge (one type at most)."
+        ),
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -67,7 +74,12 @@ class QualificationType(models.Model):
         ordering = ["name"]
         verbose_name = _("qualification type")
         verbose_name_plural = _("qualification types")
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="one_type_name_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_type_name_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(is_pledge=True), name="one_pledge_type_per_org"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -39,6 +39,7 @@ class QualificationTypeViewSet(ScopedModelViewSet):
             FieldPanel("description"),
             FieldPanel("valid_months"),
             FieldPanel("granted_by_course"),
+            FieldPanel("is_pledge"),
         ],
         base_form_class=QualificationTypeForm,
     )

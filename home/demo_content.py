@@ -366,6 +366,7 @@ qualification_types:
   - name: Tystnadslöfte
     description: Undertecknat tystnadslöfte. Förnyas varje år.
     valid_months: 12
+    pledge: true
   - name: Barnkunskap
     description: Fördjupning om barn som upplever våld, för den som möter barn i boendet.
     valid_months: 36

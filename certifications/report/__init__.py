@@ -17,6 +17,8 @@ from .figures import (
     monthly_training_hours,
     narrative_key,
     report_period,
+    summed_report,
+    umbrella_overview,
     with_edited_narrative,
     year_period,
 )
@@ -41,6 +43,8 @@ __all__ = [
     "report_period",
     "report_rows",
     "report_tables",
+    "summed_report",
+    "umbrella_overview",
     "with_edited_narrative",
     "year_period",
 ]

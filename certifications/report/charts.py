@@ -1,19 +1,55 @@
 """The competence report's charts (matplotlib, PNG): training hours per month by group, and
 qualification coverage per type and group. The figures come from :mod:`.figures`; these
-functions only draw them."""
+functions only draw them.
+
+In the external version a count from 1 to 4 is "<5" (``SUPPRESSED``): the charts never draw it
+as a number. A suppressed coverage cell is a hatched stub marked "<5" (a real 0 stays a bar of
+zero), and a group whose people or hours are suppressed is left out of the hours chart, with a
+note in the legend, so that no bar lets a reader derive a count from 1 to 4."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from people.models import MEMBER_GROUPS, Organisation
 
-from .figures import GROUPS, monthly_training_hours, report_period
+from .figures import GROUPS, SUPPRESSED, monthly_training_hours, report_period
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CHART_COLOURS = {"volunteer": "#5a2d82", "staff": "#1d6b38", "board": "#b35c00"}
+
+
+def _figure() -> Figure:
+    """An empty chart-sized matplotlib figure, drawn with the Agg backend (no display)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(8, 3.5), layout="constrained")
+
+
+def _suppressed_patch(colour: str, label: str):
+    """A legend entry in the style of a suppressed mark: outlined and hatched, not filled; its
+    label wrapped to keep the legend narrow."""
+    import textwrap
+
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="none", edgecolor=colour, hatch=SUPPRESSED_HATCH, label=textwrap.fill(label, 22))
+
+
+def _legend(figure, handles: list) -> None:
+    """The legend, right of the axes (never over a bar): the figure keeps its size, the axes
+    give way."""
+    figure.legend(handles=handles, loc="outside right upper", frameon=False)
 
 
 def _png(figure) -> bytes:
@@ -22,6 +58,12 @@ def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
+
+
+#: How a suppressed ("<5") cell is drawn: a stub of this height (percent), outlined in the
+#: group's colour and hatched, not filled, with "<5" above it. Its height is no figure.
+SUPPRESSED_STUB = 4.0
+SUPPRESSED_HATCH = "////"
 
 
 #: A period of more months than this is charted per year (a bar per month would take seconds to
@@ -55,60 +97,128 @@ def hours_chart_title(start: datetime.date, end: datetime.date) -> str:
     return _("Training hours per year") if charted_per_year(start, end) else _("Training hours per month")
 
 
-def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.date) -> bytes:
-    """Training hours per month by group, a stacked bar chart (PNG); per year when the period is
-    longer than ``CHART_MONTHS``."""
-    import matplotlib
+def hidden_groups(report: dict) -> list[str]:
+    """The groups the hours chart leaves out: those whose active people or training hours are
+    suppressed ("<5") in the report (the external version), or every group when the total hours
+    are. The internal version suppresses nothing."""
+    hours = report.get("training_hours", {})
+    if hours.get("total") == SUPPRESSED:
+        return list(GROUPS)
+    return [
+        group
+        for group in GROUPS
+        if hours.get(group) == SUPPRESSED or report["people"][group]["active"] == SUPPRESSED
+    ]
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
 
-    monthly = monthly_training_hours(organisation, start, end)
-    months = chart_bars(monthly)
+def hours_figure(months: dict[str, dict[str, Decimal]], title: str, hidden: Sequence[str] = ()) -> Figure:
+    """The stacked bars of ``chart_bars`` hours by group; the ``hidden`` groups are not drawn
+    (their hours would reveal a small group), only named in the legend as fewer than 5 people."""
     labels = list(months)
-    figure = Figure(figsize=(8, 3.5))
+    figure = _figure()
     axes = figure.subplots()
     bottom = [0.0] * len(labels)
+    handles = []
     for group in GROUPS:
+        name = str(MEMBER_GROUPS[group])
+        if group in hidden:
+            note = _("%(group)s: fewer than 5 people, hours hidden") % {"group": name}
+            handles.append(_suppressed_patch(CHART_COLOURS[group], note))
+            continue
         values = [float(months[m][group]) for m in labels]
-        axes.bar(labels, values, bottom=bottom, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
+        handles.append(axes.bar(labels, values, bottom=bottom, label=name, color=CHART_COLOURS[group]))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.set_title(hours_chart_title(start, end))
+    axes.set_title(title)
     axes.set_ylabel(_("Hours"))
     axes.tick_params(axis="x", labelrotation=45)
-    axes.legend(frameon=False)
+    _legend(figure, handles)
     axes.spines[["top", "right"]].set_visible(False)
-    return _png(figure)
+    return figure
 
 
-def coverage_chart(report: dict) -> bytes:
-    """Qualification coverage per type and group at the period's end (PNG)."""
-    import matplotlib
+def hours_chart(
+    organisation: Organisation, start: datetime.date, end: datetime.date, hidden: Sequence[str] = ()
+) -> bytes:
+    """Training hours per month by group, a stacked bar chart (PNG); per year when the period is
+    longer than ``CHART_MONTHS``. The ``hidden`` groups (:func:`hidden_groups`) are left out."""
+    months = chart_bars(monthly_training_hours(organisation, start, end))
+    return _png(hours_figure(months, hours_chart_title(start, end), hidden))
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+
+def coverage_percent(valid: int | str, active: int | str) -> float | None:
+    """The percent of a group's active people holding a valid qualification, or None when it is
+    suppressed: ``valid`` is "<5", or ``active`` is while ``valid`` is not a real 0. A real 0,
+    or a group with nobody active, is 0."""
+    if valid == SUPPRESSED:
+        return None
+    if valid == 0 or active == 0:
+        return 0.0
+    if isinstance(valid, int) and isinstance(active, int):
+        return 100 * valid / active
+    return None
+
+
+def coverage_figure(report: dict) -> Figure:
+    """Qualification coverage per type and group at the period's end: a bar per group and type
+    of the percent of :func:`coverage_percent`; a suppressed cell is a hatched stub marked "<5"
+    (never a bar of zero), explained in the legend."""
+    from matplotlib.patches import Patch
 
     types = [q["type"] for q in report["qualifications"]]
-    figure = Figure(figsize=(8, 3.5))
+    figure = _figure()
     axes = figure.subplots()
     width = 0.8 / len(GROUPS)
+    handles = []
+    any_suppressed = False
     for index, group in enumerate(GROUPS):
         active = report["people"][group]["active"]
-        values = []
-        for q in report["qualifications"]:
-            valid = q["valid"][group]
-            # In the external version small counts are "<5": they are drawn as 0.
-            numeric = valid if isinstance(valid, int) and isinstance(active, int) and active else 0
-            values.append(100 * numeric / active if numeric else 0)
+        percents = [coverage_percent(q["valid"][group], active) for q in report["qualifications"]]
         positions = [i + index * width for i in range(len(types))]
-        axes.bar(positions, values, width=width, label=str(MEMBER_GROUPS[group]), color=CHART_COLOURS[group])
+        colour = CHART_COLOURS[group]
+        axes.bar(
+            [x for x, p in zip(positions, percents, strict=True) if p is not None],
+            [p for p in percents if p is not None],
+            width=width,
+            label=str(MEMBER_GROUPS[group]),
+            color=colour,
+        )
+        # A patch, not the bars: a group whose every cell is suppressed has no bar to show.
+        handles.append(Patch(facecolor=colour, label=str(MEMBER_GROUPS[group])))
+        hidden = [x for x, p in zip(positions, percents, strict=True) if p is None]
+        if hidden:
+            any_suppressed = True
+            _suppressed_marks(axes, hidden, width, colour)
+    if any_suppressed:
+        handles.append(_suppressed_patch("#555555", _("<5: fewer than 5 people, hidden")))
     axes.set_xticks([i + width for i in range(len(types))], types)
     axes.set_ylim(0, 100)
     axes.set_ylabel(_("Percent of active members"))
     axes.set_title(_("Qualification coverage at the end of the period"))
-    axes.legend(frameon=False)
+    _legend(figure, handles)
     axes.spines[["top", "right"]].set_visible(False)
-    return _png(figure)
+    return figure
+
+
+def _suppressed_marks(axes, positions: list[float], width: float, colour: str) -> None:
+    """The "<5" marks at ``positions``: outlined hatched stubs (labelled ``_nolegend_``: the
+    legend explains them once) with the text "<5" above each."""
+    axes.bar(
+        positions,
+        [SUPPRESSED_STUB] * len(positions),
+        width=width,
+        facecolor="none",
+        edgecolor=colour,
+        hatch=SUPPRESSED_HATCH,
+        label="_nolegend_",
+        gid="suppressed",
+    )
+    for x in positions:
+        axes.text(x, SUPPRESSED_STUB + 1, SUPPRESSED, ha="center", va="bottom", fontsize=8, color=colour)
+
+
+def coverage_chart(report: dict) -> bytes:
+    """Qualification coverage per type and group at the period's end (PNG)."""
+    return _png(coverage_figure(report))
 
 
 #: The report's charts by name (the report screen's download action for each), in the order shown.
@@ -118,7 +228,7 @@ CHARTS = ("chart-hours", "chart-coverage")
 def report_chart(report: dict, organisation: Organisation, which: str) -> bytes:
     """One of the ``CHARTS`` of a computed report, as PNG."""
     if which == "chart-hours":
-        return hours_chart(organisation, *report_period(report))
+        return hours_chart(organisation, *report_period(report), hidden=hidden_groups(report))
     if which == "chart-coverage":
         return coverage_chart(report)
     raise ValueError(f"unknown chart {which!r}")

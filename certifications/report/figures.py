@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from courses.hours import COURSE_HOURS, self_paced_completions
 from courses.models import (
     ATTENDED_MARKS,
     Attendance,
@@ -46,6 +47,10 @@ from ..validity import valid_on
 
 GROUPS = list(MEMBER_GROUPS)
 SUPPRESSED = "<5"
+#: What ``organisation`` says in a report summed over every organisation (the umbrella's).
+ALL_ORGANISATIONS = "all"
+#: The umbrella's overview counts the qualifications that lapse within this many days.
+LAPSING_DAYS = 60
 
 
 def year_period(year: int) -> tuple[datetime.date, datetime.date]:
@@ -106,13 +111,26 @@ def external_version(report: dict) -> dict:
             {**item, "valid": _suppress_groups(item["valid"]), "lapsed": suppress(item["lapsed"])}
             for item in report["qualifications"]
         ],
+        "pledge": _suppress_groups(report["pledge"]),
         "clearance": [
             {**item, "cleared": suppress(item["cleared"]), "shift_workers": suppress(item["shift_workers"])}
             for item in report["clearance"]
         ],
     }
+    if "per_year" in report:
+        external["per_year"] = [_external_year(year) for year in report["per_year"]]
     external.pop("hours_per_person", None)
     return external
+
+
+def _external_year(year: dict) -> dict:
+    trained = suppress(year["trained"])
+    return {
+        **year,
+        **{key: suppress(year[key]) for key in ("sessions", "participants", "completed")},
+        "trained": trained,
+        "training_hours_total": _hours_of(year["training_hours_total"], trained),
+    }
 
 
 def _external_line(item: dict) -> dict:
@@ -214,6 +232,8 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
     continuing = continuing_education(period, attended)
     hours = training_hours(period, roles)
     qualifications, basic_holders = qualifications_per_type(period)
+    pledge = pledge_renewals(period)
+    years = per_year(period)
     shift_workers = {pk: figures["people"]["shift_workers"] for pk, figures in people.items()}
     clearance = clearance_per_role(period, roles, shift_workers)
     reports = {}
@@ -229,11 +249,14 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
             **hours[pk],
             "qualifications": qualifications[pk],
             "basic_holders": basic_holders[pk],
+            "pledge": pledge[pk],
             "clearance": clearance[pk],
         }
+        if years[pk]:
+            report["per_year"] = years[pk]
         if external:
             report = external_version(report)
-        report["narrative"] = narrative(report, organisation)
+        report["narrative"] = narrative(report, organisation.name)
         reports[pk] = report
     return reports
 
@@ -410,9 +433,9 @@ def continuing_attendance(period: ReportPeriod) -> dict[int, dict]:
 
 def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dict[int, list[dict]]:
     """Per organisation, the continuing education of the period in date order: external records
-    grouped by title, provider and date, and its own continuing-education runs (``attended`` is
-    :func:`continuing_attendance`); each line's participants per group and in all (each person
-    once). Two queries."""
+    grouped by title, provider and date, its own continuing-education runs (``attended`` is
+    :func:`continuing_attendance`) and its self-paced courses; each line's participants per group
+    and in all (each person once). Three queries."""
     continuing: dict[int, list[dict]] = defaultdict(list)
     own = Q(attendees__organisation_id=F("organisation_id"))
     # A line may hold records that nobody attended (0 participants); a line of several records
@@ -441,12 +464,32 @@ def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dic
         provider = names[row["run__organisation_id"]]
         line = _line(row, row["run__course__title"], provider, date, attended.get(row["run_id"], {}))
         continuing[row["run__organisation_id"]].append(line)
+    for row in self_paced_lines(period):
+        provider = names[row["course__organisation_id"]]
+        line = _line(row, row["course__title"], provider, row["first"], row)
+        continuing[row["course__organisation_id"]].append(line)
     return {
         pk: sorted(
             continuing[pk], key=lambda item: (item["date"], item["title"], item["provider"], item["hours"])
         )
         for pk in period.ids
     }
+
+
+def self_paced_lines(period: ReportPeriod) -> QuerySet:
+    """One line per self-paced continuing-education course completed in the period: its
+    organisation provides it, its date is the first completion's, its hours are the course's,
+    its participants those who completed it. One query when run."""
+    return (
+        self_paced_completions(*period.until, period.ids)
+        .values("course_id", "course__organisation_id", "course__title")
+        .annotate(
+            first=Min("completed_on"),
+            hours=Max(COURSE_HOURS),
+            total=Count("person_id", distinct=True),
+            **{group: Count("person_id", distinct=True, filter=_person_in(group)) for group in GROUPS},
+        )
+    )
 
 
 def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dict) -> dict:
@@ -462,13 +505,21 @@ def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dic
 
 
 def hours_by_person(period: ReportPeriod) -> dict[int, Decimal]:
-    """Each person's training hours in the period: her external records and her attended
-    continuing-education sessions (their units' hours). Two queries."""
+    """Each person's training hours in the period: her external records, her attended
+    continuing-education sessions (their units' hours) and her self-paced continuing education
+    (the course's hours on the day she completed it). Three queries."""
     hours: dict[int, Decimal] = defaultdict(Decimal)
     records = counted_records(period).values("user_id").annotate(h=Sum("trainingrecord__hours")).order_by()
     attended, unit_hours = attended_marks(period)
     sessions = attended.values("person_id").annotate(h=Sum(unit_hours)).order_by()
-    for person, value in [*records.values_list("user_id", "h"), *sessions.values_list("person_id", "h")]:
+    self_paced = (
+        self_paced_completions(*period.until, period.ids).values("person_id").annotate(h=Sum(COURSE_HOURS))
+    )
+    for person, value in [
+        *records.values_list("user_id", "h"),
+        *sessions.values_list("person_id", "h"),
+        *self_paced.values_list("person_id", "h"),
+    ]:
         hours[person] += value or Decimal(0)
     return hours
 
@@ -590,6 +641,92 @@ def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]]
     return qualifications, {pk: basic_holders.get(pk, 0) for pk in period.ids}
 
 
+def pledge_renewals(period: ReportPeriod) -> dict[int, dict]:
+    """Per organisation, the confidentiality pledge (the type marked ``is_pledge``) of its active
+    volunteers and staff: how many hold a current one on ``as_of``, how many pledges fell due
+    for renewal in the period until then, and how many of those were renewed on time (a later
+    pledge given on or before the day the old one fell due). Two queries."""
+    pledges = Qualification.objects.filter(
+        period.active,
+        _works_shifts("person__"),
+        type__is_pledge=True,
+        type__organisation__in=period.ids,
+        person__organisation_id=F("type__organisation_id"),
+    )
+    current = dict(
+        pledges.filter(valid_on(period.as_of))
+        .values("type__organisation_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("type__organisation_id", "n")
+    )
+    renewed = Qualification.objects.filter(
+        person_id=OuterRef("person_id"),
+        type_id=OuterRef("type_id"),
+        issued_on__gt=OuterRef("issued_on"),
+        issued_on__lte=OuterRef("expires_on"),
+    )
+    due = {
+        row["type__organisation_id"]: row
+        for row in pledges.filter(expires_on__range=period.until)
+        .values("type__organisation_id")
+        .annotate(due=Count("pk"), renewed_on_time=Count("pk", filter=Exists(renewed)))
+    }
+    return {
+        pk: {
+            "current": current.get(pk, 0),
+            "due": due.get(pk, {}).get("due", 0),
+            "renewed_on_time": due.get(pk, {}).get("renewed_on_time", 0),
+        }
+        for pk in period.ids
+    }
+
+
+def per_year(period: ReportPeriod) -> dict[int, list[dict]]:
+    """Per organisation, when the period spans more than one calendar year, the main figures of
+    each year's part of it side by side (the municipality follows up every four years): the
+    basic training's sessions, hours, participants and completions, the continuing-education
+    lines and the training hours (each person once). A fixed number of queries per year."""
+    years = range(period.start.year, period.end.year + 1)
+    rows: dict[int, list[dict]] = {pk: [] for pk in period.ids}
+    if len(years) < 2:
+        return rows
+    for year in years:
+        part = ReportPeriod.of(
+            period.organisations,
+            max(period.start, datetime.date(year, 1, 1)),
+            min(period.end, datetime.date(year, 12, 31)),
+            now=period.now,
+        )
+        basic = basic_training(part)
+        lines = continuing_education(part, continuing_attendance(part))
+        hours, trained = _hours_per_organisation(part)
+        for pk in period.ids:
+            rows[pk].append(
+                {
+                    "year": year,
+                    **{key: basic[pk][key] for key in ("sessions", "hours", "participants", "completed")},
+                    "continuing_education_lines": len(lines[pk]),
+                    "training_hours_total": _hours(hours.get(pk)),
+                    "trained": trained.get(pk, 0),
+                }
+            )
+    return rows
+
+
+def _hours_per_organisation(period: ReportPeriod) -> tuple[dict[int, Decimal], dict[int, int]]:
+    """Per organisation, its people's training hours in the period (each person once) and how
+    many people had any. Four queries."""
+    hours = hours_by_person(period)
+    organisation_of = dict(User.objects.filter(pk__in=list(hours)).values_list("pk", "organisation_id"))
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    trained: dict[int, int] = defaultdict(int)
+    for person, value in hours.items():
+        if value:
+            totals[organisation_of[person]] += value
+            trained[organisation_of[person]] += 1
+    return totals, trained
+
+
 def clearance_per_role(
     period: ReportPeriod, roles: list[ShiftRole], shift_workers: dict[int, int]
 ) -> dict[int, list[dict]]:
@@ -612,7 +749,7 @@ def clearance_per_role(
     return per_organisation
 
 
-def narrative(report: dict, organisation: Organisation) -> str:
+def narrative(report: dict, organisation: str) -> str:
     """How the association ensures its people are competent, in words made only from the
     figures; in the external version no sentence holds a figure that is suppressed."""
     parts = [
@@ -620,14 +757,11 @@ def narrative(report: dict, organisation: Organisation) -> str:
             "%(org)s ensures that its staff and volunteers are competent and suitable through its own basic "
             "training, a study circle, and continuing education."
         )
-        % {"org": organisation.name},
+        % {"org": organisation},
         _("Figures as of %(date)s.") % {"date": report["as_of"]},
     ]
-    parts += [
-        sentence
-        for sentence in (_study_circle(report), _continuing(report), _basic_share(report))
-        if sentence
-    ]
+    sentences = (_study_circle(report), _continuing(report), _basic_share(report), _pledge(report))
+    parts += [sentence for sentence in sentences if sentence]
     return " ".join(parts)
 
 
@@ -689,6 +823,24 @@ def _basic_share(report: dict) -> str:
     return sentence
 
 
+def _pledge(report: dict) -> str:
+    pledge, workers = report["pledge"], report["people"]["shift_workers"]
+    if not workers or not _shown(workers, *pledge.values()):
+        return ""
+    sentence = ngettext(
+        "%(current)s of the %(workers)s active volunteers and staff has a current confidentiality pledge.",
+        "%(current)s of the %(workers)s active volunteers and staff have a current confidentiality pledge.",
+        pledge["current"],
+    ) % {"current": pledge["current"], "workers": workers}
+    if pledge["due"]:
+        sentence += " " + ngettext(
+            "%(due)s pledge was due for renewal in the period; %(renewed)s was renewed on time.",
+            "%(due)s pledges were due for renewal in the period; %(renewed)s were renewed on time.",
+            pledge["due"],
+        ) % {"due": pledge["due"], "renewed": pledge["renewed_on_time"]}
+    return sentence
+
+
 def spoken_list(items: list[str]) -> str:
     """ "A, B and C" in the active language."""
     if len(items) < 2:
@@ -719,8 +871,8 @@ def with_edited_narrative(report: dict, narrative: str, written_for: str | None,
 
 def monthly_training_hours(organisation: Organisation, start: datetime.date, end: datetime.date) -> dict:
     """Training hours per month (YYYY-MM, every month of the period) and group: the report's
-    ``training_hours`` (the same two queries: :func:`record_hours` and
-    :func:`attended_continuing`), grouped by month."""
+    ``training_hours`` (the same three sources: :func:`record_hours`,
+    :func:`attended_continuing` and the self-paced completions), grouped by month."""
     months: dict[str, dict[str, Decimal]] = {}
     day = start.replace(day=1)
     while day <= end:
@@ -730,9 +882,132 @@ def monthly_training_hours(organisation: Organisation, start: datetime.date, end
     records = record_hours(period, month=TruncMonth("trainingrecord__date"))
     attended, hours = attended_continuing(period)
     sessions = attended.values(month=TruncMonth("session__starts_at")).annotate(**hours).order_by()
-    for rows, field in ((records, "{}"), (sessions, "hours_{}")):
+    self_paced = (
+        self_paced_completions(*period.until, period.ids)
+        .values(month=TruncMonth("completed_on"))
+        .annotate(**{group: Sum(COURSE_HOURS, filter=_person_in(group)) for group in GROUPS})
+    )
+    for rows, field in ((records, "{}"), (sessions, "hours_{}"), (self_paced, "{}")):
         for row in rows:
             totals = months[row["month"].strftime("%Y-%m")]
             for group in GROUPS:
                 totals[group] += row[field.format(group)] or Decimal(0)
     return months
+
+
+# The umbrella: every organisation at once ---------------------------------------------------------
+
+
+def summed_report(
+    organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool = False
+) -> dict:
+    """One report for all ``organisations``: their internal figures summed (a person belongs to
+    one organisation, so sums of people count each once), then, for the external version, the
+    suppression applied to the sums. No one's hours are listed by name."""
+    reports = list(competence_reports(organisations, start, end).values())
+    total = _summed(reports) if reports else {}
+    if external:
+        total = external_version(total)
+    total["narrative"] = narrative(total, _("All organisations"))
+    return total
+
+
+def _summed(reports: list[dict]) -> dict:
+    first = reports[0]
+    people = {
+        **{group: _sum_dicts([r["people"][group] for r in reports]) for group in GROUPS},
+        **_sum_dicts([{k: r["people"][k] for k in ("shift_workers", "board_only")} for r in reports]),
+    }
+    summed = {
+        "organisation": ALL_ORGANISATIONS,
+        "period": first["period"],
+        "as_of": first["as_of"],
+        "people": people,
+        "total_active": sum(r["total_active"] for r in reports),
+        "basic_training": _sum_dicts([r["basic_training"] for r in reports]),
+        "continuing_education": sorted(
+            (line for r in reports for line in r["continuing_education"]),
+            key=lambda item: (item["date"], item["title"], item["provider"], item["hours"]),
+        ),
+        "training_hours": _sum_dicts([r["training_hours"] for r in reports]),
+        "trained": _sum_dicts([r["trained"] for r in reports]),
+        "hours_distribution": {
+            "zero": sum(r["hours_distribution"]["zero"] for r in reports),
+            "met_minimum": _sum_dicts([r["hours_distribution"]["met_minimum"] for r in reports]),
+        },
+        "qualifications": _sum_by(reports, "qualifications", "type", ("valid", "lapsed")),
+        "basic_holders": sum(r["basic_holders"] for r in reports),
+        "pledge": _sum_dicts([r["pledge"] for r in reports]),
+        "clearance": _sum_by(reports, "clearance", "role", ("cleared", "shift_workers")),
+    }
+    if "per_year" in first:
+        summed["per_year"] = [
+            {
+                "year": years[0]["year"],
+                **_sum_dicts([{k: v for k, v in y.items() if k != "year"} for y in years]),
+            }
+            for years in zip(*(r["per_year"] for r in reports), strict=True)
+        ]
+    return summed
+
+
+def _sum_dicts(dicts: list[dict]) -> dict:
+    """Key by key: numbers added (hours exactly, as decimals), dicts of numbers added in turn."""
+    keys = list(dict.fromkeys(key for d in dicts for key in d))
+    result = {}
+    for key in keys:
+        values = [d[key] for d in dicts if key in d]
+        if isinstance(values[0], dict):
+            result[key] = _sum_dicts(values)
+        else:
+            total = sum(Decimal(str(value)) for value in values)
+            result[key] = int(total) if total == int(total) else float(total)
+    return result
+
+
+def _sum_by(reports: list[dict], section: str, name: str, keys: tuple[str, ...]) -> list[dict]:
+    """The section's rows of every report, those of the same ``name`` added up, by name."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for report in reports:
+        for row in report[section]:
+            rows[row[name]].append({key: row[key] for key in keys})
+    return [{name: key, **_sum_dicts(group)} for key, group in sorted(rows.items())]
+
+
+def umbrella_overview(organisations: list[Organisation], today: datetime.date) -> list[dict]:
+    """One row per organisation, as of ``today``: its active volunteers and staff, the share of
+    them with the basic training, the share cleared for each of its roles, and the valid
+    qualifications of its active people that lapse within 60 days. A fixed number of queries."""
+    reports = competence_reports(organisations, today, today)
+    lapsing = dict(
+        Qualification.objects.filter(
+            members_on(today, "person__"),
+            valid_on(today),
+            type__organisation__in=[o.pk for o in organisations],
+            person__organisation_id=F("type__organisation_id"),
+            expires_on__range=(
+                today + datetime.timedelta(days=1),
+                today + datetime.timedelta(days=LAPSING_DAYS),
+            ),
+        )
+        .values("type__organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("type__organisation_id", "n")
+    )
+    return [
+        {
+            "organisation": organisation.name,
+            "shift_workers": (workers := reports[organisation.pk]["people"]["shift_workers"]),
+            "basic_share": _share(reports[organisation.pk]["basic_holders"], workers),
+            "cleared_share": {
+                row["role"]: _share(row["cleared"], workers) for row in reports[organisation.pk]["clearance"]
+            },
+            "lapsing": lapsing.get(organisation.pk, 0),
+        }
+        for organisation in sorted(organisations, key=lambda o: o.name)
+    ]
+
+
+def _share(part: int, whole: int) -> int | None:
+    """A whole percentage, or ``None`` when there is nothing to take a share of."""
+    return round(100 * part / whole) if whole else None

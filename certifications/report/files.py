@@ -1,12 +1,10 @@
 """The competence report's files: its figures (:mod:`.figures`) as tables, and the tables as
-JSON, HTML, PDF (reportlab, with the charts of :mod:`.charts`), XLSX or zipped CSV (through
+JSON, HTML, PDF (:mod:`.pdf`, with the charts of :mod:`.charts`), XLSX or zipped CSV (through
 jour_core/exports.py, the one export function); and a report frozen with every file as it is now."""
 
 from __future__ import annotations
 
-import io
 import json
-from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -15,68 +13,20 @@ from jour_core.exports import Sheet, protected_people, spreadsheet_file, without
 from people.models import MEMBER_GROUPS, Organisation
 
 from ..models import FrozenReport
-from .charts import CHARTS, report_chart
 from .figures import GROUPS, report_period
 
+Table = tuple[str, list[str], list[list]]
 
-def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+
+def report_tables(report: dict) -> list[Table]:
     """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
     and the printable page. A total that counts each person once stands beside the per-group
     figures (a person in two groups is in both)."""
-    group_names = [str(MEMBER_GROUPS[g]) for g in GROUPS]
-    people, basic, hours = report["people"], report["basic_training"], report["training_hours"]
     tables = [
-        (
-            _("People"),
-            [_("Group"), _("Active"), _("Joined"), _("Left")],
-            [
-                [str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))]
-                for g in GROUPS
-            ]
-            + [
-                [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],
-                [_("Active board members who do not work shifts"), people["board_only"], "", ""],
-                [_("Total active (each person once)"), report["total_active"], "", ""],
-            ],
-        ),
-        (
-            _("Basic training"),
-            [
-                _("Runs"),
-                _("Sessions held"),
-                _("Hours"),
-                _("Participants"),
-                _("Completed"),
-                _("Sessions planned"),
-            ],
-            [
-                [
-                    basic[key]
-                    for key in ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
-                ]
-            ],
-        ),
-        (
-            _("Continuing education"),
-            [_("Date"), _("Title"), _("Provider"), _("Hours"), *group_names, _("Participants (each once)")],
-            [
-                [
-                    item["date"],
-                    item["title"],
-                    item["provider"],
-                    item["hours"],
-                    *(item["participants"][g] for g in GROUPS),
-                    item["participants_total"],
-                ]
-                for item in report["continuing_education"]
-            ],
-        ),
-        (
-            _("Training hours"),
-            [_("Group"), _("Hours"), _("People with hours")],
-            [[str(MEMBER_GROUPS[g]), hours[g], report["trained"][g]] for g in GROUPS]
-            + [[_("All (each person once)"), hours["total"], report["trained"]["total"]]],
-        ),
+        _people_table(report),
+        _basic_table(report),
+        _continuing_table(report),
+        _hours_table(report),
         (
             _("Hours of the active volunteers and staff"),
             [_("Figure"), _("People")],
@@ -88,8 +38,17 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ),
         (
             _("Qualifications"),
-            [_("Type"), *group_names, _("Lapsed")],
+            [_("Type"), *_group_names(), _("Lapsed")],
             [[q["type"], *(q["valid"][g] for g in GROUPS), q["lapsed"]] for q in report["qualifications"]],
+        ),
+        (
+            _("Confidentiality pledge"),
+            [_("Figure"), _("Number")],
+            [
+                [_("Active volunteers and staff with a current pledge"), report["pledge"]["current"]],
+                [_("Pledges due for renewal in the period"), report["pledge"]["due"]],
+                [_("Of those, renewed on time"), report["pledge"]["renewed_on_time"]],
+            ],
         ),
         (
             _("Clearance"),
@@ -97,6 +56,8 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             [[c["role"], c["cleared"], c["shift_workers"]] for c in report["clearance"]],
         ),
     ]
+    if "per_year" in report:
+        tables.append(_years_table(report))
     if "hours_per_person" in report:
         tables.append(
             (
@@ -107,6 +68,82 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         )
     tables.append((_("Narrative"), [_("Narrative")], [[report["narrative"]]]))
     return tables
+
+
+def _group_names() -> list[str]:
+    return [str(MEMBER_GROUPS[g]) for g in GROUPS]
+
+
+def _people_table(report: dict) -> Table:
+    people = report["people"]
+    return (
+        _("People"),
+        [_("Group"), _("Active"), _("Joined"), _("Left")],
+        [[str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))] for g in GROUPS]
+        + [
+            [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],
+            [_("Active board members who do not work shifts"), people["board_only"], "", ""],
+            [_("Total active (each person once)"), report["total_active"], "", ""],
+        ],
+    )
+
+
+def _basic_table(report: dict) -> Table:
+    keys = ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
+    return (
+        _("Basic training"),
+        [_("Runs"), _("Sessions held"), _("Hours"), _("Participants"), _("Completed"), _("Sessions planned")],
+        [[report["basic_training"][key] for key in keys]],
+    )
+
+
+def _continuing_table(report: dict) -> Table:
+    return (
+        _("Continuing education"),
+        [_("Date"), _("Title"), _("Provider"), _("Hours"), *_group_names(), _("Participants (each once)")],
+        [
+            [
+                item["date"],
+                item["title"],
+                item["provider"],
+                item["hours"],
+                *(item["participants"][g] for g in GROUPS),
+                item["participants_total"],
+            ]
+            for item in report["continuing_education"]
+        ],
+    )
+
+
+def _years_table(report: dict) -> Table:
+    keys = ("year", "sessions", "hours", "participants", "completed", "continuing_education_lines")
+    return (
+        _("Per year"),
+        [
+            _("Year"),
+            _("Sessions held"),
+            _("Hours"),
+            _("Participants"),
+            _("Completed"),
+            _("Continuing education"),
+            _("Training hours (each person once)"),
+            _("People with hours"),
+        ],
+        [
+            [*(year[key] for key in keys), year["training_hours_total"], year["trained"]]
+            for year in report["per_year"]
+        ],
+    )
+
+
+def _hours_table(report: dict) -> Table:
+    hours, trained = report["training_hours"], report["trained"]
+    return (
+        _("Training hours"),
+        [_("Group"), _("Hours"), _("People with hours")],
+        [[str(MEMBER_GROUPS[g]), hours[g], trained[g]] for g in GROUPS]
+        + [[_("All (each person once)"), hours["total"], trained["total"]]],
+    )
 
 
 def report_sheets(report: dict) -> list[Sheet]:
@@ -174,52 +211,7 @@ def freeze_report(report: dict, organisation: Organisation, external: bool, user
 
 
 def report_pdf(report: dict, organisation: Organisation, external: bool) -> bytes:
-    """A print-ready PDF: narrative, every section's table and the two charts."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    """A print-ready PDF (:mod:`.pdf`; reportlab is loaded only when one is made)."""
+    from .pdf import report_pdf as pdf_file
 
-    start, end = report_period(report)
-    styles = getSampleStyleSheet()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("Competence report – %(org)s") % {"org": organisation.name},
-        author=organisation.name,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        invariant=True,
-    )
-    story = [
-        Paragraph(escape(_("Competence report – %(org)s") % {"org": organisation.name}), styles["Title"]),
-        Paragraph(f"{start} – {end}", styles["Normal"]),
-    ]
-    if external:
-        story.append(
-            Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
-        )
-    story += [Spacer(1, 0.4 * cm), Paragraph(escape(report["narrative"]), styles["BodyText"])]
-    for title, headers, rows in report_tables(report)[:-1]:
-        story += [Spacer(1, 0.4 * cm), Paragraph(escape(str(title)), styles["Heading2"])]
-        data = [[Paragraph(escape(str(h)), styles["BodyText"]) for h in headers]]
-        data += [[Paragraph(escape(str(cell)), styles["BodyText"]) for cell in row] for row in rows] or [
-            ["–"]
-        ]
-        table = Table(data, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1ebf7")),
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
-    for png in (report_chart(report, organisation, which) for which in CHARTS):
-        story += [Spacer(1, 0.5 * cm), Image(io.BytesIO(png), width=16 * cm, height=7 * cm)]
-    document.build(story)
-    return buffer.getvalue()
+    return pdf_file(report, organisation, external)

@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks.sql_clearance import clearance_sql, engine_answer
 from certifications.clearance import clearance
 from certifications.models import QualificationType, ShiftRole, ShiftRoleRequirement
-from courses.models import Attendance, CourseUnit, Session
+from courses.attendance import enrol, set_marks
+from courses.completion import record_completions
+from courses.models import Attendance, Completion, CourseUnit, Session
 from courses.scheduling import local_datetime
 from tests.certifications import conftest as certification_fixtures
 from tests.certifications.conftest import qualify, train
@@ -181,6 +183,39 @@ def organisation_b_scenario(org_a, org_b, catalogue_b):
     return b_people
 
 
+def self_paced_module(org, title="Egen takt", kind="continuing", hours=("1", "1.25", "0.75")):
+    """A self-paced course with a unit per hours given (3 hours by default)."""
+    course = make_course(org, title=title, units=len(hours), kind=kind, self_paced=True)
+    for number, value in enumerate(hours, start=1):
+        CourseUnit.objects.filter(course=course, number=number).update(hours=Decimal(value))
+    return course
+
+
+def self_paced_scenario(org_a, org_b, catalogue, coordinator_a):
+    """Organisation A's person for self-paced completions: the 3-hour module on the window's first
+    day and on D; what does not count (a basic module, a course taught in runs, a self-paced course
+    completed through a run, another organisation's module, B's person completing A's)."""
+    paced = PersonFactory(email="paced@example.org", organisation=org_a)
+    qualify(paced, catalogue["basic"], "2024-01-01")
+    qualify(paced, catalogue["pledge"], "2026-01-01", expires="2030-01-01")
+    first, last = self_paced_module(org_a), self_paced_module(org_a, title="Andra", hours=("0.5", "2.57"))
+    record_completions([(paced, first, D(2025, 11, 22)), (paced, last, D(2026, 11, 22))])
+    record_completions(
+        [
+            (paced, self_paced_module(org_a, title="Grund", kind="basic"), D(2026, 6, 1)),
+            (paced, make_course(org_a, title="Ledd", units=2, kind="continuing"), D(2026, 6, 1)),
+            (paced, self_paced_module(org_b, title="Deras"), D(2026, 6, 1)),
+            (PersonFactory(organisation=org_b), first, D(2026, 6, 1)),
+        ]
+    )
+    mixed = self_paced_module(org_a, title="Blandad", hours=("0.25",))
+    run = make_run(mixed, D(2026, 6, 1), title="Blandad VT")
+    enrol(run, [paced])
+    set_marks(run.sessions.get(), {paced.pk: "present"}, coordinator_a)
+    assert Completion.objects.get(person=paced, course=mixed).enrolment_id is not None
+    return paced
+
+
 def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b, coordinator_a):
     phone, chat = catalogue["phone"], catalogue["chat"]
     cleared = qualification_scenarios(org_a, catalogue)
@@ -189,6 +224,7 @@ def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b,
     qualify(reasons, catalogue["pledge"], "2024-01-01")
     train(org_a, [reasons], "2026-06-01", "2.5")
     b_people = organisation_b_scenario(org_a, org_b, catalogue_b)
+    paced = self_paced_scenario(org_a, org_b, catalogue, coordinator_a)
 
     answers = {day: same_answer([org_a, org_b], day) for day in DAYS}
 
@@ -212,6 +248,10 @@ def test_every_clause_in_two_organisations(org_a, org_b, catalogue, catalogue_b,
     assert day[b_people[2].pk, catalogue_b["exact"].pk] == [True, (), (), "1"]  # 10 × 0.1 is 1
     assert day[b_people[0].pk, catalogue_b["exact"].pk] == [True, (), (), "3.5"]  # and A's record
     assert answers["2027-01-01"][cleared.pk, phone.pk][2] == ("expiring:Tystnadslöfte:2027-01-31",)
+    # 3 (the module on the window's first day) + 3.07 (on D) + 0.25 (the run's session).
+    assert day[paced.pk, phone.pk] == [True, (), (), "6.32"]
+    assert answers["2026-11-23"][paced.pk, phone.pk] == [False, ("hours:3.32/6",), (), "3.32"]
+    assert answers["2026-11-21"][paced.pk, phone.pk][3] == "3.25"
     assert day[reasons.pk, phone.pk][1] == (
         "inactive",
         "missing:Grundutbildning",
@@ -293,6 +333,18 @@ def test_randomised_against_the_engine(org_a, org_b, catalogue, catalogue_b, coo
                 session = session_at(run, unit, day, time, status)
                 for person in rng.sample(members, rng.randint(0, 4)):
                     mark(session, person, rng.choice(["present", "present", "late", "absent", "excused"]))
+
+    for org in orgs:
+        modules = [
+            self_paced_module(org, title="Takt", hours=("0.57", "0.1")),
+            self_paced_module(org, title="Egen", hours=("1.33",)),
+            self_paced_module(org, title="Bas takt", kind="basic"),
+        ]
+        record_completions(
+            (person, course, some_day())
+            for course in modules
+            for person in rng.sample(people, rng.randint(3, 10))  # some of the other organisation
+        )
 
     days = [some_day() for _ in range(25)] + [D(2024, 2, 29), D(2025, 3, 31), D(2026, 3, 29), D(2026, 10, 25)]
     seen = set()

@@ -138,6 +138,10 @@ def test_every_figure(org_a, coordinator_a, scenario, catalogue):
             "participants_total": 1,
         },
     ]
+
+
+def test_training_hours_qualifications_and_clearance(org_a, coordinator_a, scenario, catalogue):
+    report = competence_report(org_a, START, END)
     # Vera 3 + 2.5 (one CE session), Ulla 3 + 2.5, the coordinator 2.5 + 2.5 (present and late):
     # 16 hours by 3 people; by group the coordinator (volunteer and staff) and Ulla (volunteer and
     # board) count twice, the total once each.
@@ -216,6 +220,7 @@ def test_command_json(org_a, scenario):
         "hours_per_person",
         "qualifications",
         "basic_holders",
+        "pledge",
         "clearance",
         "narrative",
     }
@@ -288,7 +293,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
             stdout=io.StringIO(),
         )
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert len(book.sheetnames) == 9
+    assert len(book.sheetnames) == 10
     basic = list(book.worksheets[1].iter_rows(values_only=True))
     assert list(basic[1]) == list(report["basic_training"].values())
     people = list(book.worksheets[0].iter_rows(values_only=True))
@@ -300,7 +305,7 @@ def test_xlsx_csv_and_html_hold_the_same_figures_as_the_json(org_a, scenario, tm
         (i["title"], i["hours"]) for i in report["continuing_education"]
     ]
     with zipfile.ZipFile(tmp_path / "report.csv") as archive:
-        assert len(archive.namelist()) == 9
+        assert len(archive.namelist()) == 10
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<table>" in html and "Barnkonferens" in html
     assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == json.loads(
@@ -350,7 +355,7 @@ def test_the_months_of_the_hours_chart_add_up_to_the_reports_hours_across_organi
     Enrolment.objects.create(run=run, person=vera)
     Attendance.objects.create(session=session, person=vera, mark="present")
     report = competence_report(org_a, START, END)
-    with django_assert_num_queries(2):  # the report's two hours queries, by month
+    with django_assert_num_queries(3):  # the report's three hours queries, by month
         months = monthly_training_hours(org_a, START, END)
     assert months["2026-10"]["volunteer"] == 0
     for group in GROUPS:

@@ -103,3 +103,162 @@ def test_new_years_eve_late_evening_is_still_the_year(org_a, circle, clock):
     report = competence_report(org_a, START, END)
     assert report["as_of"] == "2026-12-31"
     assert report["basic_training"]["sessions"] == 4
+
+
+def test_a_self_paced_module_counts_in_the_report(org_a, coordinator_a, clock):
+    """A volunteer who completes the 3-hour self-paced module has 3 hours, and the module is a
+    continuing-education line the organisation provides."""
+    from tests.certifications.test_self_paced_hours import complete_on, module
+
+    vera = PersonFactory(first_name="Vera", organisation=org_a, joined_on=D(2025, 1, 1))
+    course = module(org_a, title="Våld i nära relationer")
+    complete_on(clock, vera, course, "2026-06-10")
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    (line,) = report["continuing_education"]
+    assert line == {
+        "title": "Våld i nära relationer",
+        "provider": "Kvinnojouren A",
+        "date": "2026-06-10",
+        "hours": 3,
+        "participants": {"volunteer": 1, "staff": 0, "board": 0},
+        "participants_total": 1,
+    }
+    assert report["training_hours"]["total"] == 3
+    assert report["training_hours"]["volunteer"] == 3
+    assert {p["name"]: p["hours"] for p in report["hours_per_person"]}[vera.get_full_name()] == 3
+
+
+def test_the_pledge_current_due_and_renewed_on_time(org_a, coordinator_a, catalogue, clock):
+    """Tystnadslöfte is the pledge: who holds a current one today, which fell due for renewal in
+    the period, and which of those were renewed by the day they fell due."""
+    catalogue["pledge"].is_pledge = True
+    catalogue["pledge"].save()
+    on_time, late, lapsed = (
+        PersonFactory(first_name=name, organisation=org_a, joined_on=D(2024, 1, 1))
+        for name in ("Ada", "Bea", "Cia")
+    )
+    qualify(on_time, catalogue["pledge"], "2025-03-01")  # due 2026-03-01
+    qualify(on_time, catalogue["pledge"], "2026-02-20")  # renewed before: current
+    qualify(late, catalogue["pledge"], "2025-04-01")  # due 2026-04-01
+    qualify(late, catalogue["pledge"], "2026-05-15")  # renewed after: current, but not on time
+    qualify(lapsed, catalogue["pledge"], "2025-05-01")  # due 2026-05-01, never renewed
+    qualify(coordinator_a, catalogue["pledge"], "2026-01-10")  # due next year
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, START, END)
+    assert report["pledge"] == {"current": 3, "due": 3, "renewed_on_time": 1}
+    with translation.override("sv"):
+        swedish = competence_report(org_a, START, END)["narrative"]
+    assert "3 av de 4 aktiva volontärerna och anställda har ett gällande tystnadslöfte." in swedish
+    assert "3 tystnadslöften skulle förnyas under perioden; 1 förnyades i tid." in swedish
+    external = competence_report(org_a, START, END, external=True)
+    assert external["pledge"] == {"current": "<5", "due": "<5", "renewed_on_time": "<5"}
+    assert "tystnadslöfte" not in external["narrative"].lower() or "<5" not in external["narrative"]
+
+
+def test_a_catalogue_marks_the_pledge_once(org_a):
+    from certifications.importing import apply_catalogue, parse_catalogue
+    from certifications.models import QualificationType
+
+    text = """\
+qualification_types:
+  - name: Tystnadslöfte
+    valid_months: 12
+    pledge: true
+  - name: Löfte två
+    pledge: true
+shift_roles: []
+"""
+    parsed = parse_catalogue(text, org_a)
+    assert [(p.line, p.column) for p in parsed.problems] == [(5, "pledge")]
+    parsed = parse_catalogue(text.replace("    pledge: true\nshift", "shift"), org_a)
+    assert not parsed.problems
+    apply_catalogue(parsed, org_a)
+    assert list(QualificationType.objects.filter(is_pledge=True).values_list("name", flat=True)) == [
+        "Tystnadslöfte"
+    ]
+
+
+def test_a_four_year_period_gives_each_year_side_by_side(org_a, coordinator_a, catalogue, clock):
+    """The municipality's follow-up covers four years: the main figures per calendar year, the
+    last year's only as far as today."""
+    course = make_course(org_a, title="Studiecirkel", units=2)
+    vera = PersonFactory(first_name="Vera", organisation=org_a, joined_on=D(2022, 1, 1))
+    for year in (2023, 2025):
+        run = make_run(course, D(year, 3, 2), title=f"VT {year}")
+        enrol(run, [vera])
+        for session in run.sessions.all():
+            set_marks(session, {vera.pk: "present"}, coordinator_a)
+    train(org_a, [vera], "2024-05-05", "3", title="Barnkonferens", provider="Roks")
+    train(org_a, [vera, coordinator_a], "2026-02-02", "2", title="Temadag", provider="Origo")
+    train(org_a, [vera], "2026-12-02", "4", title="Planerad", provider="Roks")  # after today
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    report = competence_report(org_a, D(2023, 1, 1), D(2026, 12, 31))
+    assert [
+        (y["year"], y["sessions"], y["completed"], y["continuing_education_lines"])
+        for y in report["per_year"]
+    ] == [
+        (2023, 2, 1, 0),
+        (2024, 0, 0, 1),
+        (2025, 2, 0, 0),  # she had completed it already
+        (2026, 0, 0, 1),
+    ]
+    assert [y["training_hours_total"] for y in report["per_year"]] == [0, 3, 0, 4]
+    external = competence_report(org_a, D(2023, 1, 1), D(2026, 12, 31), external=True)
+    assert external["per_year"][3]["trained"] == "<5"
+    assert external["per_year"][3]["training_hours_total"] == "<5"  # 4 hours of 2 people would tell
+    assert "per_year" not in competence_report(org_a, START, END)
+
+
+def test_two_organisations_summed_suppress_after_summing(org_a, org_b, clock):
+    """Three staff in each organisation took a 6-hour course: each organisation's external
+    report hides the 18 hours (they tell that 3 trained); summed, 6 people trained 36 hours, shown.
+    Two board members in each stay 4 together: still hidden."""
+    from certifications.report import summed_report
+
+    for organisation in (org_a, org_b):
+        staff = [
+            PersonFactory(
+                organisation=organisation, joined_on=D(2024, 1, 1), group_volunteer=False, group_staff=True
+            )
+            for _ in range(3)
+        ]
+        board = [
+            PersonFactory(
+                organisation=organisation, joined_on=D(2024, 1, 1), group_volunteer=False, group_board=True
+            )
+            for _ in range(2)
+        ]
+        train(organisation, staff, "2026-04-01", "6", title="Hot och våld", provider="Roks")
+        train(organisation, board, "2026-05-01", "2", title="Styrelseutbildning", provider="Roks")
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    alone = competence_report(org_a, START, END, external=True)
+    assert alone["training_hours"]["staff"] == "<5"
+    summed = summed_report([org_a, org_b], START, END, external=True)
+    assert summed["organisation"] == "all"
+    assert summed["trained"]["staff"] == 6 and summed["training_hours"]["staff"] == 36
+    assert summed["trained"]["board"] == "<5" and summed["training_hours"]["board"] == "<5"
+    assert summed["people"]["shift_workers"] == 6
+    assert summed["people"]["board_only"] == "<5"
+    internal = summed_report([org_a, org_b], START, END)
+    assert internal["training_hours"] == {"volunteer": 0, "staff": 36, "board": 8, "total": 44}
+    assert "hours_per_person" not in internal
+    assert [line["participants_total"] for line in internal["continuing_education"]] == [3, 3, 2, 2]
+
+
+def test_the_umbrella_overview_one_row_per_organisation(org_a, org_b, catalogue, clock):
+    from certifications.report import umbrella_overview
+
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    catalogue["basic"].granted_by_course = make_course(org_a, title="Studiecirkel", units=2)
+    catalogue["basic"].save()
+    vera = PersonFactory(organisation=org_a, joined_on=D(2024, 1, 1))
+    PersonFactory(organisation=org_a, joined_on=D(2024, 1, 1))
+    qualify(vera, catalogue["basic"], "2025-01-01")
+    qualify(vera, catalogue["pledge"], "2025-12-20")  # lapses 2026-12-20: within 60 days
+    rows = umbrella_overview([org_b, org_a], D(2026, 11, 26))
+    assert [row["organisation"] for row in rows] == [org_a.name, org_b.name]
+    a, b = rows
+    assert a["shift_workers"] == 2 and a["basic_share"] == 50 and a["lapsing"] == 1
+    assert a["cleared_share"] == {"Telefonjour": 0, "Chattjour": 50}
+    assert b["shift_workers"] == 0 and b["basic_share"] is None and b["cleared_share"] == {}

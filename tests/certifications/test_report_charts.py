@@ -1,0 +1,226 @@
+"""The report's charts never draw a suppressed count ("<5") as a number: the coverage chart marks
+it, and the hours chart leaves out a group whose people or hours are suppressed. The figures are
+built from hand-made report dicts and inspected (bars' heights, hatches and the texts drawn);
+the PNGs are saved to ``test-artifacts/charts/`` to be looked at."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from matplotlib.colors import to_rgba
+
+from certifications.report import charts
+from certifications.report.charts import (
+    CHART_COLOURS,
+    SUPPRESSED_STUB,
+    coverage_figure,
+    coverage_percent,
+    hidden_groups,
+    hours_figure,
+    report_chart,
+)
+from certifications.report.figures import SUPPRESSED
+
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "charts"
+GROUP_AT = {"volunteer": 0, "staff": 1, "board": 2}  # the bars' order within a type
+WIDTH = 0.8 / 3
+
+
+def save(figure, name: str) -> bytes:
+    png = charts._png(figure)
+    assert png.startswith(b"\x89PNG")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / name).write_bytes(png)
+    return png
+
+
+def external_report(**changes) -> dict:
+    """An external report as the figures give it: 20 volunteers, 6 staff and "<5" board members
+    active; Grundutbildning valid for 15 volunteers and "<5" staff and board; Tystnadslöfte for
+    6 staff and a real 0 volunteers and board."""
+    report = {
+        "organisation": "jour-a",
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "people": {
+            "volunteer": {"active": 20, "joined": 6, "left": 0},
+            "staff": {"active": 6, "joined": 0, "left": 0},
+            "board": {"active": SUPPRESSED, "joined": 0, "left": SUPPRESSED},
+        },
+        "total_active": 29,
+        "training_hours": {"volunteer": 64, "staff": 30, "board": SUPPRESSED, "total": 94},
+        "qualifications": [
+            {"type": "Grundutbildning", "valid": {"volunteer": 15, "staff": SUPPRESSED, "board": SUPPRESSED}},
+            {"type": "Tystnadslöfte", "valid": {"volunteer": 0, "staff": 6, "board": 0}},
+        ],
+    }
+    return {**report, **changes}
+
+
+def bars(axes) -> dict[tuple[int, str], object]:
+    """The axes' bars by (type index, group), from their x position."""
+    found = {}
+    for patch in axes.patches:
+        centre = patch.get_x() + patch.get_width() / 2
+        for group, at in GROUP_AT.items():
+            index = round(centre - at * WIDTH)
+            if abs(centre - (index + at * WIDTH)) < 1e-6:
+                assert (index, group) not in found, "two bars in one cell"
+                found[index, group] = patch
+    assert len(found) == len(axes.patches)
+    return found
+
+
+def legend_texts(axes) -> list[str]:
+    """The legend's entries (the figure's, right of the axes), each on one line."""
+    (legend,) = axes.figure.legends
+    return [" ".join(text.get_text().split()) for text in legend.get_texts()]
+
+
+def test_coverage_percent_tells_a_real_zero_from_a_suppressed_count():
+    assert coverage_percent(15, 20) == 75
+    assert coverage_percent(0, 20) == 0  # a real 0 is a number
+    assert coverage_percent(0, SUPPRESSED) == 0  # none of a small group: still a real 0
+    assert coverage_percent(0, 0) == 0
+    assert coverage_percent(SUPPRESSED, 20) is None
+    assert coverage_percent(SUPPRESSED, SUPPRESSED) is None
+    assert coverage_percent(SUPPRESSED, 0) is None  # never a 0 for "<5"
+    assert coverage_percent(3, SUPPRESSED) is None  # a percent of "<5" is no figure
+
+
+def test_the_coverage_chart_marks_a_suppressed_cell_and_keeps_a_real_zero():
+    figure = coverage_figure(external_report())
+    save(figure, "coverage-external.png")
+    (axes,) = figure.axes
+    cells = bars(axes)
+    assert len(cells) == 6  # every cell has a bar or a mark
+
+    # Real figures: solid bars of the percent, in the group's colour.
+    assert cells[0, "volunteer"].get_height() == pytest.approx(75)
+    assert cells[1, "staff"].get_height() == pytest.approx(100)
+    for cell in ((0, "volunteer"), (1, "staff"), (1, "volunteer"), (1, "board")):
+        group = cell[1]
+        assert cells[cell].get_facecolor() == to_rgba(CHART_COLOURS[group])
+        assert not cells[cell].get_hatch() and cells[cell].get_gid() != "suppressed"
+    # A real 0 stays a bar of zero, with no mark.
+    assert cells[1, "volunteer"].get_height() == 0
+    assert cells[1, "board"].get_height() == 0
+
+    # "<5": an outlined, hatched stub (not filled) of a fixed height with "<5" above it.
+    for cell in ((0, "staff"), (0, "board")):
+        stub = cells[cell]
+        assert stub.get_gid() == "suppressed" and stub.get_hatch()
+        assert stub.get_height() == SUPPRESSED_STUB > 0
+        assert stub.get_facecolor()[3] == 0  # not filled
+        assert stub.get_edgecolor() == to_rgba(CHART_COLOURS[cell[1]])
+    marks = sorted((round(text.get_position()[0], 6), text.get_text()) for text in axes.texts)
+    centres = sorted(round(cells[cell].get_x() + WIDTH / 2, 6) for cell in ((0, "staff"), (0, "board")))
+    assert marks == [(x, SUPPRESSED) for x in centres]  # "<5" above each stub, nowhere else
+    assert {text.get_position()[1] for text in axes.texts} == {SUPPRESSED_STUB + 1}
+
+    assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse", "<5: färre än 5 personer, döljs"]
+    # The title, axis and ticks are as they were.
+    assert axes.get_title() == "Behörigheter vid periodens slut, andel per grupp"
+    assert axes.get_ylabel() == "Procent av de aktiva medlemmarna"
+    assert axes.get_ylim() == (0, 100)
+    assert [tick.get_text() for tick in axes.get_xticklabels()] == ["Grundutbildning", "Tystnadslöfte"]
+
+
+def test_a_group_with_every_cell_suppressed_still_has_its_legend_entry():
+    report = external_report(
+        qualifications=[
+            {"type": "Grundutbildning", "valid": {"volunteer": 15, "staff": 6, "board": SUPPRESSED}}
+        ]
+    )
+    figure = coverage_figure(report)
+    (axes,) = figure.axes
+    assert bars(axes)[0, "board"].get_gid() == "suppressed"
+    assert legend_texts(axes)[:3] == ["Volontär", "Anställd", "Styrelse"]
+
+
+def test_the_internal_coverage_chart_has_no_marks_and_no_note():
+    report = external_report(
+        people={
+            group: {"active": n, "joined": 0, "left": 0}
+            for group, n in (("volunteer", 20), ("staff", 6), ("board", 3))
+        },
+        qualifications=[{"type": "Grundutbildning", "valid": {"volunteer": 15, "staff": 3, "board": 0}}],
+    )
+    figure = coverage_figure(report)
+    (axes,) = figure.axes
+    cells = bars(axes)
+    assert [cells[0, g].get_height() for g in GROUP_AT] == pytest.approx([75, 50, 0])
+    assert not axes.texts and all(patch.get_gid() != "suppressed" for patch in axes.patches)
+    assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse"]
+
+
+def test_hidden_groups_are_those_whose_people_or_hours_are_suppressed():
+    assert hidden_groups(external_report()) == ["board"]
+    # Hours suppressed for staff (fewer than 5 of them trained), people shown: hidden.
+    hours = {"volunteer": 64, "staff": SUPPRESSED, "board": 6, "total": 94}
+    people = {group: {"active": 9, "joined": 0, "left": 0} for group in GROUP_AT}
+    assert hidden_groups(external_report(training_hours=hours, people=people)) == ["staff"]
+    # People suppressed, even if the hours came through: hidden.
+    people["volunteer"]["active"] = SUPPRESSED
+    assert hidden_groups(external_report(training_hours=hours, people=people)) == ["volunteer", "staff"]
+    # Fewer than 5 trained in all: nothing can be shown.
+    everything = {"volunteer": 6, "staff": 0, "board": 0, "total": SUPPRESSED}
+    assert hidden_groups(external_report(training_hours=everything)) == ["volunteer", "staff", "board"]
+    # The internal version (no "<5" anywhere, and without the lead's "total" key) hides nothing.
+    internal = {group: {"active": 3, "joined": 1, "left": 0} for group in GROUP_AT}
+    assert (
+        hidden_groups(
+            external_report(people=internal, training_hours={"volunteer": 6, "staff": 18, "board": 0})
+        )
+        == []
+    )
+
+
+MONTHS = {
+    "2026-01": {"volunteer": Decimal(6), "staff": Decimal(18), "board": Decimal("2.5")},
+    "2026-02": {"volunteer": Decimal(0), "staff": Decimal(0), "board": Decimal(0)},
+    "2026-03": {"volunteer": Decimal(10), "staff": Decimal(6), "board": Decimal(0)},
+}
+
+
+def test_the_hours_chart_leaves_out_a_hidden_group_and_says_so():
+    figure = hours_figure(MONTHS, "Fortbildningstimmar per månad", hidden=["staff"])
+    save(figure, "hours-external.png")
+    (axes,) = figure.axes
+    staff = to_rgba(CHART_COLOURS["staff"])
+    assert all(patch.get_facecolor() != staff for patch in axes.patches)  # no staff bar at all
+    assert len(axes.patches) == 2 * 3  # volunteers and board, a bar a month
+    tops = {}
+    for patch in axes.patches:
+        tops[round(patch.get_x() + patch.get_width() / 2)] = max(
+            tops.get(round(patch.get_x() + patch.get_width() / 2), 0), patch.get_y() + patch.get_height()
+        )
+    assert tops == {0: 8.5, 1: 0, 2: 10}  # the staff's 18 and 6 hours are in no bar
+    assert legend_texts(axes) == ["Volontär", "Anställd: färre än 5 personer, timmarna döljs", "Styrelse"]
+    assert axes.get_title() == "Fortbildningstimmar per månad"
+    assert axes.get_ylabel() == "Timmar"
+
+
+def test_the_internal_hours_chart_stacks_every_group():
+    figure = hours_figure(MONTHS, "Fortbildningstimmar per månad")
+    (axes,) = figure.axes
+    assert len(axes.patches) == 3 * 3
+    assert max(patch.get_y() + patch.get_height() for patch in axes.patches) == 26.5
+    assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse"]
+
+
+def test_the_report_screens_hours_chart_hides_what_the_report_suppresses(org_a, monkeypatch):
+    drawn = []
+
+    def spy(months, title, hidden=()):
+        figure = hours_figure(months, title, hidden)
+        drawn.append(figure)
+        return figure
+
+    monkeypatch.setattr(charts, "hours_figure", spy)
+    png = report_chart(external_report(), org_a, "chart-hours")
+    assert png.startswith(b"\x89PNG")
+    (axes,) = drawn[0].axes
+    assert "Styrelse: färre än 5 personer, timmarna döljs" in legend_texts(axes)
+    assert report_chart(external_report(), org_a, "chart-coverage").startswith(b"\x89PNG")
