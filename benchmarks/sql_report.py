@@ -2,7 +2,7 @@
 
 ``report_sql(organisation_ids, start, end)`` gives, for every organisation at once, what
 ``competence_report(organisation, start, end)`` gives without its ``narrative``. Six set-based
-statements, each covering all the organisations (``GROUP BY organisation``), in plain SQL that
+statements (seven for a period over several calendar years), each covering all the organisations (``GROUP BY organisation``), in plain SQL that
 runs unchanged on SQLite and PostgreSQL.
 
 As the report, the figures are as of ``as_of`` = min(period end, today): ``now`` is taken once
@@ -16,13 +16,18 @@ cleared are judged on ``as_of``; records and completions count from the period's
    joined and left in the period until then, per group; each active person once, the active
    volunteers and staff and the board-only members), the basic course's distinct participants
    (enrolled, not withdrawn, in runs with a session held in the period), its completions and
-   the active volunteers and staff holding a valid qualification granted by a basic course;
+   the active volunteers and staff holding a valid qualification granted by a basic course,
+   and their confidentiality pledges (the type marked ``is_pledge``): current on ``as_of``,
+   due in the period until then, renewed on time (a later one issued by the day it fell due);
 2. one row per continuing-education line or basic run, in one ``UNION ALL``: per run with
    non-cancelled sessions in the period its kind, course title, held and planned sessions,
    held hours and first held session, and for continuing-education runs the organisation's own
    attendees (present or late) per group and in all; per external line the live training
    records (attended or not) grouped by title, provider and date, with the largest hours of
-   the group (as the report) and the organisation's own participants per group and in all;
+   the group (as the report) and the organisation's own participants per group and in all; per
+   self-paced continuing-education course completed in the period (``courses/hours.py``: by
+   her own organisation's people, not through a run) its first completion, its hours (the sum
+   of its units') and who completed it;
 3. one row per qualification type (by name): active people holding a valid one, per group, and
    active people who held one but have none valid (lapsed);
 4. the shift roles (name, minimum hours, window), in their order: the distinct windows give
@@ -31,14 +36,18 @@ cleared are judged on ``as_of``; records and completions count from the period's
    the minimums give ``hours_distribution``;
 5. one row per shift role: the active volunteers and staff holding a valid qualification of
    every required type and, when the role asks for hours, at least its minimum in its window
-   (training records of any organisation and attended continuing-education sessions of her own
-   organisation's runs, as the clearance engine counts them; summed per person and window
-   length in one pass);
+   (training records of any organisation, attended continuing-education sessions of her own
+   organisation's runs and her self-paced completions, as the clearance engine counts them;
+   summed per person and window length in one pass);
 6. one row per person active on ``as_of`` or with training hours in the period: her name,
-   groups, protected identity and hours (her own organisation's live records and attended
-   held continuing-education sessions). Python adds them up into ``training_hours`` (per group
+   groups, protected identity and hours (her own organisation's live records, attended held
+   continuing-education sessions and self-paced completions). Python adds them up into ``training_hours`` (per group
    and each person once), ``trained``, ``hours_distribution`` and ``hours_per_person``
-   (protected people named by ``Pseudonyms``, numbered per organisation).
+   (protected people named by ``Pseudonyms``, numbered per organisation);
+7. only when the period spans several calendar years, ``per_year``: one ``UNION ALL`` of
+   (organisation, year, figure) rows, the year of each row a ``CASE`` on 1 January's bounds
+   passed as parameters (each year's part is as of min(its end, today), which cuts the period's
+   dates at each 1 January).
 
 Hours are summed as whole hundredths (``CAST(ROUND(hours * 100) AS INTEGER)``), so SQLite's
 floating-point decimals cannot change a sum or a comparison. ``MATERIALIZED`` and ``CROSS JOIN``
@@ -185,6 +194,10 @@ class _Statement:
             "q.issued_on <= %(as_of)s AND (q.expires_on IS NULL OR q.expires_on >= %(as_of)s)"
             " AND (q.revoked_on IS NULL OR q.revoked_on > %(as_of)s)"
         )
+        # One row per course: its hours, the sum of its units' (a self-paced completion's hours).
+        self.course_hours = (
+            f"(SELECT course_id, SUM({_cents('hours')}) AS cents FROM {self.t['unit']} GROUP BY course_id)"
+        )
         # One row per (course, unit number): a session's hours (0 without a unit, as the report).
         self.units = (
             f"(SELECT course_id, number, MAX({_cents('hours')}) AS cents FROM {self.t['unit']}"
@@ -208,6 +221,19 @@ class _Statement:
               AND s.starts_at >= %(period_start)s AND s.starts_at < %(period_end)s
               AND s.status <> %(cancelled)s
         )"""
+
+    def self_paced(self, since: str = "%(start)s", joins: str = "") -> str:
+        """The FROM and WHERE of a SELECT of self-paced completions (``co``; course ``c``, person
+        ``u``, course hours ``ch``, and ``joins``): of the organisations' continuing-education
+        courses by their own people, not through a run, dated from ``since`` until ``as_of``."""
+        t = self.t
+        return f"""
+            FROM {t["completion"]} co
+            JOIN {t["course"]} c ON c.page_ptr_id = co.course_id
+            JOIN {t["user"]} u ON u.id = co.person_id AND u.organisation_id = c.organisation_id
+            LEFT JOIN {self.course_hours} ch ON ch.course_id = co.course_id {joins}
+            WHERE c.organisation_id {self.orgs} AND c.kind = %(continuing)s AND c.self_paced
+              AND co.enrolment_id IS NULL AND co.completed_on >= {since} AND co.completed_on <= %(as_of)s"""
 
     def per_group_people(self, prefix: str, person: str = "u.id") -> str:
         return ", ".join(
@@ -240,6 +266,8 @@ def report_sql(organisation_ids: list[int], start: datetime.date, end: datetime.
         roles = _roles(cursor, st)
         _clearance(cursor, st, reports, roles)
         _hours_per_person(cursor, st, reports, roles)
+        if end.year > start.year:
+            _per_year(cursor, st, reports)
     return reports
 
 
@@ -254,6 +282,12 @@ def _organisations(cursor, st: _Statement) -> tuple[dict[int, dict], dict[int, s
         f"THEN 1 ELSE 0 END) AS left_{group}"
         for group, flag in st.flags.items()
     )
+    # The pledges (the type marked as the pledge) of the active volunteers and staff.
+    pledges = f"""
+            FROM {t["qualification"]} q
+            JOIN {t["qtype"]} qt ON qt.id = q.type_id
+            JOIN {t["user"]} u ON u.id = q.person_id AND u.organisation_id = qt.organisation_id
+            WHERE qt.organisation_id {orgs} AND qt.is_pledge AND {active} AND {st.works_shifts}"""
     selected = ", ".join(
         f"COALESCE(pp.active_{g}, 0), COALESCE(pp.joined_{g}, 0), COALESCE(pp.left_{g}, 0)" for g in GROUPS
     )
@@ -262,7 +296,8 @@ def _organisations(cursor, st: _Statement) -> tuple[dict[int, dict], dict[int, s
         WITH {st.period_sessions()}
         SELECT o.id, o.slug, o.name, {selected}, COALESCE(pp.total_active, 0),
                COALESCE(pp.shift_workers, 0), COALESCE(pp.board_only, 0),
-               COALESCE(bp.participants, 0), COALESCE(cp.completed, 0), COALESCE(bh.holders, 0)
+               COALESCE(bp.participants, 0), COALESCE(cp.completed, 0), COALESCE(bh.holders, 0),
+               COALESCE(pc.current, 0), COALESCE(pd.due, 0), COALESCE(pd.renewed, 0)
         FROM {t["organisation"]} o
         LEFT JOIN (
             SELECT u.organisation_id AS org, {people_columns},
@@ -300,6 +335,21 @@ def _organisations(cursor, st: _Statement) -> tuple[dict[int, dict], dict[int, s
               AND {active} AND {st.works_shifts} AND {st.valid}
             GROUP BY qt.organisation_id
         ) bh ON bh.org = o.id
+        LEFT JOIN (
+            SELECT qt.organisation_id AS org, COUNT(DISTINCT q.person_id) AS current
+            {pledges} AND {st.valid}
+            GROUP BY qt.organisation_id
+        ) pc ON pc.org = o.id
+        LEFT JOIN (
+            SELECT qt.organisation_id AS org, COUNT(*) AS due,
+                   SUM(CASE WHEN EXISTS (
+                       SELECT 1 FROM {t["qualification"]} q2
+                       WHERE q2.person_id = q.person_id AND q2.type_id = q.type_id
+                         AND q2.issued_on > q.issued_on AND q2.issued_on <= q.expires_on
+                   ) THEN 1 ELSE 0 END) AS renewed
+            {pledges} AND q.expires_on >= %(start)s AND q.expires_on <= %(as_of)s
+            GROUP BY qt.organisation_id
+        ) pd ON pd.org = o.id
         WHERE o.id {orgs}
         """,
         st.params,
@@ -312,7 +362,9 @@ def _organisations(cursor, st: _Statement) -> tuple[dict[int, dict], dict[int, s
             group: {"active": counts[3 * i], "joined": counts[3 * i + 1], "left": counts[3 * i + 2]}
             for i, group in enumerate(GROUPS)
         }
-        total, shift_workers, board_only, participants, completed, holders = counts[3 * len(GROUPS) :]
+        total, shift_workers, board_only, participants, completed, holders, *pledge = counts[
+            3 * len(GROUPS) :
+        ]
         names[org_id] = name
         reports[org_id] = {
             "organisation": slug,
@@ -334,6 +386,7 @@ def _organisations(cursor, st: _Statement) -> tuple[dict[int, dict], dict[int, s
             },
             "continuing_education": [],
             "basic_holders": int(holders),
+            "pledge": dict(zip(("current", "due", "renewed_on_time"), map(int, pledge), strict=True)),
             "qualifications": [],
             "clearance": [],
         }
@@ -347,10 +400,11 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
     t, orgs, marks = st.t, st.orgs, st.marks
     attendee_columns = ", ".join(f"COALESCE(ap.n_{g}, 0)" for g in GROUPS)
     attendee_groups = ", ".join(f"ap.n_{g}" for g in GROUPS)
+    page_join = f"JOIN {t['page']} p ON p.id = c.page_ptr_id"
     cursor.execute(
         f"""
         WITH {st.period_sessions()}
-        SELECT ps.org, ps.run_id, ps.kind, p.title, NULL, NULL,
+        SELECT ps.org, 'run', ps.run_id, ps.kind, p.title, NULL, NULL,
                SUM(ps.held), COUNT(*) - SUM(ps.held), SUM(ps.cents * ps.held),
                MIN(CASE WHEN ps.held = 1 THEN ps.starts_at END),
                {attendee_columns}, COALESCE(ap.n_total, 0)
@@ -370,7 +424,7 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
         ) ap ON ap.run_id = ps.run_id
         GROUP BY ps.org, ps.run_id, ps.kind, p.title, {attendee_groups}, ap.n_total
         UNION ALL
-        SELECT tr.organisation_id, NULL, NULL, tr.title, tr.provider, tr.date,
+        SELECT tr.organisation_id, 'record', NULL, NULL, tr.title, tr.provider, tr.date,
                NULL, NULL, MAX({_cents("tr.hours")}), NULL,
                {st.per_group_people("n")}, COUNT(DISTINCT u.id)
         FROM {t["record"]} tr
@@ -379,13 +433,19 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
         WHERE tr.organisation_id {orgs} AND tr.deleted_at IS NULL
           AND tr.date >= %(start)s AND tr.date <= %(as_of)s
         GROUP BY tr.organisation_id, tr.title, tr.provider, tr.date
+        UNION ALL
+        SELECT c.organisation_id, 'self', c.page_ptr_id, NULL, p.title, NULL, MIN(co.completed_on),
+               NULL, NULL, MAX(COALESCE(ch.cents, 0)), NULL,
+               {st.per_group_people("n", "co.person_id")}, COUNT(DISTINCT co.person_id)
+        {st.self_paced(joins=page_join)}
+        GROUP BY c.organisation_id, c.page_ptr_id, p.title
         """,
         st.params,
     )
     basic_cents: dict[int, int] = {}
     lines: dict[int, list[tuple[tuple, dict]]] = {org_id: [] for org_id in reports}
     for row in cursor.fetchall():
-        org_id, run_id, kind, title, provider, day, held, planned, cents, first, *attendees = row
+        org_id, source, run_id, kind, title, provider, day, held, planned, cents, first, *attendees = row
         *per_group, total = attendees
         item = {
             "title": title,
@@ -393,8 +453,11 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
             "participants": {g: int(n) for g, n in zip(GROUPS, per_group, strict=True)},
             "participants_total": int(total),
         }
-        if run_id is None:  # an external line
-            lines[org_id].append(((0, ""), {**item, "provider": provider, "date": _date(day).isoformat()}))
+        if source == "record":
+            lines[org_id].append(((0,), {**item, "provider": provider, "date": _date(day).isoformat()}))
+        elif source == "self":
+            item.update(provider=names[org_id], date=_date(day).isoformat())
+            lines[org_id].append(((2, run_id), item))
         elif kind == CourseKind.BASIC:
             basic = reports[org_id]["basic_training"]
             basic["runs"] += 1 if held else 0
@@ -404,11 +467,11 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
         elif kind == CourseKind.CONTINUING and held:
             first_key = first if isinstance(first, str) else first.isoformat()
             item.update(provider=names[org_id], date=_local_date(first).isoformat())
-            lines[org_id].append(((1, first_key, run_id), item))
+            lines[org_id].append(((1, first_key, run_id), item))  # run_id: the run
     for org_id, cents in basic_cents.items():
         reports[org_id]["basic_training"]["hours"] = _hours_of(cents)
     for org_id, items in lines.items():
-        # The report's order: date, title, provider, hours (then records before runs).
+        # The report's order: date, title, provider, hours (then records, runs, self-paced).
         items.sort(key=lambda x: (x[1]["date"], x[1]["title"], x[1]["provider"], x[1]["hours"], x[0]))
         reports[org_id]["continuing_education"] = [item for _, item in items]
 
@@ -489,7 +552,7 @@ def _window_hours(st: _Statement, windows: list[int]) -> tuple[str, str]:
     params["w_date"] = connection.ops.adapt_datefield_value(earliest)
     params["w_at"] = _midnight(earliest)
     record_sums = ", ".join(
-        f"SUM(CASE WHEN tr.date >= %(w{i}_date)s THEN {_cents('tr.hours')} ELSE 0 END) AS h{i}"
+        f"SUM(CASE WHEN dh.day >= %(w{i}_date)s THEN dh.cents ELSE 0 END) AS h{i}"
         for i in range(len(windows))
     )
     session_sums = ", ".join(
@@ -501,13 +564,19 @@ def _window_hours(st: _Statement, windows: list[int]) -> tuple[str, str]:
     )
     ctes = f"""
         , rh AS (
-            SELECT m.user_id AS person_id, {record_sums}
-            FROM {t["attendees"]} m
-            JOIN {t["record"]} tr ON tr.id = m.trainingrecord_id
-            JOIN {t["user"]} u ON u.id = m.user_id
-            WHERE tr.deleted_at IS NULL AND tr.date >= %(w_date)s AND tr.date <= %(as_of)s
-              AND u.organisation_id {orgs}
-            GROUP BY m.user_id
+            SELECT dh.person_id, {record_sums}
+            FROM (
+                SELECT m.user_id AS person_id, tr.date AS day, {_cents("tr.hours")} AS cents
+                FROM {t["attendees"]} m
+                JOIN {t["record"]} tr ON tr.id = m.trainingrecord_id
+                JOIN {t["user"]} u ON u.id = m.user_id
+                WHERE tr.deleted_at IS NULL AND tr.date >= %(w_date)s AND tr.date <= %(as_of)s
+                  AND u.organisation_id {orgs}
+                UNION ALL
+                SELECT co.person_id, co.completed_on, COALESCE(ch.cents, 0)
+                {st.self_paced("%(w_date)s")}
+            ) dh
+            GROUP BY dh.person_id
         ), ws AS MATERIALIZED (
             SELECT s.id AS session_id, r.organisation_id AS org, s.starts_at, COALESCE(uh.cents, 0) AS cents
             FROM {t["session"]} s
@@ -614,6 +683,9 @@ def _hours_per_person(cursor, st: _Statement, reports: dict[int, dict], roles: l
                 FROM ps
                 JOIN {t["attendance"]} a ON a.session_id = ps.session_id
                 WHERE ps.kind = %(continuing)s AND ps.held = 1 AND a.mark {marks}
+                UNION ALL
+                SELECT co.person_id, c.organisation_id, COALESCE(ch.cents, 0)
+                {st.self_paced()}
             ) ev
             GROUP BY ev.person_id, ev.org
         )
@@ -676,3 +748,108 @@ def _hours_figures(people: list[_Person], minimums: dict[str, int]) -> dict:
         "hours_distribution": distribution,
         "hours_per_person": listed,
     }
+
+
+def _per_year(cursor, st: _Statement, reports: dict[int, dict]) -> None:
+    """7. When the period spans several calendar years, the main figures of each year's part
+    of it (its figures as of min(the part's end, today): the period's, cut at each 1 January)."""
+    t, orgs, marks = st.t, st.orgs, st.marks
+    years = list(range(st.start.year, st.end.year + 1))
+    for year in years[1:]:
+        st.params[f"y{year}_date"] = connection.ops.adapt_datefield_value(datetime.date(year, 1, 1))
+        st.params[f"y{year}_at"] = _midnight(datetime.date(year, 1, 1))
+
+    def year_of(column: str, kind: str) -> str:
+        """The calendar year (local) of a date (``kind`` "date") or a stored datetime ("at")."""
+        cases = " ".join(f"WHEN {column} < %(y{year}_{kind})s THEN {year - 1}" for year in years[1:])
+        return f"CASE {cases} ELSE {years[-1]} END"
+
+    cursor.execute(
+        f"""
+        WITH {st.period_sessions()}, yps AS (
+            SELECT ps.*, {year_of("ps.starts_at", "at")} AS yr FROM ps WHERE ps.held = 1
+        )
+        SELECT org, yr, 'basic', COUNT(*), SUM(cents) FROM yps WHERE kind = %(basic)s GROUP BY org, yr
+        UNION ALL
+        SELECT x.org, x.yr, 'participants', COUNT(DISTINCT e.person_id), NULL
+        FROM (SELECT DISTINCT org, run_id, yr FROM yps WHERE kind = %(basic)s) x
+        JOIN {t["enrolment"]} e ON e.run_id = x.run_id
+        WHERE e.status = %(enrolled)s
+        GROUP BY x.org, x.yr
+        UNION ALL
+        SELECT org, yr, 'completed', COUNT(*), NULL FROM (
+            SELECT c.organisation_id AS org, {year_of("x.completed_on", "date")} AS yr
+            FROM {t["completion"]} x
+            JOIN {t["course"]} c ON c.page_ptr_id = x.course_id
+            WHERE c.organisation_id {orgs} AND c.kind = %(basic)s
+              AND x.completed_on >= %(start)s AND x.completed_on <= %(as_of)s
+        ) y GROUP BY org, yr
+        UNION ALL
+        SELECT org, yr, 'lines', COUNT(*), NULL FROM (
+            SELECT DISTINCT tr.organisation_id AS org, {year_of("tr.date", "date")} AS yr,
+                   tr.title, tr.provider, tr.date
+            FROM {t["record"]} tr
+            WHERE tr.organisation_id {orgs} AND tr.deleted_at IS NULL
+              AND tr.date >= %(start)s AND tr.date <= %(as_of)s
+        ) y GROUP BY org, yr
+        UNION ALL
+        SELECT org, yr, 'lines', COUNT(DISTINCT run_id), NULL FROM yps WHERE kind = %(continuing)s
+        GROUP BY org, yr
+        UNION ALL
+        SELECT org, yr, 'lines', COUNT(DISTINCT course_id), NULL FROM (
+            SELECT c.organisation_id AS org, co.course_id, {year_of("co.completed_on", "date")} AS yr
+            {st.self_paced()}
+        ) y GROUP BY org, yr
+        UNION ALL
+        SELECT org, yr, 'hours', SUM(CASE WHEN cents <> 0 THEN 1 ELSE 0 END), SUM(cents) FROM (
+            SELECT person_id, org, yr, SUM(cents) AS cents FROM (
+                SELECT m.user_id AS person_id, tr.organisation_id AS org,
+                       {year_of("tr.date", "date")} AS yr, {_cents("tr.hours")} AS cents
+                FROM {t["record"]} tr
+                JOIN {t["attendees"]} m ON m.trainingrecord_id = tr.id
+                JOIN {t["user"]} u ON u.id = m.user_id AND u.organisation_id = tr.organisation_id
+                WHERE tr.organisation_id {orgs} AND tr.deleted_at IS NULL
+                  AND tr.date >= %(start)s AND tr.date <= %(as_of)s
+                UNION ALL
+                SELECT a.person_id, yps.org, yps.yr, yps.cents
+                FROM yps
+                JOIN {t["attendance"]} a ON a.session_id = yps.session_id
+                JOIN {t["user"]} u ON u.id = a.person_id AND u.organisation_id = yps.org
+                WHERE yps.kind = %(continuing)s AND a.mark {marks}
+                UNION ALL
+                SELECT co.person_id, c.organisation_id, {year_of("co.completed_on", "date")},
+                       COALESCE(ch.cents, 0)
+                {st.self_paced()}
+            ) ev GROUP BY person_id, org, yr
+        ) y GROUP BY org, yr
+        """,
+        st.params,
+    )
+    figures = {
+        org_id: {
+            year: {
+                "year": year,
+                **dict.fromkeys(("sessions", "hours", "participants", "completed"), 0),
+                **dict.fromkeys(("continuing_education_lines", "training_hours_total", "trained"), 0),
+            }
+            for year in years
+        }
+        for org_id in reports
+    }
+    cents: dict[tuple[int, int, str], int] = {}
+    for org_id, year, what, n, total in cursor.fetchall():
+        row = figures[org_id][int(year)]
+        key = {
+            "basic": "sessions",
+            "participants": "participants",
+            "completed": "completed",
+            "lines": "continuing_education_lines",
+            "hours": "trained",
+        }[what]
+        row[key] += int(n)
+        if total is not None:
+            cents[org_id, int(year), what] = int(total)
+    for (org_id, year, what), total in cents.items():
+        figures[org_id][year]["hours" if what == "basic" else "training_hours_total"] = _hours_of(total)
+    for org_id, per_year in figures.items():
+        reports[org_id]["per_year"] = list(per_year.values())

@@ -216,3 +216,47 @@ def test_same_as_the_report_at_any_moment(org_a, under_way, clock, moment, start
         names = [row["name"] for row in found["hours_per_person"]]
         assert "Skyddad identitet 2" in names or "Protected identity 2" in names
         assert not any("Hemlig" in name for name in names)
+
+
+def test_self_paced_pledges_and_years(org_a, coordinator_a, scenario, catalogue, clock):  # noqa: F811
+    """Self-paced modules (lines, hours, clearance windows; one through a run does not count by
+    itself), the pledge's renewals, and periods of several years, side by side per year."""
+    from tests.certifications.test_self_paced_hours import complete_on, module
+
+    vera, ulla = scenario["vera"], scenario["ulla"]
+    catalogue["pledge"].is_pledge = True
+    catalogue["pledge"].save()
+    qualify(vera, catalogue["pledge"], "2027-01-20")  # renews Vera's (due 2027-02-01) on time
+    qualify(ulla, catalogue["pledge"], "2026-03-01")  # renews Ulla's (due 2026-01-01) late
+    course = module(org_a, title="Egen takt")
+    other = module(org_a, title="Andra takten", hours=("2",))
+    complete_on(clock, vera, course, "2025-12-31")
+    complete_on(clock, ulla, course, "2026-06-10")
+    complete_on(clock, coordinator_a, other, "2026-11-20")
+    theme = make_course(org_a, title="Årsskifte", units=2, kind="continuing")
+    run = make_run(theme, D(2025, 12, 28), title="Över nyår")  # 28 December and 4 January
+    enrol(run, [vera])
+    for session in run.sessions.all():
+        set_marks(session, {vera.pk: "present"}, coordinator_a)
+    ShiftRole.objects.create(
+        organisation=org_a, name="Kvartal", min_training_hours="3", training_window_months=3, sort_order=6
+    )
+    periods = [*PERIODS, (D(2023, 1, 1), D(2026, 12, 31)), (D(2025, 6, 1), D(2027, 3, 31))]
+    for moment in MOMENTS[2:]:
+        clock.move_to(moment)
+        for start, end in periods:
+            assert report_sql([org_a.pk], start, end)[org_a.pk] == expected(org_a, start, end), (
+                moment,
+                start,
+                end,
+            )
+    found = report_sql([org_a.pk], D(2023, 1, 1), D(2026, 12, 31))[org_a.pk]
+    assert [y["year"] for y in found["per_year"]] == [2023, 2024, 2025, 2026]
+    assert found["pledge"]["due"] >= 1
+    assert "Egen takt" in [line["title"] for line in found["continuing_education"]]
+
+
+def test_a_multi_year_period_takes_one_more_query(org_a, org_b, second_organisation):
+    with CaptureQueriesContext(connection) as queries:
+        report_sql([org_a.pk, org_b.pk], D(2023, 1, 1), D(2026, 12, 31))
+    assert len(queries) <= 7
