@@ -2,8 +2,9 @@
 
 ``report_sql(organisation_ids, start, end)`` gives, for every organisation at once, what
 ``competence_report(organisation, start, end)`` gives without its ``narrative``. Six set-based
-statements (seven for a period over several calendar years), each covering all the organisations (``GROUP BY organisation``), in plain SQL that
-runs unchanged on SQLite and PostgreSQL.
+statements (seven for a period over several calendar years), each covering all the
+organisations (``GROUP BY organisation``), in plain SQL that runs unchanged on SQLite and
+PostgreSQL.
 
 As the report, the figures are as of ``as_of`` = min(period end, today): ``now`` is taken once
 (``timezone.now()``) and ``as_of`` computed from it in Python, both passed as parameters. A
@@ -41,8 +42,9 @@ cleared are judged on ``as_of``; records and completions count from the period's
    summed per person and window length in one pass);
 6. one row per person active on ``as_of`` or with training hours in the period: her name,
    groups, protected identity and hours (her own organisation's live records, attended held
-   continuing-education sessions and self-paced completions). Python adds them up into ``training_hours`` (per group
-   and each person once), ``trained``, ``hours_distribution`` and ``hours_per_person``
+   continuing-education sessions and self-paced completions). Python adds them up into
+   ``training_hours`` (per group and each person once), ``trained``, ``hours_distribution`` and
+   ``hours_per_person``
    (protected people named by ``Pseudonyms``, numbered per organisation);
 7. only when the period spans several calendar years, ``per_year``: one ``UNION ALL`` of
    (organisation, year, figure) rows, the year of each row a ``CASE`` on 1 January's bounds

@@ -548,10 +548,17 @@ def training_hours(period: ReportPeriod, roles: list[ShiftRole]) -> dict[int, di
         for pk in period.ids
     }
     figures = {pk: _empty_hours(minimums[pk]) for pk in period.ids}
-    pseudonyms = Pseudonyms(person for person in people if person.protected_identity)
+    # One pseudonym per protected person within one organisation's report: numbered among her
+    # organisation's, so a number says nothing about the others in the same call.
+    pseudonyms = {
+        pk: Pseudonyms(p for p in people if p.protected_identity and p.organisation_id == pk)
+        for pk in period.ids
+    }
     for person in people:
         pk = person.organisation_id
-        _count_hours(figures[pk], minimums[pk], person, hours.get(person.pk, Decimal(0)), period, pseudonyms)
+        _count_hours(
+            figures[pk], minimums[pk], person, hours.get(person.pk, Decimal(0)), period, pseudonyms[pk]
+        )
     for figure in figures.values():
         figure["training_hours"] = {key: _hours(value) for key, value in figure["training_hours"].items()}
     return figures
