@@ -262,3 +262,15 @@ def test_the_umbrella_overview_one_row_per_organisation(org_a, org_b, catalogue,
     assert a["shift_workers"] == 2 and a["basic_share"] == 50 and a["lapsing"] == 1
     assert a["cleared_share"] == {"Telefonjour": 0, "Chattjour": 50}
     assert b["shift_workers"] == 0 and b["basic_share"] is None and b["cleared_share"] == {}
+
+
+def test_protected_people_are_numbered_within_their_own_organisation(org_a, org_b, clock):
+    from certifications.report import competence_reports
+
+    for organisation in (org_a, org_b):
+        PersonFactory(organisation=organisation, joined_on=D(2024, 1, 1), protected_identity=True)
+    clock.move_to(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=STOCKHOLM))
+    with translation.override("sv"):
+        reports = competence_reports([org_a, org_b], START, END)
+    for pk in (org_a.pk, org_b.pk):
+        assert [row["name"] for row in reports[pk]["hours_per_person"]] == ["Skyddad identitet 1"]
