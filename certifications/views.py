@@ -31,8 +31,10 @@ from .board import BoardFilters, clearance_board
 from .forms import BoardFilterForm, ReportForm
 from .models import FrozenReport, ShiftRole, TrainingRecord
 from .report import (
+    ALL_ORGANISATIONS,
     CHARTS,
     FORMATS,
+    Umbrella,
     chart_title,
     competence_report,
     freeze_report,
@@ -41,6 +43,8 @@ from .report import (
     report_chart,
     report_rows,
     report_tables,
+    summed_report,
+    umbrella_overview,
     with_edited_narrative,
     year_period,
 )
@@ -153,10 +157,17 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             {"url": "", "label": self.get_page_title()},
         ]
 
+    def subject(self) -> Organisation | Umbrella:
+        """The organisation the report is of; the umbrella administrator may ask for all of them
+        (``?organisation=all``): their summed report."""
+        if self.request.user.is_superuser and self.request.GET.get("organisation") == ALL_ORGANISATIONS:
+            return Umbrella(tuple(Organisation.objects.order_by("name")))
+        return organisation_for(self.request)
+
     def build(self, data) -> bool:
         """Parse the form and compute the report it asks for (this year's internal one when
         nothing is asked); False when the form is refused."""
-        self.organisation = organisation_for(self.request)
+        self.organisation = self.subject()
         self.form = ReportForm(
             data or None, initial={"year": timezone.localdate().year, "version": "internal"}
         )
@@ -168,7 +179,12 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             self.external = self.form.cleaned_data["version"] == "external"
         else:
             return False
-        self.report = competence_report(self.organisation, start, end, external=self.external)
+        if isinstance(self.organisation, Umbrella):
+            self.report = summed_report(
+                list(self.organisation.organisations), start, end, external=self.external
+            )
+        else:
+            self.report = competence_report(self.organisation, start, end, external=self.external)
         if self.form.is_bound:
             narrative = self.form.cleaned_data.get("narrative") or ""
             self.report = with_edited_narrative(
@@ -177,7 +193,9 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return True
 
     def get(self, request, *args, **kwargs):
-        if not self.build(request.GET):
+        asked = request.GET.copy()
+        asked.pop("organisation", None)  # which organisation, not what of it: see subject()
+        if not self.build(asked):
             return self.render_to_response(self.get_context_data())
         return super().get(request, *args, **kwargs)
 
@@ -186,8 +204,8 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             return self.render_to_response(self.get_context_data())
         action = request.POST.get("action", "")
         if action == "freeze":
-            if not self.user_has_permission("add"):
-                raise PermissionDenied
+            if not self.user_has_permission("add") or isinstance(self.organisation, Umbrella):
+                raise PermissionDenied  # a frozen report is one organisation's
             frozen = freeze_report(self.report, self.organisation, self.external, request.user)
             messages.success(request, _("The report was frozen: %(report)s") % {"report": frozen})
             return redirect("certifications_report")
@@ -216,7 +234,7 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             kind="competence-report",
             filename=f"competence-report-{period['start']}-{period['end']}-{version}",
             version=version,
-            report_org=self.organisation.pk,
+            report_org=self.organisation.pk or ALL_ORGANISATIONS,
         )
 
     def get_context_data(self, **kwargs):
@@ -228,8 +246,13 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             tables=report_tables(report)[:-1] if report else [],
             external=getattr(self, "external", False),
             organisation=self.organisation,
+            umbrella=isinstance(self.organisation, Umbrella),
+            organisations=Organisation.objects.order_by("name") if self.request.user.is_superuser else [],
+            overview=umbrella_overview(list(self.organisation.organisations), timezone.localdate())
+            if isinstance(self.organisation, Umbrella)
+            else [],
             frozen=FrozenReport.objects.for_user(self.request.user)
-            .filter(organisation=self.organisation)
+            .filter(organisation=self.organisation.pk)
             .select_related("frozen_by")[:50],
             formats=list(FORMATS),
             narrative_for=narrative_key(report, self.external) if report else "",

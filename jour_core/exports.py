@@ -416,9 +416,12 @@ def spreadsheet_file(
 
 
 def protected_people(user=None, organisation=None) -> models.QuerySet:
-    """The protected people an export made by ``user`` (or for ``organisation``) could name."""
+    """The protected people an export made by ``user`` (or for ``organisation``, or a list of
+    organisations) could name."""
     people = get_user_model().objects.filter(protected_identity=True)
-    if organisation is not None:
+    if isinstance(organisation, list | tuple):
+        people = people.filter(organisation__in=organisation)
+    elif organisation is not None:
         people = people.filter(organisation=organisation)
     if user is not None:
         people = people.for_user(user)

@@ -10,8 +10,10 @@ What views, commands and other apps use is importable from here.
 
 from .charts import CHART_MONTHS, CHARTS, chart_bars, chart_title, charted_per_year, report_chart
 from .figures import (
+    ALL_ORGANISATIONS,
     GROUPS,
     ReportPeriod,
+    Umbrella,
     competence_report,
     competence_reports,
     monthly_training_hours,
@@ -25,11 +27,13 @@ from .figures import (
 from .files import FORMATS, freeze_report, render_report, report_rows, report_tables
 
 __all__ = [
+    "ALL_ORGANISATIONS",
     "CHARTS",
     "CHART_MONTHS",
     "FORMATS",
     "GROUPS",
     "ReportPeriod",
+    "Umbrella",
     "chart_bars",
     "chart_title",
     "charted_per_year",

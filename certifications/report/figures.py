@@ -876,7 +876,9 @@ def with_edited_narrative(report: dict, narrative: str, written_for: str | None,
     return report
 
 
-def monthly_training_hours(organisation: Organisation, start: datetime.date, end: datetime.date) -> dict:
+def monthly_training_hours(
+    subject: Organisation | Umbrella, start: datetime.date, end: datetime.date
+) -> dict:
     """Training hours per month (YYYY-MM, every month of the period) and group: the report's
     ``training_hours`` (the same three sources: :func:`record_hours`,
     :func:`attended_continuing` and the self-paced completions), grouped by month."""
@@ -885,7 +887,7 @@ def monthly_training_hours(organisation: Organisation, start: datetime.date, end
     while day <= end:
         months[day.strftime("%Y-%m")] = dict.fromkeys(GROUPS, Decimal(0))
         day = (day + datetime.timedelta(days=32)).replace(day=1)
-    period = ReportPeriod.of([organisation], start, end)
+    period = ReportPeriod.of(organisations_of(subject), start, end)
     records = record_hours(period, month=TruncMonth("trainingrecord__date"))
     attended, hours = attended_continuing(period)
     sessions = attended.values(month=TruncMonth("session__starts_at")).annotate(**hours).order_by()
@@ -903,6 +905,24 @@ def monthly_training_hours(organisation: Organisation, start: datetime.date, end
 
 
 # The umbrella: every organisation at once ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Umbrella:
+    """Every organisation at once, where the report's files and charts are made for one
+    organisation: it has a ``name`` as an organisation has, and no ``pk``."""
+
+    organisations: tuple[Organisation, ...]
+    pk = None
+
+    @property
+    def name(self) -> str:
+        return _("All organisations")
+
+
+def organisations_of(subject: Organisation | Umbrella) -> tuple[Organisation, ...]:
+    """The organisations a report is of."""
+    return subject.organisations if isinstance(subject, Umbrella) else (subject,)
 
 
 def summed_report(

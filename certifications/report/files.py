@@ -13,7 +13,7 @@ from jour_core.exports import Sheet, protected_people, spreadsheet_file, without
 from people.models import MEMBER_GROUPS, Organisation
 
 from ..models import FrozenReport
-from .figures import GROUPS, report_period
+from .figures import GROUPS, organisations_of, report_period
 
 Table = tuple[str, list[str], list[list]]
 
@@ -181,7 +181,9 @@ def render_report(report: dict, organisation: Organisation, external: bool, fmt:
     html. Titles, providers and the narrative are typed by people: a protected person of the
     organisation named in them gets her pseudonym in every format (jour_core/exports.py), and the
     spreadsheets are made by the one export function."""
-    report = without_protected_names(report, protected_people(organisation=organisation))
+    report = without_protected_names(
+        report, protected_people(organisation=list(organisations_of(organisation)))
+    )
     if fmt == "pdf":
         return report_pdf(report, organisation, external)
     if fmt == "json":

@@ -6,7 +6,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from certifications.report import competence_report, render_report, report_rows, year_period
+from certifications.report import (
+    ALL_ORGANISATIONS,
+    Umbrella,
+    competence_report,
+    render_report,
+    report_rows,
+    summed_report,
+    year_period,
+)
 from jour_core.audit import audit
 from people.bounds import parse_date, parse_year
 from people.models import Organisation
@@ -16,7 +24,12 @@ class Command(BaseCommand):
     help = "The competence report for an organisation and a period, as JSON, XLSX, CSV (zipped), HTML or PDF."
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", required=True, metavar="SLUG")
+        parser.add_argument(
+            "--organisation",
+            required=True,
+            metavar="SLUG",
+            help="an organisation's short name, or all: their sum",
+        )
         parser.add_argument("--year", metavar="YYYY")
         parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
@@ -31,16 +44,29 @@ class Command(BaseCommand):
             raise CommandError("give either --year or --from and --to")
         with translation.override("en"):
             period = self.period(year, start, end)
-        org = Organisation.objects.filter(slug=organisation).first()
+        if organisation == ALL_ORGANISATIONS:
+            org = Umbrella(tuple(Organisation.objects.order_by("name")))
+        else:
+            org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")
         with translation.override("sv"):
-            report = competence_report(org, *period, external=external)
+            if isinstance(org, Umbrella):
+                report = summed_report(list(org.organisations), *period, external=external)
+            else:
+                report = competence_report(org, *period, external=external)
             content = render_report(report, org, external, format)
         if not output and format in ("xlsx", "csv", "pdf"):
             raise CommandError(f"--format {format} is a binary file: give --output FILE")
         rows = report_rows(report)
-        audit("export", None, kind="competence-report-command", format=format, rows=rows, org=org.pk)
+        audit(
+            "export",
+            None,
+            kind="competence-report-command",
+            format=format,
+            rows=rows,
+            org=org.pk or ALL_ORGANISATIONS,
+        )
         if output:
             output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
