@@ -161,7 +161,10 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         """The organisation the report is of; the umbrella administrator may ask for all of them
         (``?organisation=all``): their summed report."""
         if self.request.user.is_superuser and self.request.GET.get("organisation") == ALL_ORGANISATIONS:
-            return Umbrella(tuple(Organisation.objects.order_by("name")))
+            organisations = tuple(Organisation.objects.order_by("name"))
+            if not organisations:
+                raise Http404
+            return Umbrella(organisations)
         return organisation_for(self.request)
 
     def build(self, data) -> bool:

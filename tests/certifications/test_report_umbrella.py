@@ -70,3 +70,12 @@ def test_the_command_gives_the_summed_report(two_organisations):
     report = json.loads(out.getvalue())
     assert report["organisation"] == "all"
     assert report["trained"]["staff"] == 6 and report["training_hours"]["staff"] == 36
+
+
+def test_all_organisations_when_there_are_none(client, superuser):
+    from django.core.management.base import CommandError
+
+    sign_in(client, superuser)
+    assert client.get(reverse("certifications_report") + "?organisation=all").status_code == 404
+    with pytest.raises(CommandError, match="no organisation"):
+        call_command("competence_report", "--organisation", "all", "--year", "2026", stdout=io.StringIO())

@@ -45,7 +45,11 @@ class Command(BaseCommand):
         with translation.override("en"):
             period = self.period(year, start, end)
         if organisation == ALL_ORGANISATIONS:
-            org = Umbrella(tuple(Organisation.objects.order_by("name")))
+            org = (
+                Umbrella(tuple(Organisation.objects.order_by("name")))
+                if Organisation.objects.exists()
+                else None
+            )
         else:
             org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
