@@ -21,7 +21,10 @@ their own modules. For person P, role R and date D (calendar dates in Europe/Sto
   among the valid qualifications of a required type falls in (D, D + 30 days].
 
 A whole organisation, or many at once, is computed in a fixed number of queries, whatever
-their size: qualifications are read once per person and type, hours are summed by the database.
+their size: the people, their qualifications and their training (:func:`trainings`: a
+session's date and hours read once per session, not once per mark) are read as plain values and
+decided in Python. The competence report reads them once for its own figures too and hands
+them to the engine (:func:`clearance_of_members`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from courses.hours import COURSE_HOURS, self_paced_completions
@@ -44,9 +47,10 @@ from courses.models import (
     ATTENDED_MARKS,
     Attendance,
     CourseKind,
+    Session,
     with_unit_hours,
 )
-from courses.scheduling import held_within, local_datetime
+from courses.scheduling import held_within
 from people.membership import is_member_on
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
@@ -99,10 +103,10 @@ class Clearance:
         return [str(w) for w in self.warnings]
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """A person as the engine and its screens need her: read as plain values, because making
-    ten thousand full ``User`` objects costs more than deciding their clearance."""
+    ten thousand full ``User`` objects costs more than deciding their clearance (a named tuple:
+    several times faster to make than a frozen dataclass)."""
 
     pk: int
     email: str
@@ -129,7 +133,13 @@ class Member:
     @classmethod
     def from_row(cls, row: tuple) -> Member:
         """From the values of ``FIELDS``: eight fields, then one flag per member group."""
-        return cls(*row[:8], tuple(code for code, flag in zip(MEMBER_GROUPS, row[8:], strict=True) if flag))
+        flags = row[8:]
+        groups = _GROUPS_OF.get(flags)
+        if groups is None:
+            groups = _GROUPS_OF[flags] = tuple(
+                code for code, flag in zip(MEMBER_GROUPS, flags, strict=True) if flag
+            )
+        return cls(*row[:8], groups)
 
     @classmethod
     def from_user(cls, user: User) -> Member:
@@ -140,6 +150,10 @@ class Member:
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+#: The member groups of each combination of group flags (in ``MEMBER_GROUPS`` order).
+_GROUPS_OF: dict[tuple, tuple[str, ...]] = {}
 
 
 class _Standing(NamedTuple):
@@ -162,6 +176,13 @@ def window_start(on: datetime.date, months: int) -> datetime.date:
     return add_months(on, -months)
 
 
+def earliest_window(roles: Iterable[ShiftRole], on: datetime.date) -> datetime.date | None:
+    """The first day of the longest hours window among the roles on ``on`` (``None``: no
+    role asks for hours): read :func:`trainings` from it for :func:`clearance_of_members`."""
+    starts = [window_start(on, r.training_window_months) for r in roles if r.min_training_hours]
+    return min(starts, default=None)
+
+
 def roles_of(organisations: Iterable[Organisation]) -> list[ShiftRole]:
     """The shift roles of the organisations, in their order. One query."""
     return list(ShiftRole.objects.filter(organisation__in=list(organisations)))
@@ -174,7 +195,7 @@ def clearance(
     people: Iterable[User] | None = None,
 ) -> list[Clearance]:
     """Every person (default: all of the organisation's people) × every role (default: all of
-    its roles), sorted by email, then by the roles' order. Six queries at most."""
+    its roles), sorted by email, then by the roles' order. Seven queries at most."""
     return clearance_for_organisations([organisation], on, roles=roles, people=people)
 
 
@@ -201,36 +222,78 @@ def clearance_for_organisations(
 ) -> list[Clearance]:
     """Every person of the organisations (default: all of their people) × every role of her
     own organisation (default: all of them), by organisation in the order given, then by
-    email, then by the roles' order. Six queries at most, however many organisations."""
+    email, then by the roles' order. Seven queries at most, however many organisations."""
+    organisations = list(organisations)
     with collector_paused():
-        return _clearance_for_organisations(list(organisations), on, roles, people)
+        roles = list(roles) if roles is not None else roles_of(organisations)
+        if people is None:
+            scope = Scope(tuple(o.pk for o in organisations))
+            members = members_of(scope.organisation_ids)
+        else:
+            members = [Member.from_user(person) for person in people]
+            scope = Scope(tuple(o.pk for o in organisations), tuple(p.pk for p in members))
+        if not roles or not members:
+            return []
+        return _decide_all(scope, on, roles, members, qualifications_of(scope, on))
 
 
-def _clearance_for_organisations(
-    organisations: list[Organisation],
+def clearance_of_members(
+    organisation_ids: tuple[int, ...],
     on: datetime.date,
-    roles: Iterable[ShiftRole] | None,
-    people: Iterable[User] | None,
+    roles: list[ShiftRole],
+    members: list[Member],
+    qualifications: list[tuple],
+    training: list[Training],
 ) -> list[Clearance]:
-    order = {o.pk: n for n, o in enumerate(organisations)}
-    roles = list(roles) if roles is not None else roles_of(organisations)
-    if people is None:
-        rows = User.objects.filter(organisation__in=organisations).order_by().values_list(*Member.FIELDS)
-        people = [Member.from_row(row) for row in rows]
-        scope = Scope(tuple(order))
-    else:
-        people = [Member.from_user(person) for person in people]
-        scope = Scope(tuple(order), tuple(p.pk for p in people))
-    people = sorted(
-        (p for p in people if p.organisation_id in order), key=lambda p: (order[p.organisation_id], p.email)
-    )
-    if not roles or not people:
+    """The engine for people, qualifications and training already read (:func:`members_of`,
+    :func:`qualifications_of` and :func:`trainings` from the earliest window or before, for all
+    the people of these organisations on ``on``), as the competence report reads them once for
+    its own figures too; in the same order as :func:`clearance_for_organisations`. One query
+    (the roles' requirements)."""
+    if not roles or not members:
         return []
+    return _decide_all(Scope(organisation_ids), on, roles, members, qualifications, training)
+
+
+def members_of(organisation_ids: tuple[int, ...], by_name: bool = False) -> list[Member]:
+    """Every person of the organisations, in no order or (``by_name``) by last name, first
+    name and id, as the database sorts names. One query."""
+    rows = User.objects.filter(organisation__in=organisation_ids).order_by(
+        *(("last_name", "first_name", "pk") if by_name else ())
+    )
+    rows = rows.values_list(*Member.FIELDS)
+    return [Member.from_row(row) for row in rows]
+
+
+def qualifications_of(scope: Scope, on: datetime.date) -> list[tuple]:
+    """(person, type, issued_on, expires_on, revoked_on, pk) of every qualification issued to
+    the people in ``scope`` on or before ``on``, read person by person along the (person, type,
+    issued_on) index (a list of type ids here would make the database probe every type for
+    every person). One query."""
+    return list(
+        Qualification.objects.filter(scope.people("person__"), issued_on__lte=on)
+        .order_by()
+        .values_list("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
+    )
+
+
+def _decide_all(
+    scope: Scope,
+    on: datetime.date,
+    roles: list[ShiftRole],
+    members: list[Member],
+    qualifications: list[tuple],
+    training: list[Training] | None = None,
+) -> list[Clearance]:
+    order = {pk: n for n, pk in enumerate(scope.organisation_ids)}
+    people = sorted(
+        (p for p in members if p.organisation_id in order), key=lambda p: (order[p.organisation_id], p.email)
+    )
     plans = _plans(roles, on)
     planned: dict[int, list[tuple[ShiftRole, _Plan]]] = defaultdict(list)
     for role in roles:
         planned[role.organisation_id].append((role, plans[role.pk]))
-    facts = _load_facts(scope, plans, on)
+    facts = _load_facts(scope, plans, on, qualifications, training)
     empty = _Facts()
     words = _Words(on)
     results: list[Clearance] = []
@@ -255,20 +318,20 @@ class Scope:
         return condition
 
 
-def _load_facts(scope: Scope, plans: dict[int, _Plan], on: datetime.date) -> dict[int, _Facts]:
-    """Standing per qualification type and hours per window, for the people in ``scope``.
-    One to three queries."""
+def _load_facts(
+    scope: Scope,
+    plans: dict[int, _Plan],
+    on: datetime.date,
+    qualifications: list[tuple],
+    training: list[Training] | None = None,
+) -> dict[int, _Facts]:
+    """Standing per qualification type (from ``qualifications``, :func:`qualifications_of`)
+    and hours per window (from ``training``, :func:`trainings` read from the earliest window or
+    before; read here when not given), for the people in ``scope``. Two queries at most."""
     facts: dict[int, _Facts] = defaultdict(_Facts)
     type_ids = {type_id for plan in plans.values() for type_id, _name in plan.types}
     held: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    # All of the people's qualifications, read person by person along the (person, type,
-    # issued_on) index; a list of type ids here would make the database probe every type for
-    # every person. Types no role asks for are left out here.
-    for row in (
-        Qualification.objects.filter(scope.people("person__"), issued_on__lte=on)
-        .order_by()
-        .values_list("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
-    ):
+    for row in qualifications:  # types no role asks for are left out here
         if row[1] in type_ids:
             held[row[0], row[1]].append(row)
     for (person_id, type_id), rows in held.items():
@@ -276,10 +339,10 @@ def _load_facts(scope: Scope, plans: dict[int, _Plan], on: datetime.date) -> dic
 
     starts = sorted({plan.window_start for plan in plans.values() if plan.window_start is not None})
     if starts:
-        for person_id, hours in training_hours(scope, starts, on):
-            into = facts[person_id].hours
-            for start, value in hours.items():
-                into[start] = into.get(start, Decimal(0)) + value
+        if training is None:
+            training = trainings(scope, starts[0], on)
+        for person_id, hours in hours_in_windows(training, starts, on).items():
+            facts[person_id].hours = hours
     return facts
 
 
@@ -305,110 +368,154 @@ def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
     return _Standing(EXPIRED, max((row[3] for row in rows if row[3] is not None), default=None))
 
 
-def training_hours(
-    scope: Scope, starts: list[datetime.date], end: datetime.date
-) -> list[tuple[int, dict[datetime.date, Decimal]]]:
-    """(person, {window start: hours}) for the people in ``scope``: hours of external training
-    records, of self-paced continuing-education courses completed (the course's hours,
-    ``courses/hours.py``) and of attended continuing-education sessions (their unit's hours)
-    dated within [start, end], for every start. A person may have several rows (add them up).
-    Two queries: the dated hours (records and completions, one union) and the sessions'."""
-    first = min(starts)
+class Training(NamedTuple):
+    """One dated piece of a person's training, as her hours count it: an external training
+    record she attended (``RECORD``: ``source`` is the record), an attended session of a
+    continuing-education course (``SESSION``: ``source`` is the run) or a self-paced
+    continuing-education course she completed (``COURSE``: ``source`` is the course)."""
+
+    person: int
+    day: datetime.date  # the local date
+    hours: Decimal
+    kind: str
+    source: int
+    organisation: int  # the record's, the run's or the course's
+    title: str  # the record's or the course's (a session's: its course's)
+    ends_at: datetime.datetime | None = None  # a session's end (the report counts it once ended)
+
+
+RECORD, SESSION, COURSE = "record", "session", "course"
+
+
+class SessionRow(NamedTuple):
+    """A session (not cancelled) as hours and the report count it."""
+
+    run: int
+    organisation: int  # the run's
+    kind: str  # the course's
+    title: str  # the course's
+    day: datetime.date  # the local date
+    ends_at: datetime.datetime
+    hours: Decimal  # its unit's
+
+
+def sessions_of(condition: Q) -> dict[int, SessionRow]:
+    """The sessions that meet ``condition``, by id. One query."""
+    rows, unit_hours = with_unit_hours(Session.objects.filter(condition), session="", join=True)
+    return {
+        pk: SessionRow(
+            run, organisation, kind, title, timezone.localtime(starts_at).date(), ends_at, _decimal(hours)
+        )
+        for pk, run, organisation, kind, title, starts_at, ends_at, hours in rows.order_by().values_list(
+            "pk",
+            "run_id",
+            "run__organisation_id",
+            "run__course__kind",
+            "run__course__title",
+            "starts_at",
+            "ends_at",
+            unit_hours,
+        )
+    }
+
+
+def trainings(
+    scope: Scope, start: datetime.date, end: datetime.date, sessions: dict[int, SessionRow] | None = None
+) -> list[Training]:
+    """The training of the people in ``scope`` dated within [start, end] (local dates):
+    external training records of any organisation (not in the trash), self-paced
+    continuing-education courses completed (the course's hours, ``courses/hours.py``) and
+    attended continuing-education sessions of the scope's organisations' runs (their unit's
+    hours, held or still to come that day). ``sessions`` (:func:`sessions_of`) holds those
+    sessions, or more; read here when not given. Three queries: the dated rows (records and
+    completions, one union), the sessions and the attendance."""
     records = TrainingRecord.attendees.through.objects.filter(
         scope.people("user__"),
-        trainingrecord__date__range=(first, end),
-        trainingrecord__deleted_at__isnull=True,  # the trash does not count
+        trainingrecord__date__range=(start, end),
+        trainingrecord__deleted_at__isnull=True,
+    ).values_list(
+        "user_id",
+        "trainingrecord__date",
+        "trainingrecord__hours",
+        Value(RECORD),
+        "trainingrecord_id",
+        "trainingrecord__organisation_id",
+        "trainingrecord__title",
     )
-    completions = self_paced_completions(first, end, scope.organisation_ids).filter(scope.people("person__"))
-    dated = _dated_hours(records, "user_id", "trainingrecord__date", "trainingrecord__hours", starts).union(
-        _dated_hours(completions, "person_id", "completed_on", COURSE_HOURS, starts), all=True
+    # Of the scope's organisations' people (her course is of her own organisation).
+    completions = self_paced_completions(start, end, scope.organisation_ids)
+    if scope.person_ids is not None:
+        completions = completions.filter(person_id__in=scope.person_ids)
+    completions = completions.values_list(
+        "person_id",
+        "completed_on",
+        COURSE_HOURS,
+        Value(COURSE),
+        "course_id",
+        "course__organisation_id",
+        "course__title",
     )
-    return _by_window(dated, starts) + _session_hours(scope, starts, end)
-
-
-def _dated_hours(rows: QuerySet, person: str, date: str, hours: str, starts: list[datetime.date]) -> QuerySet:
-    """Rows of dated hours (the fields ``person``, ``date`` and ``hours`` name) summed per person
-    and window: (person, hours from the first start, from the second, …)."""
-    windows = [f"w{n}" for n in range(len(starts))]
-    return (
-        rows.values(person)
-        .annotate(
-            **{
-                window: Sum(hours, filter=Q(**{f"{date}__gte": start}))
-                for window, start in zip(windows, starts, strict=True)
-            }
-        )
-        .order_by()
-        .values_list(person, *windows)
-    )
-
-
-def _by_window(rows, starts: list[datetime.date]) -> list[tuple[int, dict[datetime.date, Decimal]]]:
-    """(person, {window start: hours}) from rows of a person and her hours per window."""
-    return [
-        (row[0], {start: Decimal(str(value)) for start, value in zip(starts, row[1:], strict=True) if value})
-        for row in rows
+    dated = [
+        Training(person, day, _decimal(hours), *rest)
+        for person, day, hours, *rest in records.union(completions, all=True)
     ]
-
-
-def _session_hours(
-    scope: Scope, starts: list[datetime.date], end: datetime.date
-) -> list[tuple[int, dict[datetime.date, Decimal]]]:
-    """(person, {window start: hours}) of attended continuing-education sessions (their unit's
-    hours), summed per person by the database."""
-    attended, hours = with_unit_hours(
-        Attendance.objects.filter(
-            _continuing_education_sessions(min(starts), end, "session__"),
-            scope.people("person__"),
-            mark__in=ATTENDED_MARKS,
-            session__run__organisation_id__in=scope.organisation_ids,
+    if sessions is None:
+        sessions = sessions_of(continuing_education_sessions(start, end, scope.organisation_ids))
+    attended = Attendance.objects.filter(
+        continuing_education_sessions(start, end, scope.organisation_ids, "session__"),
+        scope.people("person__"),
+        mark__in=ATTENDED_MARKS,
+    ).values_list("person_id", "session_id")
+    for person, session_id in attended:
+        session = sessions[session_id]
+        dated.append(
+            Training(
+                person,
+                session.day,
+                session.hours,
+                SESSION,
+                session.run,
+                session.organisation,
+                session.title,
+                session.ends_at,
+            )
         )
-    )
-    windows = [f"w{n}" for n in range(len(starts))]
-    rows = (
-        attended.values("person_id")
-        .annotate(
-            **{
-                window: Sum(hours, filter=Q(session__starts_at__gte=local_datetime(start, datetime.time.min)))
-                for window, start in zip(windows, starts, strict=True)
-            }
-        )
-        .order_by()
-        .values_list("person_id", *windows)
-    )
-    return _by_window(rows, starts)
+    return dated
 
 
-def _continuing_education_sessions(start: datetime.date, end: datetime.date, path: str = "") -> Q:
-    """Held sessions of a unit of a continuing-education course, dated within [start, end]
-    (local dates); ``path`` leads from the rows to the session."""
+def _decimal(value) -> Decimal:
+    """Hours as a decimal (SQLite may give a float for a sum or a union's column)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def hours_in_windows(
+    training: Iterable[Training], starts: list[datetime.date], end: datetime.date
+) -> dict[int, dict[datetime.date, Decimal]]:
+    """{person: {window start: hours}}: each person's hours dated within [start, end], for
+    every start (of :func:`trainings`, read from the earliest start or before)."""
+    hours: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
+    for item in training:
+        if item.day > end or not item.hours:
+            continue
+        into = hours[item.person]
+        for start in starts:
+            if item.day >= start:
+                into[start] = into.get(start, Decimal(0)) + item.hours
+    return hours
+
+
+def continuing_education_sessions(
+    start: datetime.date, end: datetime.date, organisation_ids: tuple[int, ...], path: str = ""
+) -> Q:
+    """Sessions (not cancelled) of the organisations' runs of continuing-education courses,
+    dated within [start, end] (local dates); ``path`` leads from the rows to the session. (A
+    session of no unit counts no hours: ``with_unit_hours``.)"""
     return held_within(start, end, path) & Q(
-        **{f"{path}run__course__kind": CourseKind.CONTINUING, f"{path}unit_number__isnull": False}
+        **{
+            f"{path}run__course__kind": CourseKind.CONTINUING,
+            f"{path}run__organisation_id__in": organisation_ids,
+        }
     )
-
-
-def continuing_education_events(
-    person_ids: list[int], start: datetime.date, end: datetime.date
-) -> list[tuple[int, datetime.date, Decimal]]:
-    """(person, local date, hours) for every attended session of a continuing-education course
-    (its unit's hours) and every self-paced completion (the course's hours) dated within
-    [start, end]: sessions first, then completions. Two queries."""
-    attended, hours = with_unit_hours(
-        Attendance.objects.filter(
-            _continuing_education_sessions(start, end, "session__"),
-            person_id__in=person_ids,
-            mark__in=ATTENDED_MARKS,
-        )
-    )
-    rows = attended.values_list("person_id", "session__starts_at", hours)
-    completed = self_paced_completions(start, end).filter(person_id__in=person_ids)
-    return [
-        (person_id, timezone.localtime(starts_at).date(), Decimal(str(hours or 0)))
-        for person_id, starts_at, hours in rows
-    ] + [
-        (person_id, day, Decimal(str(hours or 0)))
-        for person_id, day, hours in completed.values_list("person_id", "completed_on", COURSE_HOURS)
-    ]
 
 
 @dataclass(frozen=True)

@@ -48,13 +48,16 @@ def self_paced_completions(
     :data:`COURSE_HOURS`. Not run here: filter it further (e.g. by people), take
     ``values_list("person_id", "completed_on", "course_id", COURSE_HOURS)`` for one row per
     completion, or group it and ``Sum(COURSE_HOURS)``; one query however it is read."""
-    rows = Completion.objects.filter(
-        completed_on__range=(start, end),
-        course__kind=CourseKind.CONTINUING,
-        course__self_paced=True,
-        enrolment__isnull=True,
-        person__organisation_id=F("course__organisation_id"),
+    by_organisation = {} if organisation_ids is None else {"course__organisation_id__in": organisation_ids}
+    return (
+        Completion.objects.filter(
+            completed_on__range=(start, end),
+            course__kind=CourseKind.CONTINUING,
+            course__self_paced=True,
+            enrolment__isnull=True,
+            person__organisation_id=F("course__organisation_id"),
+            **by_organisation,
+        )
+        .order_by()
+        .annotate(**{COURSE_HOURS: course_hours()})
     )
-    if organisation_ids is not None:
-        rows = rows.filter(course__organisation_id__in=organisation_ids)
-    return rows.order_by().annotate(**{COURSE_HOURS: course_hours()})

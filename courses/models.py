@@ -240,7 +240,9 @@ class CourseUnit(Orderable):
         return [line.strip(" -•\t") for line in self.learning_goals.splitlines() if line.strip(" -•\t")]
 
 
-def with_unit_hours(rows: models.QuerySet, session: str = "session__") -> tuple[models.QuerySet, str]:
+def with_unit_hours(
+    rows: models.QuerySet, session: str = "session__", join: bool = False
+) -> tuple[models.QuerySet, str]:
     """Rows that are or lead to sessions (``session`` is the path, ``""`` for sessions, e.g.
     ``"session__"`` from attendance), with the hours of the session's unit as a field to sum;
     returns the rows and the field's name. 0 (or nothing to sum) without such a unit.
@@ -249,8 +251,10 @@ def with_unit_hours(rows: models.QuerySet, session: str = "session__") -> tuple[
     is a join on two columns. PostgreSQL hash-joins the unit table; SQLite runs the lookup as a
     subquery per row, which it does faster than the join. Same answer either way (the suite runs
     on both); README "Performance" has the figures. Unit numbers are unique within a course
-    (``CoursePageForm``), so a row meets one unit at most."""
-    if connection.vendor == "postgresql":
+    (``CoursePageForm``), so a row meets one unit at most. ``join``: the join on SQLite too,
+    for rows that are few (the sessions themselves): Django builds it faster than the subquery.
+    """
+    if join or connection.vendor == "postgresql":
         unit = FilteredRelation(
             f"{session}run__course__units",
             condition=Q(**{f"{session}run__course__units__number": F(f"{session}unit_number")}),

@@ -5,45 +5,59 @@ period in a fixed number of queries and returns plain data (dicts and lists) sha
 JSON of ``manage.py competence_report``. The external version (for funders) holds no names or
 emails and shows every count from 1 to 4 as "<5".
 
-Each section is a function over a :class:`ReportPeriod` (the organisations, the dates and the
-querysets the sections share) answering for every organisation at once, by organisation id.
+The report reads its facts once (:class:`Facts`: the people, their qualifications and training,
+the sessions, records, completions and enrolments, in eleven queries with the roles however many
+organisations, people and years there are), and each section counts them in Python for every
+organisation at once, by organisation id, over a :class:`ReportPeriod` (the organisations, the
+dates, and the period or one of its years). The rules it counts by are written once: who is
+active (``people/membership.py``), what is valid (``certifications/validity.py``), the hours and
+who is cleared (``certifications/clearance.py``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.hours import COURSE_HOURS, self_paced_completions
 from courses.models import (
-    ATTENDED_MARKS,
-    Attendance,
     Completion,
     CourseKind,
     Enrolment,
     EnrolmentStatus,
-    Session,
-    with_unit_hours,
 )
 from courses.scheduling import held_within
 from jour_core.exports import Pseudonyms
 from people.membership import is_member_on, members_on
-from people.models import MEMBER_GROUPS, Organisation, User, group_field
+from people.models import MEMBER_GROUPS, Organisation
 
-from ..clearance import clearance_for_organisations, collector_paused, roles_of
+from ..clearance import (
+    COURSE,
+    RECORD,
+    SESSION,
+    Member,
+    Scope,
+    SessionRow,
+    Training,
+    clearance_of_members,
+    collector_paused,
+    earliest_window,
+    members_of,
+    qualifications_of,
+    roles_of,
+    sessions_of,
+    trainings,
+)
 from ..dates import format_hours
 from ..models import Qualification, QualificationType, ShiftRole, TrainingRecord
-from ..validity import valid_on
+from ..validity import is_valid_on, valid_on
 
 GROUPS = list(MEMBER_GROUPS)
 SUPPRESSED = "<5"
@@ -148,16 +162,10 @@ def _hours(value: Decimal | None) -> float | int:
     return float(text) if "." in text else int(text)
 
 
-def _person_in(group: str, path: str = "person__") -> Q:
-    """Rows whose person (``path`` leads to her) is in the member group."""
-    return Q(**{f"{path}{group_field(group)}": True})
-
-
 @dataclass(frozen=True)
 class ReportPeriod:
     """What every section of the report works on: the organisations, the period's first and last
-    day, the day its figures are as of, and the conditions and querysets the sections share
-    (built once, run by each).
+    day, the day its figures are as of and the moment it is made.
 
     A report is about what happened: its figures are as of ``as_of``, the period's end or, while
     the period lasts, today. A session counts as held once it has ended (before ``now``); one
@@ -170,10 +178,6 @@ class ReportPeriod:
     ids: tuple[int, ...]
     as_of: datetime.date
     now: datetime.datetime
-    #: People active (members) on ``as_of``, from rows that lead to a person.
-    active: Q
-    #: The organisations' sessions held in the period (not cancelled, ended).
-    sessions: QuerySet
 
     @classmethod
     def of(
@@ -183,27 +187,135 @@ class ReportPeriod:
         ids = tuple(o.pk for o in organisations)
         now = now or timezone.now()
         as_of = min(end, timezone.localdate(now))
-        period = cls(
-            organisations, start, end, ids, as_of, now, members_on(as_of, "person__"), Session.objects
-        )
-        return dataclasses.replace(period, sessions=Session.objects.filter(period.held()))
+        return cls(organisations, start, end, ids, as_of, now)
 
     @property
     def until(self) -> tuple[datetime.date, datetime.date]:
         """The dates the records and completions of the period count within."""
         return self.start, self.as_of
 
-    def held(self, path: str = "") -> Q:
-        """The organisations' sessions held in the period (``path`` leads to the session)."""
-        return self.scheduled(path) & Q(**{f"{path}ends_at__lte": self.now})
-
-    def planned(self, path: str = "") -> Q:
-        """The organisations' sessions of the period still to come (or under way) at ``now``."""
-        return self.scheduled(path) & Q(**{f"{path}ends_at__gt": self.now})
-
     def scheduled(self, path: str = "") -> Q:
         """The organisations' sessions of the period that are not cancelled, held or not."""
         return held_within(self.start, self.end, path) & Q(**{f"{path}run__organisation__in": self.ids})
+
+    def part(self, year: int) -> ReportPeriod:
+        """The part of the period within one calendar year, as of the same moment."""
+        return ReportPeriod.of(
+            self.organisations,
+            max(self.start, datetime.date(year, 1, 1)),
+            min(self.end, datetime.date(year, 12, 31)),
+            now=self.now,
+        )
+
+
+def counted(
+    part: ReportPeriod, training: Iterable[Training], people: dict[int, Member]
+) -> list[tuple[Training, Member]]:
+    """The training the report counts in ``part`` (the period or a year of it), each with its
+    person: of one of the organisations' people (``people``, by id), given by her own
+    organisation (its record, run or course), dated in the part until its ``as_of`` and, for a
+    session, held (ended)."""
+    start, as_of, now = part.start, part.as_of, part.now
+    return [
+        (item, person)
+        for item in training
+        if (person := people.get(item.person)) is not None
+        and item.organisation == person.organisation_id
+        and start <= item.day <= as_of
+        and (item.ends_at is None or item.ends_at <= now)
+    ]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the report reads, once and in a fixed number of queries, and its sections count
+    (for the period and for each of its years)."""
+
+    #: The day the figures are as of (the period's).
+    as_of: datetime.date
+    #: Every person of the organisations, by name.
+    members: list[Member]
+    people: dict[int, Member]
+    #: Their qualifications issued until ``as_of`` (:func:`qualifications_of`).
+    held: list[tuple]
+    #: Their training from the earliest hours window of a role, or the period's start, until
+    #: ``as_of`` (:func:`trainings`): the report counts some (:func:`counted`), the
+    #: clearance engine all.
+    training: list[Training]
+    #: The organisations' sessions (not cancelled) from the training's first day to the end.
+    sessions: dict[int, SessionRow]
+    #: The organisations' live training records of the period until ``as_of``:
+    #: (id, organisation, title, provider, date, hours).
+    records: list[tuple]
+    #: (organisation, completed_on) of each completion of a basic course in the period.
+    completed_basic: list[tuple[int, datetime.date]]
+    #: (run, organisation, person) of the enrolments in basic runs with a session held in it.
+    enrolled: list[tuple[int, int, int]]
+    #: The people active on ``as_of``, by id (in the order of ``members``), and the
+    #: volunteers and staff among them (who work shifts).
+    active: dict[int, Member] = field(default_factory=dict)
+    shift_workers: set[int] = field(default_factory=set)
+    counted_in: dict[tuple, list] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        as_of = self.as_of
+        for person in self.members:
+            if is_member_on(person.joined_on, person.left_on, as_of):
+                self.active[person.pk] = person
+                if works_shifts(person):
+                    self.shift_workers.add(person.pk)
+
+    @classmethod
+    def read(cls, period: ReportPeriod, roles: list[ShiftRole]) -> Facts:
+        """Nine queries (the training: three)."""
+        ids = period.ids
+        members = members_of(ids, by_name=True)
+        first = min(period.start, earliest_window(roles, period.as_of) or period.start)
+        sessions = sessions_of(held_within(first, period.end) & Q(run__organisation__in=ids))
+        basic_runs = {
+            s.run
+            for s in sessions.values()
+            if s.kind == CourseKind.BASIC and s.ends_at <= period.now and s.day >= period.start
+        }
+        return cls(
+            as_of=period.as_of,
+            members=members,
+            people={person.pk: person for person in members},
+            held=qualifications_of(Scope(ids), period.as_of),
+            training=trainings(Scope(ids), first, period.as_of, sessions),
+            sessions=sessions,
+            records=list(
+                TrainingRecord.objects.filter(organisation__in=ids, date__range=period.until)
+                .order_by()
+                .values_list("pk", "organisation_id", "title", "provider", "date", "hours")
+            ),
+            completed_basic=list(
+                Completion.objects.filter(
+                    course__organisation__in=ids,
+                    course__kind=CourseKind.BASIC,
+                    completed_on__range=period.until,
+                ).values_list("course__organisation_id", "completed_on")
+            ),
+            enrolled=list(
+                Enrolment.objects.filter(
+                    status=EnrolmentStatus.ENROLLED, run__in=sorted(basic_runs)
+                ).values_list("run_id", "run__organisation_id", "person_id")
+            ),
+        )
+
+    def counted(self, part: ReportPeriod) -> list[tuple[Training, Member]]:
+        """The training the report counts in ``part`` (:func:`counted`), worked out once per part."""
+        key = (part.start, part.end)
+        if key not in self.counted_in:
+            self.counted_in[key] = counted(part, self.training, self.people)
+        return self.counted_in[key]
+
+    def hours(self, part: ReportPeriod) -> dict[int, Decimal]:
+        """Each person's hours in ``part`` (the report's: :meth:`counted`)."""
+        hours: dict[int, Decimal] = defaultdict(Decimal)
+        for item, _person in self.counted(part):
+            hours[item.person] += item.hours
+        return hours
 
 
 def competence_report(
@@ -216,7 +328,7 @@ def competence_reports(
     organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool = False
 ) -> dict[int, dict]:
     """The report of every organisation for the period, by organisation id, in a fixed number
-    of queries however many organisations and people there are: the database counts and sums."""
+    of queries however many organisations, people and years there are (:class:`Facts`)."""
     if end < start:
         raise ValueError("the period ends before it starts")
     with collector_paused():
@@ -224,18 +336,17 @@ def competence_reports(
 
 
 def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]:
-    """Every section, each for all the organisations at once, then one report per organisation."""
+    """Every section, each for all the organisations at once, then one report per organisation.
+    The people and their qualifications are read once: several sections count them."""
     roles = roles_of(list(period.organisations))
-    people = people_per_group(period)
-    basic = basic_training(period)
-    attended = continuing_attendance(period)
-    continuing = continuing_education(period, attended)
-    hours = training_hours(period, roles)
-    qualifications, basic_holders = qualifications_per_type(period)
-    pledge = pledge_renewals(period)
-    years = per_year(period)
-    shift_workers = {pk: figures["people"]["shift_workers"] for pk, figures in people.items()}
-    clearance = clearance_per_role(period, roles, shift_workers)
+    facts = Facts.read(period, roles)
+    people = people_per_group(period, facts)
+    basic = basic_training(period, facts)
+    continuing = continuing_education(period, facts)
+    hours = training_hours(period, roles, facts)
+    qualifications = qualifications_per_type(period, facts)
+    years = per_year(period, facts)
+    clearance = clearance_per_role(period, roles, facts)
     reports = {}
     for organisation in period.organisations:
         pk = organisation.pk
@@ -247,10 +358,10 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
             "basic_training": basic[pk],
             "continuing_education": continuing[pk],
             **hours[pk],
-            "qualifications": qualifications[pk],
-            "basic_holders": basic_holders[pk],
-            "pledge": pledge[pk],
-            "clearance": clearance[pk],
+            **qualifications[pk],
+            "clearance": [
+                {**row, "shift_workers": people[pk]["people"]["shift_workers"]} for row in clearance[pk]
+            ],
         }
         if years[pk]:
             report["per_year"] = years[pk]
@@ -268,281 +379,165 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
 SHIFT_GROUPS = ("volunteer", "staff")
 
 
-def _works_shifts(path: str = "") -> Q:
-    return Q(**{f"{path}{group_field('volunteer')}": True}) | Q(**{f"{path}{group_field('staff')}": True})
+def works_shifts(person: Member) -> bool:
+    return any(group in SHIFT_GROUPS for group in person.member_groups)
 
 
-def people_per_group(period: ReportPeriod) -> dict[int, dict]:
+def people_per_group(period: ReportPeriod, facts: Facts) -> dict[int, dict]:
     """Per organisation, its ``people`` (per group: active on ``as_of``, joined and left during
     the period until then; ``shift_workers``, the active volunteers and staff, and ``board_only``,
-    each person once) and ``total_active`` (each person once). One query."""
+    each person once) and ``total_active`` (each person once)."""
     start, as_of = period.until
-    active = members_on(as_of)
-    rows = {
-        row["organisation_id"]: row
-        for row in User.objects.filter(organisation__in=period.ids)
-        .values("organisation_id")
-        .annotate(
-            total_active=Count("pk", filter=active),
-            shift_workers=Count("pk", filter=active & _works_shifts()),
-            board_only=Count("pk", filter=active & _person_in("board", "") & ~_works_shifts()),
-            **{
-                f"{what}_{group}": Count("pk", filter=Q(**{group_field(group): True}) & condition)
-                for group in GROUPS
-                for what, condition in (
-                    ("active", active),
-                    ("joined", Q(joined_on__range=(start, as_of))),
-                    ("left", Q(left_on__range=(start, as_of))),
-                )
-            },
-        )
-    }
-    figures = {}
-    for pk in period.ids:
-        row = rows.get(pk, {})
-        figures[pk] = {
+    figures = {
+        pk: {
             "people": {
-                **{
-                    group: {what: row.get(f"{what}_{group}", 0) for what in ("active", "joined", "left")}
-                    for group in GROUPS
-                },
-                "shift_workers": row.get("shift_workers", 0),
-                "board_only": row.get("board_only", 0),
+                **{group: {"active": 0, "joined": 0, "left": 0} for group in GROUPS},
+                "shift_workers": 0,
+                "board_only": 0,
             },
-            "total_active": row.get("total_active", 0),
+            "total_active": 0,
         }
+        for pk in period.ids
+    }
+    for person in facts.members:
+        figure = figures[person.organisation_id]
+        counts = figure["people"]
+        active = person.pk in facts.active
+        for group in person.member_groups:
+            counts[group]["active"] += active
+            counts[group]["joined"] += person.joined_on is not None and start <= person.joined_on <= as_of
+            counts[group]["left"] += person.left_on is not None and start <= person.left_on <= as_of
+        if active:
+            figure["total_active"] += 1
+            shifts = person.pk in facts.shift_workers
+            counts["shift_workers"] += shifts
+            counts["board_only"] += not shifts and "board" in person.member_groups
     return figures
 
 
-def basic_training(period: ReportPeriod) -> dict[int, dict]:
-    """Per organisation, the basic training's runs, sessions and hours held in the period, the
-    sessions still planned in it, its participants (enrolled in a run with a held session) and
-    those who completed it. Three queries."""
-    scheduled = Session.objects.filter(period.scheduled(), run__course__kind=CourseKind.BASIC)
-    with_hours, session_hours = with_unit_hours(scheduled, session="")
-    held = Q(ends_at__lte=period.now)
-    rows = {
-        row["run__organisation_id"]: row
-        for row in with_hours.values("run__organisation_id").annotate(
-            runs=Count("run_id", distinct=True, filter=held),
-            sessions=Count("pk", filter=held),
-            planned=Count("pk", filter=~held),
-            hours=Sum(session_hours, filter=held),
-        )
+def basic_training(part: ReportPeriod, facts: Facts) -> dict[int, dict]:
+    """Per organisation, the basic training's runs, sessions and hours held in ``part`` (the
+    period or a year of it), the sessions still planned in it, its participants (enrolled in a
+    run with a session held in it) and those who completed it."""
+    figures = {
+        pk: {
+            "runs": set(),
+            "sessions": 0,
+            "hours": Decimal(0),
+            "participants": set(),
+            "completed": 0,
+            "planned": 0,
+        }
+        for pk in part.ids
     }
-    participants = dict(
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.ENROLLED,
-            run__in=scheduled.filter(held).values("run_id"),
-        )
-        .values("run__organisation_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("run__organisation_id", "n")
-    )
-    completed = dict(
-        Completion.objects.filter(
-            course__organisation__in=period.ids,
-            course__kind=CourseKind.BASIC,
-            completed_on__range=period.until,
-        )
-        .values("course__organisation_id")
-        .annotate(n=Count("pk"))
-        .values_list("course__organisation_id", "n")
-    )
+    for session in facts.sessions.values():
+        if session.kind != CourseKind.BASIC or not part.start <= session.day <= part.end:
+            continue
+        figure = figures[session.organisation]
+        if session.ends_at <= part.now:
+            figure["runs"].add(session.run)
+            figure["sessions"] += 1
+            figure["hours"] += session.hours
+        else:
+            figure["planned"] += 1
+    for run, organisation, person in facts.enrolled:
+        if run in figures[organisation]["runs"]:
+            figures[organisation]["participants"].add(person)
+    for organisation, day in facts.completed_basic:
+        figures[organisation]["completed"] += part.start <= day <= part.as_of
     return {
         pk: {
-            "runs": rows.get(pk, {}).get("runs", 0),
-            "sessions": rows.get(pk, {}).get("sessions", 0),
-            "hours": _hours(rows.get(pk, {}).get("hours")),
-            "participants": participants.get(pk, 0),
-            "completed": completed.get(pk, 0),
-            "planned_sessions": rows.get(pk, {}).get("planned", 0),
+            "runs": len(figure["runs"]),
+            "sessions": figure["sessions"],
+            "hours": _hours(figure["hours"]),
+            "participants": len(figure["participants"]),
+            "completed": figure["completed"],
+            "planned_sessions": figure["planned"],
         }
-        for pk in period.ids
+        for pk, figure in figures.items()
     }
 
 
-# Training hours: one place for "hours within a period", used by the report's sections and by the
-# monthly hours of its chart.
+def continuing_education(part: ReportPeriod, facts: Facts) -> dict[int, list[dict]]:
+    """Per organisation, the continuing education of ``part`` (the period or a year of it) in
+    date order, each line with its participants per group and in all (each person once):
 
-
-def record_hours(period: ReportPeriod, **by) -> QuerySet:
-    """Hours from the external training records dated in the period (until ``as_of``), per
-    group: a record's hours for each attendee of the record's own organisation (records in the
-    trash do not count). Rows per organisation (``trainingrecord__organisation_id``), and per
-    ``by`` (more columns to group by, as for ``values()``); one query when run."""
-    return (
-        counted_records(period)
-        .values("trainingrecord__organisation_id", **by)
-        .annotate(
-            **{group: Sum("trainingrecord__hours", filter=_person_in(group, "user__")) for group in GROUPS}
+    - external records grouped by title, provider and date (a line may hold records nobody
+      attended; a line of several records shows the largest of their hours, where the training
+      hours add each record up);
+    - its own continuing-education runs with a session held in it (the date of the first, the
+      hours of all);
+    - its self-paced courses completed in it (the date of the first completion, the course's
+      hours)."""
+    names = {o.pk: o.name for o in part.organisations}
+    lines: dict[tuple, dict] = {}
+    record_lines: dict[int, tuple] = {}
+    for pk, organisation, title, provider, day, hours in facts.records:
+        if part.start <= day <= part.as_of:
+            key = (RECORD, organisation, title, provider, day)
+            line = lines.setdefault(key, _line(organisation, title, provider, day))
+            line["hours"] = max(line["hours"], hours)
+            record_lines[pk] = key
+    for session in facts.sessions.values():
+        held = session.ends_at <= part.now and part.start <= session.day <= part.end
+        if held and session.kind == CourseKind.CONTINUING:
+            key = (SESSION, session.run)
+            line = lines.get(key) or lines.setdefault(
+                key, _line(session.organisation, session.title, names[session.organisation], session.day)
+            )
+            line["date"] = min(line["date"], session.day)
+            line["hours"] += session.hours
+    for item, person in facts.counted(part):
+        if item.kind == COURSE:
+            key = (COURSE, item.source)
+            line = lines.get(key) or lines.setdefault(
+                key, _line(item.organisation, item.title, names[item.organisation], item.day)
+            )
+            line["date"] = min(line["date"], item.day)
+            line["hours"] = max(line["hours"], item.hours)
+        else:
+            key = record_lines.get(item.source) if item.kind == RECORD else (SESSION, item.source)
+            line = lines.get(key)
+        if line is not None:
+            line["people"][person.pk] = person.member_groups
+    continuing: dict[int, list[dict]] = {pk: [] for pk in part.ids}
+    for line in lines.values():
+        people = line.pop("people")
+        organisation = line.pop("organisation")
+        continuing[organisation].append(
+            {
+                **line,
+                "date": line["date"].isoformat(),
+                "hours": _hours(line["hours"]),
+                "participants": {group: sum(group in g for g in people.values()) for group in GROUPS},
+                "participants_total": len(people),
+            }
         )
-    )
-
-
-def counted_records(period: ReportPeriod) -> QuerySet:
-    """(record, attendee) rows whose hours count: dated in the period until ``as_of``, not in the
-    trash, the attendee of the record's own organisation."""
-    return TrainingRecord.attendees.through.objects.filter(
-        trainingrecord__organisation__in=period.ids,
-        trainingrecord__date__range=period.until,
-        trainingrecord__deleted_at__isnull=True,
-        user__organisation_id=F("trainingrecord__organisation_id"),
-    )
-
-
-def attended_continuing(period: ReportPeriod) -> tuple[QuerySet, dict[str, Sum]]:
-    """The marks of attended continuing-education sessions held in the period, of people of the
-    course's own organisation, and the sums of their unit hours per group (``hours_<group>``,
-    each attended session counted) to annotate them with."""
-    attended, unit_hours = attended_marks(period)
-    return attended, {f"hours_{group}": Sum(unit_hours, filter=_person_in(group)) for group in GROUPS}
-
-
-def attended_marks(period: ReportPeriod) -> tuple[QuerySet, Any]:
-    """The marks of attended continuing-education sessions held in the period, of people of the
-    course's own organisation, and the expression of each mark's unit hours."""
-    return with_unit_hours(
-        # The conditions on the session as joins, not as a subquery: PostgreSQL then starts from
-        # the period's sessions instead of from every mark.
-        Attendance.objects.filter(
-            period.held("session__"),
-            person__organisation_id=F("session__run__organisation_id"),
-            session__run__course__kind=CourseKind.CONTINUING,
-            mark__in=ATTENDED_MARKS,
-        )
-    )
-
-
-def continuing_attendance(period: ReportPeriod) -> dict[int, dict]:
-    """One pass over the continuing-education marks, by run: its organisation
-    (``session__run__organisation_id``), its participants per group and in all (each once) and
-    their hours per group (``hours_<group>``). One query."""
-    attended, hours = attended_continuing(period)
     return {
-        row["session__run_id"]: row
-        for row in attended.values("session__run_id", "session__run__organisation_id")
-        .annotate(
-            **{group: Count("person_id", distinct=True, filter=_person_in(group)) for group in GROUPS},
-            total=Count("person_id", distinct=True),
-            **hours,
-        )
-        .order_by()
+        pk: sorted(items, key=lambda item: (item["date"], item["title"], item["provider"], item["hours"]))
+        for pk, items in continuing.items()
     }
 
 
-def continuing_education(period: ReportPeriod, attended: dict[int, dict]) -> dict[int, list[dict]]:
-    """Per organisation, the continuing education of the period in date order: external records
-    grouped by title, provider and date, its own continuing-education runs (``attended`` is
-    :func:`continuing_attendance`) and its self-paced courses; each line's participants per group
-    and in all (each person once). Three queries."""
-    continuing: dict[int, list[dict]] = defaultdict(list)
-    own = Q(attendees__organisation_id=F("organisation_id"))
-    # A line may hold records that nobody attended (0 participants); a line of several records
-    # shows the largest of their hours (the training hours add each record up).
-    for row in (
-        TrainingRecord.objects.filter(organisation__in=period.ids, date__range=period.until)
-        .values("organisation_id", "title", "provider", "date")
-        .annotate(
-            hours=Max("hours"),
-            total=Count("attendees", distinct=True, filter=own),
-            **{
-                group: Count("attendees", distinct=True, filter=_person_in(group, "attendees__") & own)
-                for group in GROUPS
-            },
-        )
-        .order_by()
-    ):
-        continuing[row["organisation_id"]].append(_line(row, row["title"], row["provider"], row["date"], row))
-    names = {o.pk: o.name for o in period.organisations}
-    runs = period.sessions.filter(run__course__kind=CourseKind.CONTINUING)
-    with_hours, session_hours = with_unit_hours(runs, session="")
-    for row in with_hours.values("run_id", "run__organisation_id", "run__course__title").annotate(
-        first=Min("starts_at"), hours=Sum(session_hours)
-    ):
-        date = timezone.localtime(row["first"]).date()
-        provider = names[row["run__organisation_id"]]
-        line = _line(row, row["run__course__title"], provider, date, attended.get(row["run_id"], {}))
-        continuing[row["run__organisation_id"]].append(line)
-    for row in self_paced_lines(period):
-        provider = names[row["course__organisation_id"]]
-        line = _line(row, row["course__title"], provider, row["first"], row)
-        continuing[row["course__organisation_id"]].append(line)
+def _line(organisation: int, title: str, provider: str, day: datetime.date) -> dict:
+    """A line of continuing education as it is added up."""
     return {
-        pk: sorted(
-            continuing[pk], key=lambda item: (item["date"], item["title"], item["provider"], item["hours"])
-        )
-        for pk in period.ids
-    }
-
-
-def self_paced_lines(period: ReportPeriod) -> QuerySet:
-    """One line per self-paced continuing-education course completed in the period: its
-    organisation provides it, its date is the first completion's, its hours are the course's,
-    its participants those who completed it. One query when run."""
-    return (
-        self_paced_completions(*period.until, period.ids)
-        .values("course_id", "course__organisation_id", "course__title")
-        .annotate(
-            first=Min("completed_on"),
-            hours=Max(COURSE_HOURS),
-            total=Count("person_id", distinct=True),
-            **{group: Count("person_id", distinct=True, filter=_person_in(group)) for group in GROUPS},
-        )
-    )
-
-
-def _line(row: dict, title: str, provider: str, date: datetime.date, counts: dict) -> dict:
-    """One line of continuing education."""
-    return {
+        "organisation": organisation,
         "title": title,
         "provider": provider,
-        "date": date.isoformat(),
-        "hours": _hours(row["hours"]),
-        "participants": {group: counts.get(group, 0) for group in GROUPS},
-        "participants_total": counts.get("total", 0),
+        "date": day,
+        "hours": Decimal(0),
+        "people": {},
     }
 
 
-def hours_by_person(period: ReportPeriod) -> dict[int, Decimal]:
-    """Each person's training hours in the period: her external records, her attended
-    continuing-education sessions (their units' hours) and her self-paced continuing education
-    (the course's hours on the day she completed it). Three queries."""
-    hours: dict[int, Decimal] = defaultdict(Decimal)
-    records = counted_records(period).values("user_id").annotate(h=Sum("trainingrecord__hours")).order_by()
-    attended, unit_hours = attended_marks(period)
-    sessions = attended.values("person_id").annotate(h=Sum(unit_hours)).order_by()
-    self_paced = (
-        self_paced_completions(*period.until, period.ids).values("person_id").annotate(h=Sum(COURSE_HOURS))
-    )
-    for person, value in [
-        *records.values_list("user_id", "h"),
-        *sessions.values_list("person_id", "h"),
-        *self_paced.values_list("person_id", "h"),
-    ]:
-        hours[person] += value or Decimal(0)
-    return hours
-
-
-def training_hours(period: ReportPeriod, roles: list[ShiftRole]) -> dict[int, dict]:
+def training_hours(period: ReportPeriod, roles: list[ShiftRole], facts: Facts) -> dict[int, dict]:
     """Per organisation: ``training_hours`` per group and ``total`` (each person once),
     ``trained`` (how many people had hours, per group and in all), ``hours_distribution`` over
     the active volunteers and staff (how many had none, how many met each role's minimum) and
-    ``hours_per_person`` (each active person; the external version drops it). Three queries."""
-    hours = hours_by_person(period)
-    people = list(
-        User.objects.filter(Q(pk__in=list(hours)) | members_on(period.as_of), organisation__in=period.ids)
-        .only(
-            "organisation_id",
-            "first_name",
-            "last_name",
-            "protected_identity",
-            "joined_on",
-            "left_on",
-            *(group_field(group) for group in GROUPS),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
+    ``hours_per_person`` (each active person, in the order of ``members``; the external version
+    drops it)."""
+    hours = facts.hours(period)
     minimums = {
         pk: {r.name: r.min_training_hours for r in roles if r.organisation_id == pk and r.min_training_hours}
         for pk in period.ids
@@ -550,15 +545,25 @@ def training_hours(period: ReportPeriod, roles: list[ShiftRole]) -> dict[int, di
     figures = {pk: _empty_hours(minimums[pk]) for pk in period.ids}
     # One pseudonym per protected person within one organisation's report: numbered among her
     # organisation's, so a number says nothing about the others in the same call.
+    counted = [p for p in facts.members if p.pk in hours or p.pk in facts.active]
     pseudonyms = {
-        pk: Pseudonyms(p for p in people if p.protected_identity and p.organisation_id == pk)
+        pk: Pseudonyms(p for p in counted if p.protected_identity and p.organisation_id == pk)
         for pk in period.ids
     }
-    for person in people:
+    labels = {group: str(label) for group, label in MEMBER_GROUPS.items()}
+    for person in counted:
         pk = person.organisation_id
-        _count_hours(
-            figures[pk], minimums[pk], person, hours.get(person.pk, Decimal(0)), period, pseudonyms[pk]
-        )
+        figure, value = figures[pk], hours.get(person.pk, Decimal(0))
+        if value:
+            for key in [*person.member_groups, "total"]:
+                figure["training_hours"][key] += value
+                figure["trained"][key] += 1
+        if person.pk in facts.active:
+            name = pseudonyms[pk](person) if person.protected_identity else person.get_full_name()
+            groups = [labels[group] for group in person.member_groups]
+            figure["hours_per_person"].append({"name": name, "groups": groups, "hours": _hours(value)})
+            if person.pk in facts.shift_workers:
+                _distribute(figure["hours_distribution"], minimums[pk], value)
     for figure in figures.values():
         figure["training_hours"] = {key: _hours(value) for key, value in figure["training_hours"].items()}
     return figures
@@ -573,186 +578,131 @@ def _empty_hours(minimums: dict[str, Decimal]) -> dict:
     }
 
 
-def _count_hours(
-    figure: dict, minimums: dict[str, Decimal], person: User, hours: Decimal, period: ReportPeriod, pseudonyms
-) -> None:
-    """Add one person's hours to her organisation's figures (``minimums``: each role's, by name)."""
-    groups = [group for group in GROUPS if getattr(person, group_field(group))]
-    if hours:
-        for key in [*groups, "total"]:
-            figure["training_hours"][key] += hours
-            figure["trained"][key] += 1
-    if not is_member_on(person.joined_on, person.left_on, period.as_of):
-        return
-    figure["hours_per_person"].append(
-        {
-            "name": pseudonyms(person) if person.protected_identity else person.get_full_name(),
-            "groups": [str(MEMBER_GROUPS[group]) for group in groups],
-            "hours": _hours(hours),
-        }
-    )
-    if set(groups) & set(SHIFT_GROUPS):
-        distribution = figure["hours_distribution"]
-        distribution["zero"] += not hours
-        for name, minimum in minimums.items():
-            distribution["met_minimum"][name] += hours >= minimum
+def _distribute(distribution: dict, minimums: dict[str, Decimal], hours: Decimal) -> None:
+    """Count an active volunteer's or staff member's hours: none, and each role's minimum met."""
+    distribution["zero"] += not hours
+    for name, minimum in minimums.items():
+        distribution["met_minimum"][name] += hours >= minimum
 
 
-def qualifications_per_type(period: ReportPeriod) -> tuple[dict[int, list[dict]], dict[int, int]]:
-    """Per organisation, its qualification types (by name) with the people active on ``as_of``
-    holding one valid then, per group, and those whose one lapsed; and how many active volunteers
-    and staff hold a valid qualification granted by a basic-training course. Three queries."""
-    as_of = period.as_of
-    types = list(
-        QualificationType.objects.filter(organisation__in=period.ids)
-        .select_related("granted_by_course")
+def qualifications_per_type(period: ReportPeriod, facts: Facts) -> dict[int, dict]:
+    """Per organisation, counted over ``facts.held`` (:func:`qualifications_of`: every qualification
+    of the organisations' people issued on or before ``as_of``) for its people active then:
+
+    - ``qualifications``: its qualification types (by name), each with the people holding one
+      valid on ``as_of``, per group, and how many held one but have none valid (lapsed);
+    - ``basic_holders``: the active volunteers and staff holding a valid qualification granted
+      by a basic-training course;
+    - ``pledge``: the confidentiality pledge (the types marked ``is_pledge``) of the active
+      volunteers and staff: how many hold a current one, how many fell due for renewal in the
+      period until ``as_of``, and how many of those were renewed on time (a later pledge given
+      on or before the day the old one fell due).
+
+    One query (the types)."""
+    start, as_of = period.until
+    types = {
+        row[0]: row
+        for row in QualificationType.objects.filter(organisation__in=period.ids)
         .order_by("name", "pk")
-    )
-    held = Qualification.objects.filter(
-        period.active,
-        type__in=[t.pk for t in types],
-        issued_on__lte=as_of,
-        person__organisation_id=F("type__organisation_id"),
-    )
-    valid_q = valid_on(as_of)
-    standing = {
-        row["type_id"]: row
-        for row in held.values("type_id").annotate(
-            holders=Count("person_id", distinct=True),
-            valid=Count("person_id", distinct=True, filter=valid_q),
-            **{
-                group: Count("person_id", distinct=True, filter=valid_q & _person_in(group))
-                for group in GROUPS
-            },
-        )
+        .values_list("pk", "organisation_id", "name", "granted_by_course__kind", "is_pledge")
     }
-    basic_type_ids = [
-        t.pk for t in types if t.granted_by_course_id and t.granted_by_course.kind == CourseKind.BASIC
-    ]
-    basic_holders = dict(
-        held.filter(valid_q, _works_shifts("person__"), type__in=basic_type_ids)
-        .values("type__organisation_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("type__organisation_id", "n")
-    )
-    qualifications: dict[int, list[dict]] = {pk: [] for pk in period.ids}
-    for qtype in types:
-        row = standing.get(qtype.pk, {})
-        qualifications[qtype.organisation_id].append(
-            {
-                "type": qtype.name,
-                "valid": {group: row.get(group, 0) for group in GROUPS},
-                "lapsed": row.get("holders", 0) - row.get("valid", 0),
-            }
-        )
-    return qualifications, {pk: basic_holders.get(pk, 0) for pk in period.ids}
-
-
-def pledge_renewals(period: ReportPeriod) -> dict[int, dict]:
-    """Per organisation, the confidentiality pledge (the type marked ``is_pledge``) of its active
-    volunteers and staff: how many hold a current one on ``as_of``, how many pledges fell due
-    for renewal in the period until then, and how many of those were renewed on time (a later
-    pledge given on or before the day the old one fell due). Two queries."""
-    pledges = Qualification.objects.filter(
-        period.active,
-        _works_shifts("person__"),
-        type__is_pledge=True,
-        type__organisation__in=period.ids,
-        person__organisation_id=F("type__organisation_id"),
-    )
-    current = dict(
-        pledges.filter(valid_on(period.as_of))
-        .values("type__organisation_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("type__organisation_id", "n")
-    )
-    renewed = Qualification.objects.filter(
-        person_id=OuterRef("person_id"),
-        type_id=OuterRef("type_id"),
-        issued_on__gt=OuterRef("issued_on"),
-        issued_on__lte=OuterRef("expires_on"),
-    )
-    due = {
-        row["type__organisation_id"]: row
-        for row in pledges.filter(expires_on__range=period.until)
-        .values("type__organisation_id")
-        .annotate(due=Count("pk"), renewed_on_time=Count("pk", filter=Exists(renewed)))
-    }
-    return {
+    active = facts.active
+    holders: dict[int, set[int]] = defaultdict(set)
+    valid: dict[int, set[int]] = defaultdict(set)
+    pledges: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for row in facts.held:
+        person_id, type_id, issued, expires, revoked, _pk = row
+        person, qtype = active.get(person_id), types.get(type_id)
+        if person is None or qtype is None or qtype[1] != person.organisation_id:
+            continue
+        holders[type_id].add(person_id)
+        if is_valid_on(as_of, issued, expires, revoked):
+            valid[type_id].add(person_id)
+        if qtype[4] and person_id in facts.shift_workers:
+            pledges[person_id, type_id].append(row)
+    figures = {
         pk: {
-            "current": current.get(pk, 0),
-            "due": due.get(pk, {}).get("due", 0),
-            "renewed_on_time": due.get(pk, {}).get("renewed_on_time", 0),
+            "qualifications": [],
+            "basic_holders": set(),
+            "pledge": {"current": set(), "due": 0, "renewed_on_time": 0},
         }
         for pk in period.ids
     }
+    for type_id, organisation_id, name, course_kind, is_pledge in types.values():
+        figure = figures[organisation_id]
+        people = [active[pk] for pk in valid[type_id]]
+        figure["qualifications"].append(
+            {
+                "type": name,
+                "valid": {group: sum(group in p.member_groups for p in people) for group in GROUPS},
+                "lapsed": len(holders[type_id]) - len(people),
+            }
+        )
+        shift_workers = {p.pk for p in people} & facts.shift_workers
+        if course_kind == CourseKind.BASIC:
+            figure["basic_holders"] |= shift_workers
+        if is_pledge:
+            figure["pledge"]["current"] |= shift_workers
+    for rows in pledges.values():
+        pledge = figures[types[rows[0][1]][1]]["pledge"]
+        for _person, _type, issued, expires, _revoked, _pk in rows:
+            if expires is not None and start <= expires <= as_of:
+                pledge["due"] += 1
+                pledge["renewed_on_time"] += any(issued < later[2] <= expires for later in rows)
+    for figure in figures.values():
+        figure["basic_holders"] = len(figure["basic_holders"])
+        figure["pledge"]["current"] = len(figure["pledge"]["current"])
+    return figures
 
 
-def per_year(period: ReportPeriod) -> dict[int, list[dict]]:
+def per_year(period: ReportPeriod, facts: Facts) -> dict[int, list[dict]]:
     """Per organisation, when the period spans more than one calendar year, the main figures of
     each year's part of it side by side (the municipality follows up every four years): the
     basic training's sessions, hours, participants and completions, the continuing-education
-    lines and the training hours (each person once). A fixed number of queries per year."""
+    lines and the training hours (each person once), counted over the same facts."""
     years = range(period.start.year, period.end.year + 1)
     rows: dict[int, list[dict]] = {pk: [] for pk in period.ids}
     if len(years) < 2:
         return rows
     for year in years:
-        part = ReportPeriod.of(
-            period.organisations,
-            max(period.start, datetime.date(year, 1, 1)),
-            min(period.end, datetime.date(year, 12, 31)),
-            now=period.now,
-        )
-        basic = basic_training(part)
-        lines = continuing_education(part, continuing_attendance(part))
-        hours, trained = _hours_per_organisation(part)
+        part = period.part(year)
+        basic = basic_training(part, facts)
+        lines = continuing_education(part, facts)
+        totals: dict[int, Decimal] = defaultdict(Decimal)
+        trained: dict[int, int] = defaultdict(int)
+        for person, value in facts.hours(part).items():
+            if value:
+                totals[facts.people[person].organisation_id] += value
+                trained[facts.people[person].organisation_id] += 1
         for pk in period.ids:
             rows[pk].append(
                 {
                     "year": year,
                     **{key: basic[pk][key] for key in ("sessions", "hours", "participants", "completed")},
                     "continuing_education_lines": len(lines[pk]),
-                    "training_hours_total": _hours(hours.get(pk)),
+                    "training_hours_total": _hours(totals.get(pk)),
                     "trained": trained.get(pk, 0),
                 }
             )
     return rows
 
 
-def _hours_per_organisation(period: ReportPeriod) -> tuple[dict[int, Decimal], dict[int, int]]:
-    """Per organisation, its people's training hours in the period (each person once) and how
-    many people had any. Four queries."""
-    hours = hours_by_person(period)
-    organisation_of = dict(User.objects.filter(pk__in=list(hours)).values_list("pk", "organisation_id"))
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    trained: dict[int, int] = defaultdict(int)
-    for person, value in hours.items():
-        if value:
-            totals[organisation_of[person]] += value
-            trained[organisation_of[person]] += 1
-    return totals, trained
-
-
-def clearance_per_role(
-    period: ReportPeriod, roles: list[ShiftRole], shift_workers: dict[int, int]
-) -> dict[int, list[dict]]:
+def clearance_per_role(period: ReportPeriod, roles: list[ShiftRole], facts: Facts) -> dict[int, list[dict]]:
     """Per organisation, each shift role with how many active volunteers and staff are cleared
-    for it on ``as_of``, beside how many there are (``shift_workers``, by organisation id)."""
+    for it on ``as_of``: the clearance engine on the people, qualifications and training the
+    report read."""
     cleared: dict[int, int] = defaultdict(int)
-    for result in clearance_for_organisations(list(period.organisations), period.as_of, roles=roles):
-        if result.cleared and set(result.person.member_groups) & set(SHIFT_GROUPS):
+    # Only they are counted: the engine need not decide for the others.
+    shift_workers = [facts.active[pk] for pk in facts.active if pk in facts.shift_workers]
+    for result in clearance_of_members(
+        period.ids, period.as_of, roles, shift_workers, facts.held, facts.training
+    ):
+        if result.cleared:
             cleared[result.role.id] += 1
     per_organisation: dict[int, list[dict]] = {pk: [] for pk in period.ids}
     for role in roles:
         if role.organisation_id in per_organisation:
-            per_organisation[role.organisation_id].append(
-                {
-                    "role": role.name,
-                    "cleared": cleared[role.id],
-                    "shift_workers": shift_workers[role.organisation_id],
-                }
-            )
+            per_organisation[role.organisation_id].append({"role": role.name, "cleared": cleared[role.id]})
     return per_organisation
 
 
@@ -880,27 +830,19 @@ def monthly_training_hours(
     subject: Organisation | Umbrella, start: datetime.date, end: datetime.date
 ) -> dict:
     """Training hours per month (YYYY-MM, every month of the period) and group: the report's
-    ``training_hours`` (the same three sources: :func:`record_hours`,
-    :func:`attended_continuing` and the self-paced completions), grouped by month."""
+    ``training_hours`` (the training it counts, :func:`counted`), by month. Three
+    queries."""
     months: dict[str, dict[str, Decimal]] = {}
     day = start.replace(day=1)
     while day <= end:
         months[day.strftime("%Y-%m")] = dict.fromkeys(GROUPS, Decimal(0))
         day = (day + datetime.timedelta(days=32)).replace(day=1)
     period = ReportPeriod.of(organisations_of(subject), start, end)
-    records = record_hours(period, month=TruncMonth("trainingrecord__date"))
-    attended, hours = attended_continuing(period)
-    sessions = attended.values(month=TruncMonth("session__starts_at")).annotate(**hours).order_by()
-    self_paced = (
-        self_paced_completions(*period.until, period.ids)
-        .values(month=TruncMonth("completed_on"))
-        .annotate(**{group: Sum(COURSE_HOURS, filter=_person_in(group)) for group in GROUPS})
-    )
-    for rows, field in ((records, "{}"), (sessions, "hours_{}"), (self_paced, "{}")):
-        for row in rows:
-            totals = months[row["month"].strftime("%Y-%m")]
-            for group in GROUPS:
-                totals[group] += row[field.format(group)] or Decimal(0)
+    people = {person.pk: person for person in members_of(period.ids)}
+    for item, person in counted(period, trainings(Scope(period.ids), start, period.as_of), people):
+        totals = months[item.day.strftime("%Y-%m")]
+        for group in person.member_groups:
+            totals[group] += item.hours
     return months
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certifications.clearance import clearance, continuing_education_events
+from certifications.clearance import COURSE, Scope, clearance, trainings
 from certifications.models import ShiftRole, ShiftRoleRequirement
 from courses.attendance import enrol, set_marks
 from courses.completion import mark_lesson_done, record_completions
@@ -130,10 +130,10 @@ def test_the_query_rows_and_the_events(clock, org_a, volunteer):
     )
     assert list(rows) == [(volunteer.pk, D(2026, 6, 10), course.pk, Decimal(3))]
     assert not self_paced_completions(D(2026, 6, 1), D(2026, 7, 31), []).exists()
-    events = continuing_education_events([volunteer.pk, other.pk], D(2026, 6, 10), D(2026, 8, 1))
-    assert sorted(events) == [
-        (volunteer.pk, D(2026, 6, 10), Decimal(3)),
-        (other.pk, D(2026, 8, 1), Decimal(3)),
+    events = trainings(Scope((org_a.pk,)), D(2026, 6, 10), D(2026, 8, 1))
+    assert sorted((t.person, t.day, t.hours, t.kind, t.source) for t in events) == [
+        (volunteer.pk, D(2026, 6, 10), Decimal(3), COURSE, course.pk),
+        (other.pk, D(2026, 8, 1), Decimal(3), COURSE, course.pk),
     ]
 
 
@@ -147,4 +147,4 @@ def test_the_engine_takes_no_more_queries_for_completions(clock, org_a, support,
     course = module(org_a)
     for person in [volunteer, *PersonFactory.create_batch(4, organisation=org_a)]:
         complete_on(clock, person, course, "2026-10-01")
-    assert count() == empty == 6  # roles, requirements, people, qualifications, dated hours, sessions
+    assert count() == empty == 7  # roles, requirements, people, qualifications, dated hours, sessions, marks
