@@ -246,7 +246,7 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         context.update(
             form=self.form,
             report=report,
-            tables=report_tables(report)[:-1] if report else [],
+            tables=report_tables(report, getattr(self, "external", False))[:-1] if report else [],
             external=getattr(self, "external", False),
             organisation=self.organisation,
             umbrella=isinstance(self.organisation, Umbrella),

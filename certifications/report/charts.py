@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from people.models import MEMBER_GROUPS, Organisation
 
-from .figures import GROUPS, SUPPRESSED, monthly_training_hours, report_period
+from .figures import GROUPS, HIDDEN, SUPPRESSED, is_withheld, monthly_training_hours, report_period
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -107,7 +107,7 @@ def hidden_groups(report: dict) -> list[str]:
     return [
         group
         for group in GROUPS
-        if hours.get(group) == SUPPRESSED or report["people"][group]["active"] == SUPPRESSED
+        if is_withheld(hours.get(group)) or is_withheld(report["people"][group]["active"])
     ]
 
 
@@ -149,7 +149,7 @@ def coverage_percent(valid: int | str, active: int | str) -> float | None:
     """The percent of a group's active people holding a valid qualification, or None when it is
     suppressed: ``valid`` is "<5", or ``active`` is while ``valid`` is not a real 0. A real 0,
     or a group with nobody active, is 0."""
-    if valid == SUPPRESSED:
+    if is_withheld(valid):
         return None
     if valid == 0 or active == 0:
         return 0.0
@@ -169,7 +169,7 @@ def coverage_figure(report: dict) -> Figure:
     axes = figure.subplots()
     width = 0.8 / len(GROUPS)
     handles = []
-    any_suppressed = False
+    shown_marks: set[str] = set()
     for index, group in enumerate(GROUPS):
         active = report["people"][group]["active"]
         percents = [coverage_percent(q["valid"][group], active) for q in report["qualifications"]]
@@ -184,12 +184,20 @@ def coverage_figure(report: dict) -> Figure:
         )
         # A patch, not the bars: a group whose every cell is suppressed has no bar to show.
         handles.append(Patch(facecolor=colour, label=str(MEMBER_GROUPS[group])))
-        hidden = [x for x, p in zip(positions, percents, strict=True) if p is None]
-        if hidden:
-            any_suppressed = True
-            _suppressed_marks(axes, hidden, width, colour)
-    if any_suppressed:
+        marks = [
+            (x, SUPPRESSED if SUPPRESSED in (q["valid"][group], active) else HIDDEN)
+            for x, p, q in zip(positions, percents, report["qualifications"], strict=True)
+            if p is None
+        ]
+        if marks:
+            _suppressed_marks(axes, marks, width, colour)
+            shown_marks |= {text for _x, text in marks}
+    if SUPPRESSED in shown_marks:
         handles.append(_suppressed_patch("#555555", _("<5: fewer than 5 people, hidden")))
+    if HIDDEN in shown_marks:
+        handles.append(
+            _suppressed_patch("#555555", _("x: hidden, so that a number under 5 cannot be worked out"))
+        )
     axes.set_xticks([i + width for i in range(len(types))], types)
     axes.set_ylim(0, 100)
     axes.set_ylabel(_("Percent of active members"))
@@ -199,9 +207,10 @@ def coverage_figure(report: dict) -> Figure:
     return figure
 
 
-def _suppressed_marks(axes, positions: list[float], width: float, colour: str) -> None:
-    """The "<5" marks at ``positions``: outlined hatched stubs (labelled ``_nolegend_``: the
-    legend explains them once) with the text "<5" above each."""
+def _suppressed_marks(axes, marks: list[tuple[float, str]], width: float, colour: str) -> None:
+    """The marks at their positions: outlined hatched stubs (labelled ``_nolegend_``: the legend
+    explains them once), each with its text ("<5", or "x" for a figure hidden) above it."""
+    positions = [x for x, _text in marks]
     axes.bar(
         positions,
         [SUPPRESSED_STUB] * len(positions),
@@ -212,8 +221,8 @@ def _suppressed_marks(axes, positions: list[float], width: float, colour: str) -
         label="_nolegend_",
         gid="suppressed",
     )
-    for x in positions:
-        axes.text(x, SUPPRESSED_STUB + 1, SUPPRESSED, ha="center", va="bottom", fontsize=8, color=colour)
+    for x, text in marks:
+        axes.text(x, SUPPRESSED_STUB + 1, text, ha="center", va="bottom", fontsize=8, color=colour)
 
 
 def coverage_chart(report: dict) -> bytes:

@@ -3,7 +3,8 @@
 ``competence_report(organisation, start, end, external=False)`` computes every section for a
 period in a fixed number of queries and returns plain data (dicts and lists) shaped like the
 JSON of ``manage.py competence_report``. The external version (for funders) holds no names or
-emails and shows every count from 1 to 4 as "<5".
+emails, shows every count from 1 to 4 as "<5" (and the hours beside it too), and hides as "x" a
+total that would let a reader work such a count out from its parts (:func:`external_version`).
 
 The report reads its facts once (:class:`Facts`: the people, their qualifications and training,
 the sessions, records, completions and enrolments, in eleven queries with the roles however many
@@ -21,11 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from courses.models import (
     Completion,
@@ -61,6 +63,14 @@ from ..validity import is_valid_on, valid_on
 
 GROUPS = list(MEMBER_GROUPS)
 SUPPRESSED = "<5"
+#: In the external version, a figure at 5 or more hidden because, beside the others, it would
+#: let a reader work out a count that is "<5" (secondary suppression).
+HIDDEN = "x"
+#: What the external version's files say of "<5" and "x" under their title.
+WITHHELD_NOTE = gettext_lazy(
+    "External version: counts from 1 to 4 are shown as <5, and x marks a figure not shown so that "
+    "such a count cannot be worked out from the others."
+)
 #: What ``organisation`` says in a report summed over every organisation (the umbrella's).
 ALL_ORGANISATIONS = "all"
 #: The umbrella's overview counts the qualifications that lapse within this many days.
@@ -87,15 +97,21 @@ def _suppress_groups(counts: dict[str, int]) -> dict[str, int | str]:
 
 
 def _hours_of(hours: float | int | str, people: int | str) -> float | int | str:
-    """Hours beside a count of people: suppressed with it (6 hours a person and 18 in all tell
-    that 3 trained)."""
-    return SUPPRESSED if people == SUPPRESSED else hours
+    """Hours beside a count of people: suppressed or hidden with it (6 hours a person and 18 in
+    all tell that 3 trained)."""
+    return people if people in (SUPPRESSED, HIDDEN) else hours
+
+
+def is_withheld(value) -> bool:
+    """Whether a figure of the external version is not shown: "<5" or hidden ("x")."""
+    return value in (SUPPRESSED, HIDDEN)
 
 
 def external_version(report: dict) -> dict:
     """The report for funders: no names, every count of people from 1 to 4 as "<5", and the
-    hours of any group or line whose count of people is suppressed as "<5" too, so that no figure
-    lets a reader work out a count from 1 to 4."""
+    hours of any group or line whose count of people is suppressed as "<5" too; then the totals
+    that would give a suppressed count away (a total and its parts) hidden as "x"
+    (:func:`_hide_totals`), so that no figure lets a reader work out a count from 1 to 4."""
     basic = report["basic_training"]
     trained = _suppress_groups(report["trained"])
     people = report["people"]
@@ -134,7 +150,169 @@ def external_version(report: dict) -> dict:
     if "per_year" in report:
         external["per_year"] = [_external_year(year) for year in report["per_year"]]
     external.pop("hours_per_person", None)
+    _hide_totals(external)
     return external
+
+
+class _Cell(NamedTuple):
+    """A figure of the external report: where it is (a dict, and its key there)."""
+
+    within: dict
+    key: str
+
+    @property
+    def value(self):
+        return self.within[self.key]
+
+    @property
+    def place(self) -> tuple[int, str]:
+        return id(self.within), self.key
+
+    def hide(self) -> None:
+        self.within[self.key] = HIDDEN
+
+
+class _Sum(NamedTuple):
+    """A total shown beside its parts (people may be in several parts: a reader who takes the
+    parts as apart may still work a count out). ``parts_first``: hide a part rather than the
+    total (the period's main figures against its years)."""
+
+    total: _Cell
+    parts: list[_Cell]
+    parts_first: bool = False
+
+    def hide_one(self) -> bool:
+        """Hide the total or (``parts_first``, or the total not shown) the smallest shown part;
+        whether there was one to hide."""
+        shown = sorted((c for c in self.parts if not is_withheld(c.value) and c.value), key=lambda c: c.value)
+        if not is_withheld(self.total.value) and (not self.parts_first or not shown):
+            self.total.hide()
+        elif shown:
+            shown[0].hide()
+        else:
+            return False
+        return True
+
+
+#: What a reader knows of a hidden figure ("x"): 5 or more.
+_UNBOUNDED = 10**9
+
+
+def _hide_totals(external: dict) -> None:
+    """Secondary suppression: while a reader could pin a "<5" to one value from the totals and
+    their parts (:func:`_pinned`), hide one more figure of a sum that bears on it ("x"): a total
+    before a part, where one is still shown. A count hidden hides the hours beside it."""
+    sums = _sums(external)
+    while pinned := _pinned(sums):
+        if not _hide_one_more(sums, pinned):
+            break  # nothing left to hide: every figure beside the "<5" is withheld already
+    people = external["people"]
+    for row in external["clearance"]:
+        row["shift_workers"] = people["shift_workers"]
+    trained, hours = external["trained"], external["training_hours"]
+    for key in hours:
+        hours[key] = _hours_of(hours[key], trained[key])
+    for year in external.get("per_year", []):
+        year["training_hours_total"] = _hours_of(year["training_hours_total"], year["trained"])
+
+
+def _hide_one_more(sums: list[_Sum], pinned: set[tuple[int, str]]) -> bool:
+    """Hide one figure against the pinned ones: the total of a sum they are in, or else of a sum
+    that bears on them; or else a part. Whether one was hidden."""
+    direct = [total for total in sums if pinned & {cell.place for cell in (total.total, *total.parts)}]
+    around = _around(sums, pinned)
+    for candidates in (direct, around):
+        for total in candidates:
+            if not is_withheld(total.total.value) and not total.parts_first:
+                total.total.hide()
+                return True
+    return any(total.hide_one() for total in direct + around)
+
+
+def _around(sums: list[_Sum], places: set[tuple[int, str]]) -> list[_Sum]:
+    """The sums that bear on the figures at ``places``: those they are in, and those that share
+    a figure with one of these, and so on (in the order of ``sums``)."""
+    reached, found = set(places), True
+    while found:
+        found = False
+        for total in sums:
+            cells = {cell.place for cell in (total.total, *total.parts)}
+            if cells & reached and not cells <= reached:
+                reached |= cells
+                found = True
+    return [total for total in sums if reached & {cell.place for cell in (total.total, *total.parts)}]
+
+
+def _pinned(sums: list[_Sum]) -> set[tuple[int, str]]:
+    """The places of the "<5" figures a reader can pin to one value, taking every total as the
+    sum of its parts: the bounds each figure can take (a shown figure its value, "<5" 1 to 4,
+    "x" 5 or more), narrowed through the sums until they settle. A sum its figures cannot meet
+    (people in two groups) counts as pinning its "<5" figures: hiding one more of it is safe."""
+    bounds: dict[tuple[int, str], tuple[int, int]] = {}
+    for total in sums:
+        for cell in (total.total, *total.parts):
+            value = cell.value
+            bounds[cell.place] = (
+                (1, 4) if value == SUPPRESSED else (5, _UNBOUNDED) if value == HIDDEN else (value, value)
+            )
+    broken: set[tuple[int, str]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for total in sums:
+            places = [cell.place for cell in (total.total, *total.parts)]
+            narrowed = _narrow([bounds[place] for place in places])
+            if narrowed is None:
+                broken.update(places)
+                continue
+            for place, new in zip(places, narrowed, strict=True):
+                if new != bounds[place]:
+                    bounds[place], changed = new, True
+    return {
+        cell.place
+        for total in sums
+        for cell in (total.total, *total.parts)
+        if cell.value == SUPPRESSED
+        and (bounds[cell.place][0] == bounds[cell.place][1] or cell.place in broken)
+    }
+
+
+def _narrow(ranges: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    """The bounds of a total (first) and its parts, each narrowed by the others' (the total is
+    the sum of the parts); None when they cannot meet."""
+    (low, high), parts = ranges[0], ranges[1:]
+    parts_low, parts_high = sum(lo for lo, _hi in parts), sum(hi for _lo, hi in parts)
+    low, high = max(low, parts_low), min(high, parts_high)
+    narrowed = [(low, high)]
+    for lo, hi in parts:
+        narrowed.append((max(lo, low - (parts_high - hi)), min(hi, high - (parts_low - lo))))
+    if any(lo > hi for lo, hi in narrowed):
+        return None
+    return narrowed
+
+
+def _sums(external: dict) -> list[_Sum]:
+    """The totals the external report shows beside their parts."""
+    people = external["people"]
+    sums = [
+        _Sum(_Cell(people, "shift_workers"), [_Cell(people[group], "active") for group in SHIFT_GROUPS]),
+        _Sum(_Cell(external, "total_active"), [_Cell(people, "shift_workers"), _Cell(people, "board_only")]),
+        _Sum(_Cell(external["trained"], "total"), [_Cell(external["trained"], group) for group in GROUPS]),
+    ]
+    for line in external["continuing_education"]:
+        sums.append(
+            _Sum(_Cell(line, "participants_total"), [_Cell(line["participants"], group) for group in GROUPS])
+        )
+    years = external.get("per_year", [])
+    for key, total in (
+        ("sessions", _Cell(external["basic_training"], "sessions")),
+        ("participants", _Cell(external["basic_training"], "participants")),
+        ("completed", _Cell(external["basic_training"], "completed")),
+        ("trained", _Cell(external["trained"], "total")),
+    ):
+        if years:
+            sums.append(_Sum(total, [_Cell(year, key) for year in years], parts_first=True))
+    return sums
 
 
 def _external_year(year: dict) -> dict:
@@ -723,7 +901,7 @@ def narrative(report: dict, organisation: str) -> str:
 
 
 def _shown(*values) -> bool:
-    return SUPPRESSED not in values
+    return not any(is_withheld(value) for value in values)
 
 
 def _study_circle(report: dict) -> str:

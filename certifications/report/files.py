@@ -13,15 +13,16 @@ from jour_core.exports import Sheet, protected_people, spreadsheet_file, without
 from people.models import MEMBER_GROUPS, Organisation
 
 from ..models import FrozenReport
-from .figures import GROUPS, organisations_of, report_period
+from .figures import GROUPS, HIDDEN, SUPPRESSED, organisations_of, report_period
 
 Table = tuple[str, list[str], list[list]]
 
 
-def report_tables(report: dict) -> list[Table]:
+def report_tables(report: dict, external: bool = False) -> list[Table]:
     """The report as (section, headers, rows): one table per section, for XLSX sheets, CSV files
-    and the printable page. A total that counts each person once stands beside the per-group
-    figures (a person in two groups is in both)."""
+    and the printable page; the external version's say what "<5" and "x" mean. A total that
+    counts each person once stands beside the per-group figures (a person in two groups is in
+    both). The narrative comes last."""
     tables = [
         _people_table(report),
         _basic_table(report),
@@ -64,6 +65,20 @@ def report_tables(report: dict) -> list[Table]:
                 _("Training hours per person"),
                 [_("Name"), _("Groups"), _("Hours")],
                 [[p["name"], ", ".join(p["groups"]), p["hours"]] for p in report["hours_per_person"]],
+            )
+        )
+    if external:
+        tables.append(
+            (
+                _("About the figures"),
+                [_("Mark"), _("Meaning")],
+                [
+                    [SUPPRESSED, _("From 1 to 4 people: not shown.")],
+                    [
+                        HIDDEN,
+                        _("Not shown, so that a number from 1 to 4 cannot be worked out from the others."),
+                    ],
+                ],
             )
         )
     tables.append((_("Narrative"), [_("Narrative")], [[report["narrative"]]]))
@@ -146,9 +161,9 @@ def _hours_table(report: dict) -> Table:
     )
 
 
-def report_sheets(report: dict) -> list[Sheet]:
+def report_sheets(report: dict, external: bool = False) -> list[Sheet]:
     """The report's tables as sheets for :func:`jour_core.exports.spreadsheet_file`."""
-    return [Sheet(headers, rows, title=title) for title, headers, rows in report_tables(report)]
+    return [Sheet(headers, rows, title=title) for title, headers, rows in report_tables(report, external)]
 
 
 def report_rows(report: dict) -> int | None:
@@ -165,7 +180,7 @@ def report_html(report: dict, organisation_name: str, external: bool) -> str:
         "certifications/report_print.html",
         {
             "report": report,
-            "tables": report_tables(report),
+            "tables": report_tables(report, external),
             "organisation": organisation_name,
             "external": external,
         },
@@ -189,7 +204,7 @@ def render_report(report: dict, organisation: Organisation, external: bool, fmt:
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt in ("xlsx", "csv"):
-        return spreadsheet_file(report_sheets(report), fmt).content
+        return spreadsheet_file(report_sheets(report, external), fmt).content
     if fmt == "html":
         return report_html(report, organisation.name, external).encode()
     raise ValueError(f"unknown format {fmt!r}")

@@ -37,7 +37,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from people.models import Organisation
 
 from .charts import CHARTS, report_chart
-from .figures import report_period
+from .figures import WITHHELD_NOTE, report_period
 from .files import report_tables
 
 #: A cell's padding left and right (reportlab's default for tables).
@@ -48,8 +48,9 @@ TABLE_FONT_SIZES = (9, 8, 7)
 #: ``KEPT_ROWS`` with it and runs on over the pages, its header row repeated.
 WHOLE_TABLE_ROWS = 6
 KEPT_ROWS = 3
-#: Cells that count as numbers for alignment: suppressed counts ("<5") and empty cells too.
-NUMBER_LIKE = re.compile(r"^(<\d+)?$")
+#: Cells that count as numbers for alignment: suppressed counts ("<5"), hidden figures ("x")
+#: and empty cells too.
+NUMBER_LIKE = re.compile(r"^(<\d+|x)?$")
 HEADER_BACKGROUND = colors.HexColor("#f1ebf7")
 GRID = colors.HexColor("#bbbbbb")
 FOOTER_GREY = colors.HexColor("#4f4b57")
@@ -66,9 +67,10 @@ def pdf_text(value) -> str:
 
 
 def numeric_column(rows: list[list], index: int) -> bool:
-    """Whether a column holds numbers only (suppressed and empty cells aside): right-aligned."""
+    """Whether a column holds numbers only, some of them withheld ("<5", "x") or empty (but not
+    all empty): right-aligned, a withheld figure where its number would be."""
     cells = [row[index] for row in rows if index < len(row)]
-    return any(is_number(c) for c in cells) and all(is_number(c) or NUMBER_LIKE.match(str(c)) for c in cells)
+    return any(str(c) for c in cells) and all(is_number(c) or NUMBER_LIKE.match(str(c)) for c in cells)
 
 
 @dataclass(frozen=True)
@@ -313,11 +315,9 @@ def report_pdf(report: dict, organisation: Organisation, external: bool) -> byte
         period += " · " + _("Figures as of %(date)s") % {"date": report["as_of"]}
     story = [Paragraph(escape(title), styles["Title"]), Paragraph(escape(period), styles["Normal"])]
     if external:
-        story.append(
-            Paragraph(escape(_("External version: counts from 1 to 4 are shown as <5.")), styles["Italic"])
-        )
+        story.append(Paragraph(escape(str(WITHHELD_NOTE)), styles["Italic"]))
     story += [Spacer(1, 0.4 * cm), Paragraph(escape(report["narrative"]), styles["BodyText"])]
-    for heading, headers, rows in report_tables(report):
+    for heading, headers, rows in report_tables(report, external):
         if heading == _("Narrative"):
             continue
         story += [
