@@ -177,6 +177,11 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("Give both dates of the period, or a year."))
         if start and end and end < start:
             self.add_error("end", _("The period ends before it starts."))
+        elif not self.errors and self.period()[0] > timezone.localdate():
+            self.add_error(
+                "start" if start else "year",
+                _("The period has not begun: a report tells what has happened. Choose one that has begun."),
+            )
         return cleaned
 
     def period(self):

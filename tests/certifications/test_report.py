@@ -200,6 +200,13 @@ def test_period_must_be_in_order(org_a):
         competence_report(org_a, END, START)
 
 
+def test_the_command_refuses_a_period_that_has_not_begun(org_a):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="has not begun"):
+        call_command("competence_report", "--organisation", "jour-a", "--year", "2099", stdout=io.StringIO())
+
+
 def test_command_json(org_a, scenario):
     out = io.StringIO()
     call_command(

@@ -1,6 +1,7 @@
 """The report screen: figures, versions, an edited narrative in the files, frozen copies that
 download byte for byte the same after the records change."""
 
+import datetime
 import io
 import json
 
@@ -90,6 +91,30 @@ def test_bad_period_is_a_form_error(client, board_a):
     )
     assert response.status_code == 200 and response.context["form"].errors
     assert not FrozenReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [{"year": "2027"}, {"start": "2026-11-28", "end": "2026-12-31"}],
+)
+def test_a_period_that_has_not_begun_is_a_form_error(client, board_a, clock, period):
+    """A report tells what has happened: on 27 November 2026 next year, or tomorrow on, is not one."""
+    from tests.conftest import STOCKHOLM
+
+    clock.move_to(datetime.datetime(2026, 11, 27, 23, 30, tzinfo=STOCKHOLM))
+    sign_in(client, board_a)
+    response = client.post(
+        reverse("certifications_report"), {**period, "version": "internal", "action": "json"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "har inte börjat" in str(errors)
+    assert not FrozenReport.objects.exists()
+    today = client.post(
+        reverse("certifications_report"),
+        {"start": "2026-11-27", "end": "2026-12-31", "version": "internal", "action": "json"},
+    )
+    assert json.loads(today.content)["as_of"] == "2026-11-27"
 
 
 def test_a_narrative_written_for_the_internal_version_never_reaches_the_external(client, board_a, org_a):

@@ -44,6 +44,11 @@ class Command(BaseCommand):
             raise CommandError("give either --year or --from and --to")
         with translation.override("en"):
             period = self.period(year, start, end)
+        if period[0] > timezone.localdate():
+            raise CommandError(
+                f"the period has not begun (it starts on {period[0].isoformat()}): "
+                "a report tells what has happened"
+            )
         if organisation == ALL_ORGANISATIONS:
             org = (
                 Umbrella(tuple(Organisation.objects.order_by("name")))
