@@ -372,10 +372,6 @@ class ReportPeriod:
         """The dates the records and completions of the period count within."""
         return self.start, self.as_of
 
-    def scheduled(self, path: str = "") -> Q:
-        """The organisations' sessions of the period that are not cancelled, held or not."""
-        return held_within(self.start, self.end, path) & Q(**{f"{path}run__organisation__in": self.ids})
-
     def part(self, year: int) -> ReportPeriod:
         """The part of the period within one calendar year, as of the same moment."""
         return ReportPeriod.of(
