@@ -8,6 +8,7 @@ import json
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jour_core.exports import Sheet, protected_people, spreadsheet_file, without_protected_names
 from people.models import MEMBER_GROUPS, Organisation
@@ -107,7 +108,14 @@ def _basic_table(report: dict) -> Table:
     keys = ("runs", "sessions", "hours", "participants", "completed", "planned_sessions")
     return (
         _("Basic training"),
-        [_("Runs"), _("Sessions held"), _("Hours"), _("Participants"), _("Completed"), _("Sessions planned")],
+        [
+            _("Runs"),
+            _("Sessions held"),
+            _("Hours"),
+            _("Participants"),
+            pgettext("report column: people who completed", "Completed"),
+            _("Sessions planned"),
+        ],
         [[report["basic_training"][key] for key in keys]],
     )
 
@@ -139,7 +147,7 @@ def _years_table(report: dict) -> Table:
             _("Sessions held"),
             _("Hours"),
             _("Participants"),
-            _("Completed"),
+            pgettext("report column: people who completed", "Completed"),
             _("Continuing education"),
             _("Training hours (each person once)"),
             _("People with hours"),

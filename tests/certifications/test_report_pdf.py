@@ -111,7 +111,7 @@ def test_tables_have_whole_words_dates_and_decimal_commas(org_a, long_report, tm
     for _title, headers, _rows in tables[:-1]:  # the narrative is not a table in the PDF
         for word in " ".join(str(h) for h in headers).split():
             expected[word] = expected.get(word, 0) + 1
-    assert {"Volontär", "Anställd", "Timmar", "Datum", "Utbildningsanordnare"} <= set(expected)
+    assert {"Volontär", "Anställd", "Timmar", "Datum", "Utbildningsanordnare", "Slutförde"} <= set(expected)
     for word, count in expected.items():
         assert whole(word, text) >= count, word
     # Every date and every course title's words whole.
