@@ -17,7 +17,9 @@ PO_FILES = sorted(
     if not SKIPPED_DIRS & set(p.relative_to(ROOT).parts)
 )
 ENTRY = re.compile(
-    r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)', re.M
+    r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
+    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
+    re.M,
 )
 
 
@@ -29,17 +31,18 @@ def entries(po: Path):
     text = po.read_text(encoding="utf-8")
     assert "#, fuzzy" not in text.split("\n\n", 1)[1], f"{po} has fuzzy entries"
     for match in ENTRY.finditer(text):
-        msgid = unquote(match.group(1))
+        context = unquote(match.group(1)) if match.group(1) else None
+        msgid = unquote(match.group(2))
         if msgid:
             msgstrs = [
-                unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(2)) if part.strip()
+                unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(3)) if part.strip()
             ]
-            yield msgid, msgstrs
+            yield context, msgid, msgstrs
 
 
 def test_there_are_catalogues_for_every_app():
     apps = {p.relative_to(ROOT).parts[0] for p in PO_FILES}
-    assert {"people", "courses", "certifications", "home", "locale"} <= apps
+    assert {"people", "courses", "certifications", "quality", "home", "locale"} <= apps
 
 
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -48,9 +51,10 @@ def test_every_string_is_translated_and_compiled(po):
         catalogue = gettext.GNUTranslations(handle)
     found = list(entries(po))
     assert found
-    for msgid, msgstrs in found:
+    for context, msgid, msgstrs in found:
         assert all(msgstrs), f"untranslated in {po.name}: {msgid!r}"
-        assert catalogue.gettext(msgid) == msgstrs[0], f"{po} is not compiled: run make messages ({msgid!r})"
+        compiled = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+        assert compiled == msgstrs[0], f"{po} is not compiled: run make messages ({msgid!r})"
 
 
 def test_swedish_is_active_by_default():
