@@ -77,7 +77,8 @@ messages: install
 	cd people && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
 	cd courses && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
 	cd certifications && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=jour_core/* --ignore=people/* --ignore=courses/* --ignore=certifications/* --ignore=$(VENV)/* --ignore=tests/*
+	cd quality && ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=jour_core/* --ignore=people/* --ignore=courses/* --ignore=certifications/* --ignore=quality/* --ignore=$(VENV)/* --ignore=tests/*
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 
 clean:

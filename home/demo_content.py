@@ -479,3 +479,54 @@ RECORDS = [
         None,
     ),
 ]
+
+#: The quality work's findings and actions, relative to the day the demo is loaded: (title, about
+#: the finding, source, what will be done, responsible's email, due in days (negative: past),
+#: status, closed days ago or None, follow-up). One is overdue, one closed with its follow-up.
+ACTIONS = [
+    (
+        "Tre tystnadslöften behöver förnyas",
+        "Vid genomgången av behörighetstavlan i oktober hade tre volontärer tystnadslöften som "
+        "skulle ha förnyats.",
+        "pledge",
+        "Samordnaren bokar ett samtal med var och en och tar emot förnyade tystnadslöften.",
+        "samordnare@example.org",
+        -10,
+        "in_progress",
+        None,
+        "",
+    ),
+    (
+        "Deltagarna vill ha mer om barn som upplever våld",
+        "Utvärderingen efter vårens studiecirkel: flera önskade mer tid för träffen om barn.",
+        "evaluation",
+        "Träffen om barn förlängs med en halvtimme och en fördjupningskväll planeras.",
+        "styrelse@example.org",
+        45,
+        "open",
+        None,
+        "",
+    ),
+    (
+        "Chattjouren saknade rutin för överlämning",
+        "En avvikelse i september: ett chattsamtal avbröts vid passbyte utan överlämning.",
+        "deviation",
+        "Skriva en rutin för överlämning mellan chattpass och gå igenom den på nästa handledning.",
+        "samordnare@example.org",
+        -30,
+        "closed",
+        20,
+        "Rutinen är skriven och genomgången på handledningen; inga nya avvikelser sedan dess.",
+    ),
+    (
+        "Styrelsen vill följa upp kompetensplanen varje kvartal",
+        "Medlemsmötet i våras: kompetensplanen följdes bara upp en gång per år.",
+        "member_meeting",
+        "Kompetensplanen blir en stående punkt på styrelsemötet varje kvartal.",
+        "styrelse@example.org",
+        90,
+        "open",
+        None,
+        "",
+    ),
+]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "people",
     "courses",
     "certifications",
+    "quality",
     # Wagtail.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

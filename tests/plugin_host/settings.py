@@ -1,5 +1,5 @@
-"""A second, minimal host for the plugins: Wagtail's own apps plus people, courses and
-certifications. No ``home``, no ``lms``: if a plugin leans on the main site, this host breaks.
+"""A second, minimal host for the plugins: Wagtail's own apps plus people, courses,
+certifications and quality. No ``home``, no ``lms``: if a plugin leans on the main site, this host breaks.
 
 The database is the SQLite file named by ``PLUGIN_HOST_DB`` (the test makes a fresh one).
 """
@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "people",
     "courses",
     "certifications",
+    "quality",
     # What they need.
     "django_filters",
     "django_tables2",

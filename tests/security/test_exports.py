@@ -88,6 +88,9 @@ EXPORTS: dict[str, Export] = {
     "certifications_qualification:index_results": Export("coordinator", {1: 1, 2: 2}),
     "certifications_training:index": Export("coordinator", {}),
     "certifications_training:index_results": Export("coordinator", {}),
+    # Quality work's actions: the one action's responsible is the protected register entry.
+    "quality_action:index": Export("coordinator", {1: 1}),
+    "quality_action:index_results": Export("coordinator", {1: 1}),
     # The attendance matrix: the register entry is enrolled, the coordinator is not.
     "courses_run_overview": Export("coordinator", {1: 1}),
     # The clearance board: everyone × two roles.

@@ -67,10 +67,11 @@ from courses.models import (
 )
 from people.importing import keep_pending_import
 from people.models import Organisation, PendingImport, Person, User
+from quality.models import Action
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
-PROJECT_APPS = ("jour_core", "people", "courses", "certifications", "home", "lms")
+PROJECT_APPS = ("jour_core", "people", "courses", "certifications", "quality", "home", "lms")
 
 # Outcome classes of one request.
 OK = "ok"  # 200 (or 304): the page, the file
@@ -187,6 +188,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certifications_role:history": admin(NOT_FOUND, OK, DENIED, OK),
     "certifications_role:history_results": admin(NOT_FOUND, OK, DENIED, OK),
     "certifications_role:usage": admin(NOT_FOUND, OK, DENIED, OK),
+    # Quality work: the board records findings and actions as a coordinator does; only a
+    # coordinator deletes one.
+    "quality_action:index": admin(OK, OK, OK, OK),
+    "quality_action:index_results": admin(OK, OK, OK, OK),
+    "quality_action:add": admin(OK, OK, OK, OK),
+    "quality_action:edit": admin(NOT_FOUND, OK, OK, OK),
+    "quality_action:delete": admin(NOT_FOUND, OK, DENIED, OK),
+    "quality_action:history": admin(NOT_FOUND, OK, OK, OK),
+    "quality_action:history_results": admin(NOT_FOUND, OK, OK, OK),
+    "quality_action:usage": admin(NOT_FOUND, OK, OK, OK),
     "certifications_board": admin(OK, OK, OK, OK),
     "certifications_report": admin(OK, OK, OK, OK),
     "certifications_frozen_report": admin(NOT_FOUND, OK, OK, OK),
@@ -243,6 +254,7 @@ class World:
     deleted_record: TrainingRecord
     role: ShiftRole
     frozen: FrozenReport
+    action: Action
     token: str
     # Wagtail's objects of organisation A (its pages, a private document, an image) and B's index.
     index: CourseIndexPage
@@ -373,6 +385,14 @@ def world_certifications(
         "deleted_record": deleted_record,
         "role": role,
         "frozen": frozen,
+        "action": Action.objects.create(
+            organisation=org_a,
+            title=f"Iakttagelse {MARK}",
+            source="deviation",
+            action=f"Åtgärd {MARK}",
+            responsible=person,
+            due_on=FIRST,
+        ),
     }
 
 
@@ -510,6 +530,7 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "certifications_training": world.record,
         "certifications_type": world.qualification_type,
         "certifications_role": world.role,
+        "quality_action": world.action,
     }
     by_name = {
         "certifications_training:restore": {"pk": world.deleted_record.pk},

@@ -33,6 +33,7 @@ from courses.scheduling import generate_sessions
 from home import demo_content as demo
 from home.models import HomePage
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
+from quality.models import Action
 
 
 class Command(BaseCommand):
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         self.runs(basic)
         self.records(organisation)
         self.lessons_done(continuing)
+        self.actions(organisation)
         self.stdout.write(
             f"Demo data ready: {organisation.name}, {User.objects.filter(organisation=organisation).count()} "
             f"people ({created} new)."
@@ -301,6 +303,26 @@ class Command(BaseCommand):
         if records.problems:
             raise CommandError("; ".join(map(str, records.problems)))
         apply_records(records, organisation)
+
+    def actions(self, organisation: Organisation) -> None:
+        """The quality work's findings and actions (one overdue, one closed with its follow-up)."""
+        if Action.objects.filter(organisation=organisation).exists():
+            return
+        today = timezone.localdate()
+        people = {p.email: p for p in User.objects.filter(organisation=organisation)}
+        for title, finding, source, action, email, due_in, status, closed_ago, follow_up in demo.ACTIONS:
+            Action.objects.create(
+                organisation=organisation,
+                title=title,
+                finding=finding,
+                source=source,
+                action=action,
+                responsible=people[email],
+                due_on=today + datetime.timedelta(days=due_in),
+                status=status,
+                closed_on=today - datetime.timedelta(days=closed_ago) if closed_ago is not None else None,
+                follow_up=follow_up,
+            )
 
     def lessons_done(self, course: CoursePage) -> None:
         if LessonCompletion.objects.filter(lesson__in=LessonPage.objects.child_of(course)).exists():

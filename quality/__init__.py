@@ -1,0 +1,1 @@
+"""Quality work (Roks' plan, do, check, act): the findings and the actions taken on them."""

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QualityConfig(AppConfig):
+    """The association's quality work: findings and their actions (act), on top of the competence
+    the other apps document (do)."""
+
+    name = "quality"
+    verbose_name = _("Quality work")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+
+        # The board or a coordinator records a finding and its action; a coordinator may delete one.
+        edit = [f"quality.{action}_action" for action in ("add", "change", "view")]
+        register_role_permissions(COORDINATORS_GROUP, [*edit, "quality.delete_action"])
+        register_role_permissions(BOARD_GROUP, edit)

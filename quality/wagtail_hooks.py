@@ -1,0 +1,94 @@
+"""Quality work in the Wagtail admin: the actions, and the home-page panel of overdue ones."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+from people.views import ScopedModelViewSet
+
+from .filters import ActionFilterSet
+from .forms import ActionForm
+from .models import Action
+
+
+class ActionViewSet(ScopedModelViewSet):
+    """Findings and their actions; each keeps its history (Wagtail's, and the rows' own)."""
+
+    model = Action
+    icon = "list-ul"
+    url_prefix = "quality/actions"
+    name = "quality_action"
+    list_display = [
+        "title",
+        Column("get_source_display", label=_("Where it came from")),
+        Column("responsible", label=_("Responsible"), sort_key="responsible__last_name"),
+        # The day itself (a relative "2 weeks ago" reads badly for a day still to come).
+        Column("due_on", label=_("By when"), sort_key="due_on"),
+        Column("status_today", label=_("Status"), sort_key="status"),
+        Column("closed_on", label=_("Closed on"), sort_key="closed_on"),
+    ]
+    filterset_class = ActionFilterSet
+    search_fields = ["title", "finding", "action", "follow_up"]
+    search_backend_name = None
+    ordering = ["due_on", "pk"]
+    list_export = ["title", "source", "responsible", "due_on", "status", "closed_on", "follow_up"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldPanel("title"),
+            FieldPanel("finding"),
+            FieldPanel("source"),
+            FieldPanel("action"),
+            FieldRowPanel([FieldPanel("responsible"), FieldPanel("due_on")]),
+            FieldRowPanel([FieldPanel("status"), FieldPanel("closed_on")]),
+            FieldPanel("follow_up"),
+        ],
+        base_form_class=ActionForm,
+    )
+
+
+class QualityGroup(ViewSetGroup):
+    menu_label = _("Quality work")
+    menu_icon = "pick"
+    menu_order = 165
+    items = (ActionViewSet,)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return QualityGroup()
+
+
+class OverdueActionsPanel(Component):
+    """Home-page panel: the organisation's actions past their last day and not closed."""
+
+    name = "overdue_actions"
+    order = 60
+    template_name = "quality/admin/overdue_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        today = timezone.localdate()
+        actions = (
+            Action.objects.for_user(self.request.user)
+            .overdue(today)
+            .select_related("responsible")
+            .order_by("due_on", "pk")
+        )
+        return {
+            "actions": [(action, reverse("quality_action:edit", args=[action.pk])) for action in actions],
+            "list_url": reverse("quality_action:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_overdue_panel(request, panels):
+    if request.user.has_perm("quality.view_action") and request.user.organisation_id:
+        panels.append(OverdueActionsPanel(request))
