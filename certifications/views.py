@@ -216,7 +216,7 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             return self.download(render_report(self.report, self.organisation, self.external, action), action)
         if action in CHARTS:
             response = HttpResponse(
-                report_chart(self.report, self.organisation, action), content_type="image/png"
+                report_chart(self.report, self.organisation, action, self.external), content_type="image/png"
             )
             period = self.report["period"]
             response["Content-Disposition"] = (
@@ -261,9 +261,9 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             narrative_for=narrative_key(report, self.external) if report else "",
             charts=[
                 (
-                    chart_title(report, which),
+                    chart_title(report, which, self.external),
                     which,
-                    base64.b64encode(report_chart(report, self.organisation, which)).decode(),
+                    base64.b64encode(report_chart(report, self.organisation, which, self.external)).decode(),
                 )
                 for which in CHARTS
             ]

@@ -2,15 +2,16 @@
 qualification coverage per type and group. The figures come from :mod:`.figures`; these
 functions only draw them.
 
-In the external version a count from 1 to 4 is "<5" (``SUPPRESSED``): the charts never draw it
-as a number. A suppressed coverage cell is a hatched stub marked "<5" (a real 0 stays a bar of
-zero), and a group whose people or hours are suppressed is left out of the hours chart, with a
-note in the legend, so that no bar lets a reader derive a count from 1 to 4."""
+In the external version a count from 1 to 4 is "<5" (``SUPPRESSED``) and a figure that would
+give one away is "x" (``HIDDEN``): the charts never draw either as a number. A withheld coverage
+cell is a hatched stub marked "<5" or "x" (a real 0 stays a bar of zero). The external hours
+chart draws only the hours its tables show, per group or per year, with the same marks: a bar a
+month would tell what the tables withhold (6 hours in a month of a 6-hour course: one person).
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -97,23 +98,9 @@ def hours_chart_title(start: datetime.date, end: datetime.date) -> str:
     return _("Training hours per year") if charted_per_year(start, end) else _("Training hours per month")
 
 
-def hidden_groups(report: dict) -> list[str]:
-    """The groups the hours chart leaves out: those whose active people or training hours are
-    suppressed ("<5") in the report (the external version), or every group when the total hours
-    are. The internal version suppresses nothing."""
-    hours = report.get("training_hours", {})
-    if hours.get("total") == SUPPRESSED:
-        return list(GROUPS)
-    return [
-        group
-        for group in GROUPS
-        if is_withheld(hours.get(group)) or is_withheld(report["people"][group]["active"])
-    ]
-
-
-def hours_figure(months: dict[str, dict[str, Decimal]], title: str, hidden: Sequence[str] = ()) -> Figure:
-    """The stacked bars of ``chart_bars`` hours by group; the ``hidden`` groups are not drawn
-    (their hours would reveal a small group), only named in the legend as fewer than 5 people."""
+def hours_figure(months: dict[str, dict[str, Decimal]], title: str) -> Figure:
+    """The stacked bars of ``chart_bars`` hours by group (the internal version's: the external
+    version draws :func:`external_hours_figure`)."""
     labels = list(months)
     figure = _figure()
     axes = figure.subplots()
@@ -121,10 +108,6 @@ def hours_figure(months: dict[str, dict[str, Decimal]], title: str, hidden: Sequ
     handles = []
     for group in GROUPS:
         name = str(MEMBER_GROUPS[group])
-        if group in hidden:
-            note = _("%(group)s: fewer than 5 people, hours hidden") % {"group": name}
-            handles.append(_suppressed_patch(CHART_COLOURS[group], note))
-            continue
         values = [float(months[m][group]) for m in labels]
         handles.append(axes.bar(labels, values, bottom=bottom, label=name, color=CHART_COLOURS[group]))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
@@ -136,13 +119,11 @@ def hours_figure(months: dict[str, dict[str, Decimal]], title: str, hidden: Sequ
     return figure
 
 
-def hours_chart(
-    organisation: Organisation, start: datetime.date, end: datetime.date, hidden: Sequence[str] = ()
-) -> bytes:
+def hours_chart(organisation: Organisation, start: datetime.date, end: datetime.date) -> bytes:
     """Training hours per month by group, a stacked bar chart (PNG); per year when the period is
-    longer than ``CHART_MONTHS``. The ``hidden`` groups (:func:`hidden_groups`) are left out."""
+    longer than ``CHART_MONTHS``."""
     months = chart_bars(monthly_training_hours(organisation, start, end))
-    return _png(hours_figure(months, hours_chart_title(start, end), hidden))
+    return _png(hours_figure(months, hours_chart_title(start, end)))
 
 
 def coverage_percent(valid: int | str, active: int | str) -> float | None:
@@ -207,13 +188,16 @@ def coverage_figure(report: dict) -> Figure:
     return figure
 
 
-def _suppressed_marks(axes, marks: list[tuple[float, str]], width: float, colour: str) -> None:
-    """The marks at their positions: outlined hatched stubs (labelled ``_nolegend_``: the legend
-    explains them once), each with its text ("<5", or "x" for a figure hidden) above it."""
+def _suppressed_marks(
+    axes, marks: list[tuple[float, str]], width: float, colour: str, height: float = SUPPRESSED_STUB
+) -> None:
+    """The marks at their positions: outlined hatched stubs of ``height`` (labelled
+    ``_nolegend_``: the legend explains them once), each with its text ("<5", or "x" for a
+    figure hidden) above it."""
     positions = [x for x, _text in marks]
     axes.bar(
         positions,
-        [SUPPRESSED_STUB] * len(positions),
+        [height] * len(positions),
         width=width,
         facecolor="none",
         edgecolor=colour,
@@ -222,7 +206,51 @@ def _suppressed_marks(axes, marks: list[tuple[float, str]], width: float, colour
         gid="suppressed",
     )
     for x, text in marks:
-        axes.text(x, SUPPRESSED_STUB + 1, text, ha="center", va="bottom", fontsize=8, color=colour)
+        axes.text(x, height * 1.25, text, ha="center", va="bottom", fontsize=8, color=colour)
+
+
+def external_hours_title(report: dict) -> str:
+    return _("Training hours per year") if "per_year" in report else _("Training hours per group")
+
+
+def external_hours_figure(report: dict) -> Figure:
+    """The external version's hours: per year (each person once) for a period of several years,
+    else per group, drawn from the external report's own figures. A month's bar of one group
+    would tell a count the tables withhold (a 6-hour course, 6 hours that month: one person), so
+    the external version has none; a withheld figure is a labelled stub, never a bar of 0."""
+    if "per_year" in report:
+        bars = [(str(year["year"]), year["training_hours_total"], "#444444") for year in report["per_year"]]
+    else:
+        hours = report["training_hours"]
+        bars = [(str(MEMBER_GROUPS[group]), hours[group], CHART_COLOURS[group]) for group in GROUPS]
+    figure = _figure()
+    axes = figure.subplots()
+    shown = [float(value) for _label, value, _colour in bars if not is_withheld(value)]
+    axes.bar(
+        [n for n, (_label, value, _colour) in enumerate(bars) if not is_withheld(value)],
+        shown,
+        color=[colour for _label, value, colour in bars if not is_withheld(value)],
+        width=0.6,
+    )
+    height = max(shown, default=0) * 0.04 or SUPPRESSED_STUB
+    for n, (_label, value, colour) in enumerate(bars):
+        if is_withheld(value):
+            _suppressed_marks(axes, [(n, value)], 0.6, colour, height)
+    axes.set_xticks(range(len(bars)), [label for label, _value, _colour in bars])
+    axes.set_ylabel(_("Hours"))
+    axes.set_title(external_hours_title(report))
+    marks = {value for _label, value, _colour in bars if is_withheld(value)}
+    handles = []
+    if SUPPRESSED in marks:
+        handles.append(_suppressed_patch("#555555", _("<5: fewer than 5 people, hidden")))
+    if HIDDEN in marks:
+        handles.append(
+            _suppressed_patch("#555555", _("x: hidden, so that a number under 5 cannot be worked out"))
+        )
+    if handles:
+        _legend(figure, handles)
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
 
 
 def coverage_chart(report: dict) -> bytes:
@@ -234,17 +262,22 @@ def coverage_chart(report: dict) -> bytes:
 CHARTS = ("chart-hours", "chart-coverage")
 
 
-def report_chart(report: dict, organisation: Organisation, which: str) -> bytes:
-    """One of the ``CHARTS`` of a computed report, as PNG."""
+def report_chart(report: dict, organisation: Organisation, which: str, external: bool = False) -> bytes:
+    """One of the ``CHARTS`` of a computed report, as PNG. The external version's hours chart
+    draws only figures its tables show (:func:`external_hours_figure`)."""
     if which == "chart-hours":
-        return hours_chart(organisation, *report_period(report), hidden=hidden_groups(report))
+        if external:
+            return _png(external_hours_figure(report))
+        return hours_chart(organisation, *report_period(report))
     if which == "chart-coverage":
         return coverage_chart(report)
     raise ValueError(f"unknown chart {which!r}")
 
 
-def chart_title(report: dict, which: str) -> str:
+def chart_title(report: dict, which: str, external: bool = False) -> str:
     """The caption of one of the ``CHARTS`` of a computed report."""
     if which == "chart-hours":
+        if external:
+            return external_hours_title(report)
         return hours_chart_title(*report_period(report))
     return _("Qualification coverage")

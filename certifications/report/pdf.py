@@ -324,7 +324,7 @@ def report_pdf(report: dict, organisation: Organisation, external: bool) -> byte
             Spacer(1, 0.4 * cm),
             section(Paragraph(escape(str(heading)), styles["Heading2"]), headers, rows, document.width),
         ]
-    for png in (report_chart(report, organisation, which) for which in CHARTS):
+    for png in (report_chart(report, organisation, which, external) for which in CHARTS):
         story += [Spacer(1, 0.5 * cm), Image(io.BytesIO(png), width=16 * cm, height=7 * cm)]
     story.append(approval(styles, document.width))
     canvas = partial(FooterCanvas, lines=footer_lines(organisation, start, end, external))

@@ -17,7 +17,6 @@ from certifications.report.charts import (
     SUPPRESSED_STUB,
     coverage_figure,
     coverage_percent,
-    hidden_groups,
     hours_figure,
     report_chart,
 )
@@ -155,51 +154,11 @@ def test_the_internal_coverage_chart_has_no_marks_and_no_note():
     assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse"]
 
 
-def test_hidden_groups_are_those_whose_people_or_hours_are_suppressed():
-    assert hidden_groups(external_report()) == ["board"]
-    # Hours suppressed for staff (fewer than 5 of them trained), people shown: hidden.
-    hours = {"volunteer": 64, "staff": SUPPRESSED, "board": 6, "total": 94}
-    people = {group: {"active": 9, "joined": 0, "left": 0} for group in GROUP_AT}
-    assert hidden_groups(external_report(training_hours=hours, people=people)) == ["staff"]
-    # People suppressed, even if the hours came through: hidden.
-    people["volunteer"]["active"] = SUPPRESSED
-    assert hidden_groups(external_report(training_hours=hours, people=people)) == ["volunteer", "staff"]
-    # Fewer than 5 trained in all: nothing can be shown.
-    everything = {"volunteer": 6, "staff": 0, "board": 0, "total": SUPPRESSED}
-    assert hidden_groups(external_report(training_hours=everything)) == ["volunteer", "staff", "board"]
-    # The internal version (no "<5" anywhere, and without the lead's "total" key) hides nothing.
-    internal = {group: {"active": 3, "joined": 1, "left": 0} for group in GROUP_AT}
-    assert (
-        hidden_groups(
-            external_report(people=internal, training_hours={"volunteer": 6, "staff": 18, "board": 0})
-        )
-        == []
-    )
-
-
 MONTHS = {
     "2026-01": {"volunteer": Decimal(6), "staff": Decimal(18), "board": Decimal("2.5")},
     "2026-02": {"volunteer": Decimal(0), "staff": Decimal(0), "board": Decimal(0)},
     "2026-03": {"volunteer": Decimal(10), "staff": Decimal(6), "board": Decimal(0)},
 }
-
-
-def test_the_hours_chart_leaves_out_a_hidden_group_and_says_so():
-    figure = hours_figure(MONTHS, "Fortbildningstimmar per månad", hidden=["staff"])
-    save(figure, "hours-external.png")
-    (axes,) = figure.axes
-    staff = to_rgba(CHART_COLOURS["staff"])
-    assert all(patch.get_facecolor() != staff for patch in axes.patches)  # no staff bar at all
-    assert len(axes.patches) == 2 * 3  # volunteers and board, a bar a month
-    tops = {}
-    for patch in axes.patches:
-        tops[round(patch.get_x() + patch.get_width() / 2)] = max(
-            tops.get(round(patch.get_x() + patch.get_width() / 2), 0), patch.get_y() + patch.get_height()
-        )
-    assert tops == {0: 8.5, 1: 0, 2: 10}  # the staff's 18 and 6 hours are in no bar
-    assert legend_texts(axes) == ["Volontär", "Anställd: färre än 5 personer, timmarna döljs", "Styrelse"]
-    assert axes.get_title() == "Fortbildningstimmar per månad"
-    assert axes.get_ylabel() == "Timmar"
 
 
 def test_the_internal_hours_chart_stacks_every_group():
@@ -210,17 +169,32 @@ def test_the_internal_hours_chart_stacks_every_group():
     assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse"]
 
 
-def test_the_report_screens_hours_chart_hides_what_the_report_suppresses(org_a, monkeypatch):
-    drawn = []
-
-    def spy(months, title, hidden=()):
-        figure = hours_figure(months, title, hidden)
-        drawn.append(figure)
-        return figure
-
-    monkeypatch.setattr(charts, "hours_figure", spy)
-    png = report_chart(external_report(), org_a, "chart-hours")
+def test_the_external_hours_chart_draws_only_what_its_tables_show(org_a):
+    """No bar a month: per group, the table's hours, a withheld one as a labelled stub."""
+    figure = charts.external_hours_figure(external_report())
+    save(figure, "hours-external.png")
+    (axes,) = figure.axes
+    heights = [patch.get_height() for patch in axes.patches if patch.get_gid() != "suppressed"]
+    assert heights == [64, 30]  # volunteers and staff, as the table shows them
+    (stub,) = [patch for patch in axes.patches if patch.get_gid() == "suppressed"]
+    assert stub.get_x() + stub.get_width() / 2 == pytest.approx(2)  # the board's place
+    assert [text.get_text() for text in axes.texts] == ["<5"]
+    assert axes.get_title() == "Fortbildningstimmar per grupp"
+    assert legend_texts(axes) == ["<5: färre än 5 personer, döljs"]
+    png = report_chart(external_report(), org_a, "chart-hours", external=True)
     assert png.startswith(b"\x89PNG")
-    (axes,) = drawn[0].axes
-    assert "Styrelse: färre än 5 personer, timmarna döljs" in legend_texts(axes)
-    assert report_chart(external_report(), org_a, "chart-coverage").startswith(b"\x89PNG")
+
+
+def test_the_external_hours_chart_of_several_years_marks_a_hidden_year():
+    years = [
+        {"year": 2024, "training_hours_total": 40},
+        {"year": 2025, "training_hours_total": SUPPRESSED},
+        {"year": 2026, "training_hours_total": "x"},
+    ]
+    figure = charts.external_hours_figure(external_report(per_year=years))
+    save(figure, "hours-external-years.png")
+    (axes,) = figure.axes
+    assert [patch.get_height() for patch in axes.patches if patch.get_gid() != "suppressed"] == [40]
+    assert sorted(text.get_text() for text in axes.texts) == ["<5", "x"]
+    assert axes.get_title() == "Fortbildningstimmar per år"
+    assert len(legend_texts(axes)) == 2
