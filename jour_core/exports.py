@@ -486,8 +486,9 @@ def _names_people(value: object) -> bool:
     return isinstance(value, list | tuple | set) and any(isinstance(item, get_user_model()) for item in value)
 
 
-def _related_paths(model: type[models.Model], fields: Iterable[str]) -> list[str]:
-    """``person.email`` on a qualification -> ``person``: the relations each column walks."""
+def related_paths(model: type[models.Model], fields: Iterable[str]) -> list[str]:
+    """``person.email`` on a qualification -> ``person``: the relations each column walks (to
+    prefetch them, one query per relation, never one per row)."""
     paths = set()
     for name in fields:
         current, path = model, []
@@ -503,6 +504,19 @@ def _related_paths(model: type[models.Model], fields: Iterable[str]) -> list[str
         if path:
             paths.add("__".join(path))
     return sorted(paths)
+
+
+def _choice_label(item: object, name: str) -> str | None:
+    """The label of a field with choices (``source`` -> "En avvikelse"), or None."""
+    if not isinstance(item, models.Model):
+        return None
+    try:
+        field = item._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "choices", None) or field.is_relation:
+        return None
+    return str(item._get_FIELD_display(field))
 
 
 def listing_export(view, queryset, spreadsheet_format: str) -> HttpResponse:
@@ -523,6 +537,8 @@ def listing_export(view, queryset, spreadsheet_format: str) -> HttpResponse:
                 cells.append(person)
             elif _names_people(value):
                 cells.append(value)
+            elif (label := _choice_label(item, name)) is not None:
+                cells.append(label)  # the words the listing shows, not the stored code
             else:
                 # The listing's own formatting (Wagtail's, or the view's custom_field_preprocess);
                 # wall-clock time in Stockholm rather than Wagtail's UTC.
@@ -535,7 +551,7 @@ def listing_export(view, queryset, spreadsheet_format: str) -> HttpResponse:
     items = list(queryset)
     # The related rows the columns show, one query per relation (never one per row).
     if items and isinstance(items[0], models.Model):
-        models.prefetch_related_objects(items, *_related_paths(type(items[0]), fields))
+        models.prefetch_related_objects(items, *related_paths(type(items[0]), fields))
     filename = view.get_filename()
     # The kind in the audit line: the file's name without its date, or the URL's name.
     kind = re.sub(r"-?\d{4}-\d{2}-\d{2}.*$", "", slugify(filename))

@@ -26,6 +26,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from jour_core.exports import related_paths
+
 from .conf import app_settings
 from .forms import ImportConfirmForm, ImportUploadForm
 from .history import person_changes
@@ -73,7 +75,11 @@ class ScopedObjectMixin:
 
 class ScopedIndexMixin:
     def get_base_queryset(self):
-        return super().get_base_queryset().for_user(self.request.user)
+        """The user's organisations' rows, with the related rows the columns show (a person, a
+        type): one query per relation, never one per row."""
+        rows = super().get_base_queryset().for_user(self.request.user)
+        names = [getattr(column, "accessor", column) for column in getattr(self, "list_display", ())]
+        return rows.prefetch_related(*related_paths(self.model, [n for n in names if isinstance(n, str)]))
 
 
 class PersonIndexView(generic.IndexView):

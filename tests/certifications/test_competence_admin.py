@@ -104,3 +104,23 @@ def test_coordinator_cannot_delete_records(client, coordinator_a, catalogue, org
     sign_in(client, coordinator_a)
     client.post(reverse("certifications_qualification:delete", args=[qualification.pk]))
     assert Qualification.objects.filter(pk=qualification.pk).exists()
+
+
+def test_the_qualification_list_asks_the_same_number_of_queries_for_2_or_22_rows(
+    client, coordinator_a, org_a
+):
+    """Each row's person and type come with one query per relation, never one per row (the
+    scoped listings prefetch what their columns show: people/views.py ScopedIndexMixin)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, coordinator_a)
+    counts = []
+    for batch in (2, 20):
+        for n in range(batch):
+            qtype = QualificationType.objects.create(organisation=org_a, name=f"Typ {batch}-{n}")
+            qualify(PersonFactory(organisation=org_a), qtype, "2025-01-01")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("certifications_qualification:index")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
