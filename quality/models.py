@@ -34,10 +34,9 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionQuerySet(OrganisationScopedQuerySet):
-    organisation_lookup = "organisation"
-
     def overdue(self, today: datetime.date) -> ActionQuerySet:
-        """Actions not closed whose last day has passed (due before ``today``)."""
+        """Actions not closed whose last day has passed (due before ``today``); its twin for one
+        action at hand is :meth:`Action.is_overdue`."""
         return self.exclude(status=ActionStatus.CLOSED).filter(due_on__lt=today)
 
 
@@ -78,6 +77,15 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+        constraints = [
+            # A closed action has the day it was closed, and only a closed one has it (clean()
+            # says so in words; this keeps writes that skip it, a script's, in step too).
+            models.CheckConstraint(
+                condition=models.Q(status=ActionStatus.CLOSED, closed_on__isnull=False)
+                | (~models.Q(status=ActionStatus.CLOSED) & models.Q(closed_on__isnull=True)),
+                name="quality_action_closed_on_when_closed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -88,6 +96,8 @@ class Action(models.Model):
         if self.status == ActionStatus.CLOSED:
             if self.closed_on is None:
                 problems["closed_on"] = _("A closed action has the day it was closed.")
+            elif self.closed_on > timezone.localdate():
+                problems["closed_on"] = _("An action is closed on a day that has come, not later.")
             if not self.follow_up.strip():
                 problems["follow_up"] = _(
                     "A closed action has its follow-up: what was done, and did it help?"

@@ -35,7 +35,6 @@ class ActionViewSet(ScopedModelViewSet):
     filterset_class = ActionFilterSet
     search_fields = ["title", "finding", "action", "follow_up"]
     search_backend_name = None
-    ordering = ["due_on", "pk"]
     list_export = ["title", "source", "responsible", "due_on", "status", "closed_on", "follow_up"]
     edit_handler = ObjectList(
         [
@@ -76,11 +75,11 @@ class OverdueActionsPanel(Component):
 
     def get_context_data(self, parent_context=None):
         today = timezone.localdate()
+        # Her own organisation's, as the other panels (a superuser who belongs to one included).
         actions = (
-            Action.objects.for_user(self.request.user)
+            Action.objects.for_organisation(self.request.user.organisation_id)
             .overdue(today)
             .select_related("responsible")
-            .order_by("due_on", "pk")
         )
         return {
             "actions": [(action, reverse("quality_action:edit", args=[action.pk])) for action in actions],

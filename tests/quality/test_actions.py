@@ -58,7 +58,7 @@ def test_overdue_is_past_its_last_day_and_not_closed(org_a, today):
         ({"due_on": D(9999, 12, 31)}, "due_on"),  # a typo for 2026
     ],
 )
-def test_a_closed_action_has_its_day_and_follow_up(org_a, fields, field):
+def test_a_closed_action_has_its_day_and_follow_up(org_a, today, fields, field):
     item = Action(organisation=org_a, title="T", source="other", action="A", **{"due_on": TODAY, **fields})
     with pytest.raises(ValidationError) as raised:
         item.full_clean()
@@ -155,13 +155,95 @@ def test_overdue_actions_show_on_the_admin_start_page(
     assert "Annan förenings åtgärd" in page and "Förnya tystnadslöften" not in page
 
 
+@pytest.mark.awkward_moments
 def test_the_demo_shows_every_state(db, clock):
+    """At any hour the demo is loaded (its actions are placed around that day)."""
     from django.core.management import call_command
+    from django.utils import timezone
 
     call_command("seed_demo", stdout=__import__("io").StringIO())
-    today = datetime.date.today()
+    today = timezone.localdate()
     actions = Action.objects.all()
+    for item in actions:
+        item.full_clean()  # the demo keeps the rules a coordinator's form keeps
     assert actions.count() == 4
     assert actions.overdue(today).count() == 1
     (closed,) = actions.filter(status=ActionStatus.CLOSED)
     assert closed.follow_up and closed.closed_on <= today
+
+
+def test_the_list_asks_the_same_number_of_queries_for_2_or_22_actions(client, org_a, coordinator_a, today):
+    """The responsible of each row comes with one query for all of them, never one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, coordinator_a)
+    counts = []
+    for batch in (2, 20):
+        for _ in range(batch):
+            action(org_a, TODAY, responsible=PersonFactory(organisation=org_a))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("quality_action:index")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_export_says_source_and_status_in_words(client, org_a, coordinator_a, today):
+    import csv
+    import io
+
+    action(org_a, TODAY, ActionStatus.IN_PROGRESS, source="deviation")
+    sign_in(client, coordinator_a)
+    response = client.get(reverse("quality_action:index"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1:2] == ["En avvikelse"] and "Pågår" in rows[1]
+    assert "deviation" not in rows[1] and "in_progress" not in rows[1]
+
+
+def test_a_closing_day_still_to_come_is_refused(org_a, today):
+    item = Action(
+        organisation=org_a,
+        title="T",
+        source="other",
+        action="A",
+        due_on=TODAY,
+        status=ActionStatus.CLOSED,
+        closed_on=TODAY + datetime.timedelta(days=1),
+        follow_up="Klart.",
+    )
+    with pytest.raises(ValidationError) as raised:
+        item.full_clean()
+    assert set(raised.value.message_dict) == {"closed_on"}
+    item.closed_on = TODAY
+    item.full_clean()  # today is fine
+
+
+@pytest.mark.parametrize(
+    "fields", [{"status": ActionStatus.CLOSED}, {"status": ActionStatus.OPEN, "closed_on": TODAY}]
+)
+def test_the_database_keeps_closed_and_its_day_together(org_a, fields):
+    """Even a write that skips the form (a script's): closed has its day, and only closed."""
+    from django.db import IntegrityError, transaction
+
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        action(org_a, TODAY, **fields)
+
+
+@pytest.mark.parametrize("status", list(ActionStatus))
+@pytest.mark.parametrize("days", [-2, -1, 0, 1])
+def test_overdue_for_one_action_is_overdue_for_the_query(org_a, today, status, days):
+    """The two forms of "overdue" (the query's and one action's) agree."""
+    closed = {"closed_on": TODAY, "follow_up": "Klart."} if status == ActionStatus.CLOSED else {}
+    item = action(org_a, TODAY + datetime.timedelta(days=days), status, **closed)
+    assert item.is_overdue(TODAY) == Action.objects.overdue(TODAY).filter(pk=item.pk).exists()
+
+
+def test_a_superuser_of_an_organisation_sees_its_overdue_actions_only(client, org_a, org_b, superuser, today):
+    superuser.organisation = org_a
+    superuser.save()
+    action(org_a, TODAY - datetime.timedelta(days=3), title="Vår försenade åtgärd")
+    action(org_b, TODAY - datetime.timedelta(days=3), title="Annan förenings försenade åtgärd")
+    sign_in(client, superuser)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Vår försenade åtgärd" in page
+    assert "Annan förenings försenade åtgärd" not in page
