@@ -20,8 +20,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Count, F, Q
@@ -409,7 +410,6 @@ class Facts:
     as_of: datetime.date
     #: Every person of the organisations, by name.
     members: list[Member]
-    people: dict[int, Member]
     #: Their qualifications issued until ``as_of`` (:func:`qualifications_of`).
     held: list[tuple]
     #: Their training from the earliest hours window of a role, or the period's start, until
@@ -425,23 +425,25 @@ class Facts:
     completed_basic: list[tuple[int, datetime.date]]
     #: (run, organisation, person) of the enrolments in basic runs with a session held in it.
     enrolled: list[tuple[int, int, int]]
-    #: The people active on ``as_of``, by id (in the order of ``members``), and the
-    #: volunteers and staff among them (who work shifts).
-    active: dict[int, Member] = field(default_factory=dict)
-    shift_workers: set[int] = field(default_factory=set)
-    counted_in: dict[tuple, list] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        as_of = self.as_of
-        for person in self.members:
-            if is_member_on(person.joined_on, person.left_on, as_of):
-                self.active[person.pk] = person
-                if works_shifts(person):
-                    self.shift_workers.add(person.pk)
+    @cached_property
+    def people(self) -> dict[int, Member]:
+        """``members`` by id."""
+        return {person.pk: person for person in self.members}
+
+    @cached_property
+    def active(self) -> dict[int, Member]:
+        """The people active on ``as_of``, by id (in the order of ``members``)."""
+        return {p.pk: p for p in self.members if is_member_on(p.joined_on, p.left_on, self.as_of)}
+
+    @cached_property
+    def shift_workers(self) -> set[int]:
+        """The ids of the active volunteers and staff (who work shifts)."""
+        return {pk for pk, person in self.active.items() if works_shifts(person)}
 
     @classmethod
     def read(cls, period: ReportPeriod, roles: list[ShiftRole]) -> Facts:
-        """Nine queries (the training: three)."""
+        """Eight queries (the training: two)."""
         ids = period.ids
         members = members_of(ids, by_name=True)
         first = min(period.start, earliest_window(roles, period.as_of) or period.start)
@@ -454,7 +456,6 @@ class Facts:
         return cls(
             as_of=period.as_of,
             members=members,
-            people={person.pk: person for person in members},
             held=qualifications_of(Scope(ids), period.as_of),
             training=trainings(Scope(ids), first, period.as_of, sessions),
             sessions=sessions,
@@ -477,12 +478,16 @@ class Facts:
             ),
         )
 
+    @cached_property
+    def _counted(self) -> dict[tuple[datetime.date, datetime.date], list[tuple[Training, Member]]]:
+        return {}
+
     def counted(self, part: ReportPeriod) -> list[tuple[Training, Member]]:
         """The training the report counts in ``part`` (:func:`counted`), worked out once per part."""
         key = (part.start, part.end)
-        if key not in self.counted_in:
-            self.counted_in[key] = counted(part, self.training, self.people)
-        return self.counted_in[key]
+        if key not in self._counted:
+            self._counted[key] = counted(part, self.training, self.people)
+        return self._counted[key]
 
     def hours(self, part: ReportPeriod) -> dict[int, Decimal]:
         """Each person's hours in ``part`` (the report's: :meth:`counted`)."""
