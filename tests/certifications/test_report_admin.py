@@ -101,7 +101,8 @@ def test_a_period_that_has_not_begun_is_a_form_error(client, board_a, clock, per
     """A report tells what has happened: on 27 November 2026 next year, or tomorrow on, is not one."""
     from tests.conftest import STOCKHOLM
 
-    clock.move_to(datetime.datetime(2026, 11, 27, 23, 30, tzinfo=STOCKHOLM))
+    # Half past midnight: the 27th in Stockholm, still the 26th in UTC.
+    clock.move_to(datetime.datetime(2026, 11, 27, 0, 30, tzinfo=STOCKHOLM))
     sign_in(client, board_a)
     response = client.post(
         reverse("certifications_report"), {**period, "version": "internal", "action": "json"}

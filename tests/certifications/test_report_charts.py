@@ -185,6 +185,17 @@ def test_the_external_hours_chart_draws_only_what_its_tables_show(org_a):
     assert png.startswith(b"\x89PNG")
 
 
+def test_the_external_version_never_gets_the_monthly_chart(org_a, monkeypatch):
+    """report_chart draws the external version's hours from its tables, never a bar a month."""
+    drawn = []
+    monkeypatch.setattr(
+        charts, "external_hours_figure", lambda report: drawn.append(report) or hours_figure({}, "")
+    )
+    monkeypatch.setattr(charts, "hours_chart", lambda *args: pytest.fail("the monthly chart"))
+    report_chart(external_report(), org_a, "chart-hours", external=True)
+    assert drawn == [external_report()]
+
+
 def test_the_external_hours_chart_of_several_years_marks_a_hidden_year():
     years = [
         {"year": 2024, "training_hours_total": 40},

@@ -254,6 +254,8 @@ def test_no_total_lets_a_reader_pin_a_small_count(report):
                 assert shown == at(report, path)
             if shown == HIDDEN:
                 assert at(report, path) >= 5  # a count from 1 to 4 is "<5", never "x"
+            elif path not in [p for _t, parts in hours_relations(report) for p in (_t, *parts)]:
+                assert (shown == SUPPRESSED) == (1 <= at(report, path) <= 4)
 
 
 def test_the_reader_pins_the_three_staff_when_nothing_is_hidden():
@@ -369,3 +371,15 @@ def test_the_spreadsheet_shows_x_and_says_what_it_means(
     ]
     assert [row[0] for row in about] == ["<5", "x"]
     assert all(row[1] for row in about)
+
+
+def test_a_total_that_its_parts_cannot_make_is_hidden_too():
+    """People in two groups: 10 trained, 10 of them volunteers and 2 on the board. The sum does
+    not add up, so a reader learns the groups overlap, and the total is hidden anyway."""
+    report = _report(
+        {"volunteer": 12, "staff": 6, "board": 2}, {"volunteer": 10, "staff": 0, "board": 2}, [], []
+    )
+    report["trained"]["total"] = 10
+    external = external_version(report)
+    assert external["trained"]["board"] == SUPPRESSED
+    assert external["trained"]["total"] == HIDDEN

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from certifications.models import FrozenReport
 from tests.auth import sign_in
 from tests.certifications.conftest import train
 from tests.conftest import STOCKHOLM
@@ -40,6 +41,7 @@ def test_the_umbrella_administrator_sees_every_organisation_summed(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Kvinnojouren A" in text and org_a.name in text
+    assert "Tjejjouren B" in text  # the picker names the other organisation too
     assert [row["shift_workers"] for row in page.context["overview"]] == [3, 3]
     assert page.context["report"]["training_hours"]["staff"] == 36
     assert "Frys" not in text and 'value="freeze"' not in text  # a frozen report is one organisation's
@@ -50,6 +52,7 @@ def test_the_umbrella_administrator_sees_every_organisation_summed(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     refused = client.post(url, {"year": 2026, "version": "internal", "action": "freeze"})
     assert refused.status_code in (302, 403)
+    assert not FrozenReport.objects.exists()  # refused, not frozen (both answer with a redirect)
 
 
 def test_a_coordinator_asking_for_all_gets_her_own(client, coordinator_a, two_organisations):

@@ -21,7 +21,8 @@ TODAY = D(2026, 11, 26)
 
 @pytest.fixture
 def today(clock):
-    clock.move_to(datetime.datetime(2026, 11, 26, 15, 0, tzinfo=STOCKHOLM))
+    # Half past midnight: the 26th in Stockholm, still the 25th in UTC.
+    clock.move_to(datetime.datetime(2026, 11, 26, 0, 30, tzinfo=STOCKHOLM))
     return TODAY
 
 
@@ -144,12 +145,14 @@ def test_overdue_actions_show_on_the_admin_start_page(
 ):
     action(org_a, TODAY - datetime.timedelta(days=10), title="Förnya tystnadslöften")
     action(org_a, TODAY + datetime.timedelta(days=10), title="Planera temakväll")
+    action(org_a, TODAY - datetime.timedelta(days=1), title="Gårdagens åtgärd")
     action(org_b, TODAY - datetime.timedelta(days=10), title="Annan förenings åtgärd")
     sign_in(client, coordinator_a)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Försenade åtgärder" in page
     assert "Förnya tystnadslöften" in page and "2026-11-16" in page
     assert "Planera temakväll" not in page and "Annan förenings åtgärd" not in page
+    assert "Gårdagens åtgärd" in page  # its last day was yesterday in Stockholm
     sign_in(client, coordinator_b)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Annan förenings åtgärd" in page and "Förnya tystnadslöften" not in page
