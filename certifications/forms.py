@@ -9,7 +9,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.documents import get_document_model
 from wagtail.permissions import policy_registry
 
-from courses.models import CoursePage
+from courses.models import CoursePage, Theme
 from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 from people.models import MEMBER_GROUPS, Organisation, User
 
@@ -82,6 +82,8 @@ class ShiftRoleForm(ScopedOrganisationForm):
 
 
 class TrainingRecordForm(ScopedOrganisationForm):
+    scoped_fields = {"theme": Theme}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "attendees" in self.fields:

@@ -215,6 +215,15 @@ class TrainingRecord(models.Model):
         decimal_places=2,
         validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
+    theme = models.ForeignKey(
+        "courses.Theme",
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("What it was about, for the competence plan."),
+    )
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
     )
@@ -242,6 +251,12 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date})"
+
+    def clean(self) -> None:
+        super().clean()
+        theme = self.theme
+        if theme is not None and self.organisation_id and theme.organisation_id != self.organisation_id:
+            raise ValidationError({"theme": _("The theme belongs to another organisation.")})
 
     @property
     def is_deleted(self) -> bool:

@@ -83,15 +83,22 @@ class TrainingRecordViewSet(ScopedModelViewSet):
     name = "certifications_training"
     index_view_class = views.TrainingRecordIndexView
     delete_view_class = views.TrainingRecordDeleteView
-    list_display = ["title", "provider", DateColumn("date", label=_("Date"), sort_key="date"), "hours"]
+    list_display = [
+        "title",
+        "provider",
+        DateColumn("date", label=_("Date"), sort_key="date"),
+        "hours",
+        Column("theme", label=_("Theme"), sort_key="theme__name"),
+    ]
     search_fields = ["title", "provider"]
     search_backend_name = None
-    list_export = ["title", "provider", "date", "hours"]
+    list_export = ["title", "provider", "date", "hours", "theme"]
     edit_handler = ObjectList(
         [
             FieldPanel("organisation", permission="superuser"),
             FieldPanel("title"),
             FieldRowPanel([FieldPanel("provider"), FieldPanel("date"), FieldPanel("hours")]),
+            FieldPanel("theme"),
             FieldPanel("attendees", heading=_("Who attended"), widget=forms.CheckboxSelectMultiple),
         ],
         base_form_class=TrainingRecordForm,

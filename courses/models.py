@@ -34,6 +34,55 @@ from .blocks import LessonStreamBlock
 from .conf import login_url
 from .page_forms import CourseIndexPageForm, CoursePageForm
 
+#: The themes every organisation starts with (the quality model's usual subjects of continuing
+#: education); each organisation edits its own list.
+DEFAULT_THEMES = (
+    "Mäns våld mot kvinnor",
+    "Barn som upplever våld",
+    "Hedersrelaterat våld och förtryck",
+    "Samtalsmetodik",
+    "Värdegrund och etik",
+    "Normkritik",
+    "Ledarskap",
+    "Studiebesök",
+)
+
+
+class Theme(models.Model):
+    """A subject of training (e.g. Barn som upplever våld): the competence plan plans by theme,
+    and courses and training records carry one, so that what was done can be set against it.
+    The themes go with their organisation (they are its own list, made with it)."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0, validators=[MaxValueValidator(1000)])
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_theme_name_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def seed_themes(organisation) -> None:
+    """Give an organisation the default themes it does not have yet (by name)."""
+    have = set(Theme.objects.filter(organisation=organisation).values_list("name", flat=True))
+    Theme.objects.bulk_create(
+        Theme(organisation=organisation, name=name, sort_order=10 * (number + 1))
+        for number, name in enumerate(DEFAULT_THEMES)
+        if name not in have
+    )
+
 
 class CourseIndexPage(Page):
     """Lists an association's courses. Each organisation has one, made with the organisation
@@ -114,6 +163,15 @@ class CoursePage(Page):
             "0 means every unit counts."
         ),
     )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("What the course is about, for the competence plan."),
+    )
     self_paced = models.BooleanField(
         _("self-paced"),
         default=False,
@@ -122,7 +180,7 @@ class CoursePage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldRowPanel([FieldPanel("organisation", read_only=True), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("organisation", read_only=True), FieldPanel("kind"), FieldPanel("theme")]),
         FieldPanel("introduction"),
         FieldPanel("how_to_join"),
         FieldRowPanel([FieldPanel("max_missed_units"), FieldPanel("self_paced")], heading=_("Completion")),

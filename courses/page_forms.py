@@ -16,10 +16,26 @@ class CourseIndexPageForm(WagtailAdminPageForm):
 
 class CoursePageForm(WagtailAdminPageForm):
     """Keeps unit numbers unique in a course. The course's organisation is not a field: it is
-    its index's (``CoursePage.save``)."""
+    its index's (``CoursePage.save``); the themes offered are that organisation's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("theme")
+        if field is not None:
+            field.queryset = field.queryset.filter(organisation_id=self.course_organisation_id())
+
+    def course_organisation_id(self) -> int | None:
+        """The organisation the course belongs to: its own, or (a new one) its index's."""
+        if self.instance.organisation_id is not None:
+            return self.instance.organisation_id
+        parent = getattr(self, "parent_page", None)
+        return getattr(parent.specific, "organisation_id", None) if parent is not None else None
 
     def clean(self):
         cleaned = super().clean()
+        theme = cleaned.get("theme")
+        if theme is not None and theme.organisation_id != self.course_organisation_id():
+            self.add_error("theme", _("The theme belongs to another organisation."))
         units = self.formsets.get("units")
         if units is None or not units.is_valid():
             return cleaned

@@ -1,7 +1,7 @@
 """Lesson pages are for members: a new lesson gets a login restriction (Wagtail privacy),
 unless an ancestor page already restricts it. Editors can change it in the privacy settings.
 
-A new organisation gets its course index, and an index with an organisation gives that
+A new organisation gets its course index and the default themes, and an index with an organisation gives that
 organisation's coordinators the right to edit under it (courses/page_access.py)."""
 
 from django.db.models.signals import post_save, pre_delete
@@ -12,7 +12,7 @@ from people.models import Organisation
 from people.signals import person_deactivated
 
 from .ical import revoke_feeds
-from .models import CourseIndexPage, LessonPage
+from .models import CourseIndexPage, LessonPage, seed_themes
 from .page_access import ensure_course_index, grant_course_editing
 
 #: Sent after completions are recorded, with ``completions``: the new Completion rows.
@@ -41,6 +41,7 @@ def course_index_for_new_organisation(
 ):
     if created and not raw:
         ensure_course_index(instance)
+        seed_themes(instance)
 
 
 @receiver(post_save, sender=CourseIndexPage, dispatch_uid="courses_index_editing")

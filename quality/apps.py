@@ -17,3 +17,11 @@ class QualityConfig(AppConfig):
         edit = [f"quality.{action}_action" for action in ("add", "change", "view")]
         register_role_permissions(COORDINATORS_GROUP, [*edit, "quality.delete_action"])
         register_role_permissions(BOARD_GROUP, edit)
+        # The board makes the competence plan with the coordinators; both edit it and the themes.
+        plan = [
+            f"{app}.{action}_{model}"
+            for app, model in (("quality", "planitem"), ("courses", "theme"))
+            for action in ("add", "change", "view", "delete")
+        ]
+        register_role_permissions(COORDINATORS_GROUP, plan)
+        register_role_permissions(BOARD_GROUP, plan)

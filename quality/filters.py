@@ -2,7 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from .models import Action, ActionSource, ActionStatus
+from courses.models import Theme
+
+from .models import Action, ActionSource, ActionStatus, PlanItem
 
 
 class ActionFilterSet(WagtailFilterSet):
@@ -12,3 +14,15 @@ class ActionFilterSet(WagtailFilterSet):
     class Meta:
         model = Action
         fields = ["status", "source"]
+
+
+class PlanItemFilterSet(WagtailFilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    # Her organisation's themes only (another's names are not hers to see).
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=lambda request: Theme.objects.for_user(request.user)
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = ["year", "theme"]

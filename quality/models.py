@@ -7,13 +7,16 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jour_core.scoping import OrganisationScopedQuerySet
 from people.bounds import validate_date_in_range
+from people.models import MEMBER_GROUPS
 
 
 class ActionSource(models.TextChoices):
@@ -122,3 +125,113 @@ class Action(models.Model):
         if self.is_overdue(timezone.localdate()):
             return _("%(status)s, overdue") % {"status": status}
         return status
+
+
+class PlanPeriod(models.TextChoices):
+    """When in its year a theme is planned: the whole year, a quarter or a month."""
+
+    YEAR = "year", _("During the year")
+    Q1 = "q1", _("January–March")
+    Q2 = "q2", _("April–June")
+    Q3 = "q3", _("July–September")
+    Q4 = "q4", _("October–December")
+    M01 = "m01", _("January")
+    M02 = "m02", _("February")
+    M03 = "m03", _("March")
+    M04 = "m04", _("April")
+    M05 = "m05", _("May")
+    M06 = "m06", _("June")
+    M07 = "m07", _("July")
+    M08 = "m08", _("August")
+    M09 = "m09", _("September")
+    M10 = "m10", _("October")
+    M11 = "m11", _("November")
+    M12 = "m12", _("December")
+
+
+def period_months(period: str) -> tuple[int, int]:
+    """The first and last month of a planned period."""
+    if period.startswith("q"):
+        quarter = int(period[1:])
+        return 3 * quarter - 2, 3 * quarter
+    if period.startswith("m"):
+        return int(period[1:]), int(period[1:])
+    return 1, 12
+
+
+#: The years a plan may be made for.
+FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
+
+
+class PlanItem(models.Model):
+    """One line of an organisation's competence plan for a year: a theme, the groups it is for
+    and when in the year it is planned."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
+    )
+    theme = models.ForeignKey(
+        "courses.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+    )
+    group_volunteer = models.BooleanField(_("volunteers"), default=False)
+    group_staff = models.BooleanField(_("staff"), default=False)
+    group_board = models.BooleanField(_("board"), default=False)
+    period = models.CharField(_("planned"), max_length=4, choices=PlanPeriod.choices, default=PlanPeriod.YEAR)
+    note = models.TextField(
+        _("what is planned"), blank=True, help_text=_("For example a theme evening with an invited speaker.")
+    )
+
+    objects = OrganisationScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("competence plan line")
+        verbose_name_plural = _("competence plan")
+        ordering = ["year", "theme__sort_order", "theme__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "theme", "period"], name="quality_one_plan_line_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(group_volunteer=True)
+                | models.Q(group_staff=True)
+                | models.Q(group_board=True),
+                name="quality_plan_line_for_a_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} {self.year}"
+
+    @property
+    def groups(self) -> list[str]:
+        """The codes of the member groups the line is for, in display order."""
+        return [code for code in MEMBER_GROUPS if getattr(self, f"group_{code}")]
+
+    def groups_display(self) -> str:
+        return capfirst(
+            ", ".join(str(self._meta.get_field(f"group_{code}").verbose_name) for code in self.groups)
+        )
+
+    groups_display.short_description = _("for")
+
+    def months(self) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of the planned period."""
+        first, last = period_months(self.period)
+        start = datetime.date(self.year, first, 1)
+        end = datetime.date(self.year + (last == 12), last % 12 + 1, 1) - datetime.timedelta(days=1)
+        return start, end
+
+    def clean(self) -> None:
+        super().clean()
+        problems = {}
+        if not self.groups:
+            problems["group_volunteer"] = _("Choose at least one group the line is for.")
+        if self.theme_id and self.organisation_id and self.theme.organisation_id != self.organisation_id:
+            problems["theme"] = _("The theme belongs to another organisation.")
+        if problems:
+            raise ValidationError(problems)

@@ -1,19 +1,23 @@
-"""Quality work in the Wagtail admin: the actions, and the home-page panel of overdue ones."""
+"""Quality work in the Wagtail admin: the competence plan and its themes, the plan against what
+was done, the actions, and the home-page panel of overdue ones."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from courses.models import Theme
 from people.views import ScopedModelViewSet
 
-from .filters import ActionFilterSet
-from .forms import ActionForm
-from .models import Action
+from .filters import ActionFilterSet, PlanItemFilterSet
+from .forms import ActionForm, PlanItemForm, ThemeForm
+from .models import Action, PlanItem
+from .views import PlanView
 
 
 class ActionViewSet(ScopedModelViewSet):
@@ -51,11 +55,82 @@ class ActionViewSet(ScopedModelViewSet):
     )
 
 
+class ThemeViewSet(ScopedModelViewSet):
+    """The organisation's themes: the competence plan plans by them, courses and records carry one."""
+
+    model = Theme
+    icon = "tag"
+    url_prefix = "quality/themes"
+    name = "quality_theme"
+    menu_label = _("Themes")
+    list_display = ["name", "description", Column("sort_order", label=_("Order"), sort_key="sort_order")]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    list_export = ["name", "description", "sort_order"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldPanel("sort_order"),
+        ],
+        base_form_class=ThemeForm,
+    )
+
+
+class PlanItemViewSet(ScopedModelViewSet):
+    """The lines of the competence plan: a theme, for whom, when in the year."""
+
+    model = PlanItem
+    icon = "date"
+    url_prefix = "quality/plan-lines"
+    name = "quality_planitem"
+    menu_label = _("Competence plan lines")
+    list_display = [
+        Column("theme", label=_("Theme"), sort_key="theme__name"),
+        Column("year", label=_("Year"), sort_key="year"),
+        Column("get_period_display", label=_("Planned"), sort_key="period"),
+        Column("groups_display", label=_("For")),
+        "note",
+    ]
+    filterset_class = PlanItemFilterSet
+    search_fields = ["note", "theme__name"]
+    search_backend_name = None
+    list_export = ["year", "theme", "period", "group_volunteer", "group_staff", "group_board", "note"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldRowPanel([FieldPanel("year"), FieldPanel("theme"), FieldPanel("period")]),
+            FieldRowPanel(
+                [FieldPanel("group_volunteer"), FieldPanel("group_staff"), FieldPanel("group_board")],
+                heading=_("For"),
+            ),
+            FieldPanel("note"),
+        ],
+        base_form_class=PlanItemForm,
+    )
+
+
 class QualityGroup(ViewSetGroup):
     menu_label = _("Quality work")
     menu_icon = "pick"
     menu_order = 165
-    items = (ActionViewSet,)
+    items = (PlanItemViewSet, ThemeViewSet, ActionViewSet)
+
+
+class PlanMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quality.view_planitem")
+
+
+@hooks.register("register_admin_urls")
+def register_plan_url():
+    return [path("quality/plan/", PlanView.as_view(), name="quality_plan")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_plan_menu_item():
+    return PlanMenuItem(_("Competence plan"), reverse("quality_plan"), icon_name="list-ul", order=164)
 
 
 @hooks.register("register_admin_viewset")

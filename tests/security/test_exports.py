@@ -91,6 +91,11 @@ EXPORTS: dict[str, Export] = {
     # Quality work's actions: the one action's responsible is the protected register entry.
     "quality_action:index": Export("coordinator", {1: 1}),
     "quality_action:index_results": Export("coordinator", {1: 1}),
+    # The competence plan's lines and the themes: no person in them.
+    "quality_planitem:index": Export("coordinator", {}),
+    "quality_planitem:index_results": Export("coordinator", {}),
+    "quality_theme:index": Export("coordinator", {}),
+    "quality_theme:index_results": Export("coordinator", {}),
     # The attendance matrix: the register entry is enrolled, the coordinator is not.
     "courses_run_overview": Export("coordinator", {1: 1}),
     # The clearance board: everyone × two roles.

@@ -64,10 +64,11 @@ from courses.models import (
     LessonPage,
     MakeUp,
     Session,
+    Theme,
 )
 from people.importing import keep_pending_import
 from people.models import Organisation, PendingImport, Person, User
-from quality.models import Action
+from quality.models import Action, PlanItem
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -198,6 +199,18 @@ EXPECTED: dict[str, dict[str, str]] = {
     "quality_action:history": admin(NOT_FOUND, OK, OK, OK),
     "quality_action:history_results": admin(NOT_FOUND, OK, OK, OK),
     "quality_action:usage": admin(NOT_FOUND, OK, OK, OK),
+    # The competence plan and its themes: the board makes the plan with the coordinators.
+    "quality_plan": admin(OK, OK, OK, OK),
+    **{
+        f"{viewset}:{view}": admin(OK, OK, OK, OK)
+        for viewset in ("quality_planitem", "quality_theme")
+        for view in ("index", "index_results", "add")
+    },
+    **{
+        f"{viewset}:{view}": admin(NOT_FOUND, OK, OK, OK)
+        for viewset in ("quality_planitem", "quality_theme")
+        for view in ("edit", "delete", "history", "history_results", "usage")
+    },
     "certifications_board": admin(OK, OK, OK, OK),
     "certifications_report": admin(OK, OK, OK, OK),
     "certifications_frozen_report": admin(NOT_FOUND, OK, OK, OK),
@@ -255,6 +268,8 @@ class World:
     role: ShiftRole
     frozen: FrozenReport
     action: Action
+    theme: Theme
+    plan_item: PlanItem
     token: str
     # Wagtail's objects of organisation A (its pages, a private document, an image) and B's index.
     index: CourseIndexPage
@@ -359,12 +374,13 @@ def world_certifications(
     """A qualification type of each organisation, the person's qualification, a training record
     she attended and one in the trash, a shift role, a frozen report."""
     qualification_type = QualificationType.objects.create(organisation=org_a, name=f"Grund {MARK}")
+    theme = Theme.objects.create(organisation=org_a, name=f"Tema {MARK}")
     qualification_type_b = QualificationType.objects.create(organisation=org_b, name="Grund B")
     qualification = Qualification.objects.create(
         person=person, type=qualification_type, issued_on=FIRST, source="attestation"
     )
     record = TrainingRecord.objects.create(
-        organisation=org_a, title=f"Fortbildning {MARK}", date=FIRST, hours=Decimal(3)
+        organisation=org_a, title=f"Fortbildning {MARK}", date=FIRST, hours=Decimal(3), theme=theme
     )
     record.attendees.set([person])
     deleted_record = TrainingRecord.objects.create(
@@ -392,6 +408,10 @@ def world_certifications(
             action=f"Åtgärd {MARK}",
             responsible=person,
             due_on=FIRST,
+        ),
+        "theme": theme,
+        "plan_item": PlanItem.objects.create(
+            organisation=org_a, year=FIRST.year, theme=theme, period="q1", group_volunteer=True, note=MARK
         ),
     }
 
@@ -531,6 +551,8 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "certifications_type": world.qualification_type,
         "certifications_role": world.role,
         "quality_action": world.action,
+        "quality_theme": world.theme,
+        "quality_planitem": world.plan_item,
     }
     by_name = {
         "certifications_training:restore": {"pk": world.deleted_record.pk},
