@@ -18,9 +18,10 @@ unchanged on SQLite and PostgreSQL:
    (``ROUND(hours * 100)``), so SQLite's floating-point decimals cannot change a sum or a
    comparison;
 3. one row per (person, role, required type) that gives a reason or a warning (``missing``,
-   ``revoked``, ``expired``, ``expiring``) from the person's qualifications of that type issued on
-   or before the day, aggregated per (person, type); the most recently issued one is found with
-   ``ROW_NUMBER()``.
+   ``revoked``, ``expired``, ``expiring``; for the type marked as the confidentiality pledge
+   ``renewal_due`` and ``renew_by`` in place of the last two) from the person's qualifications
+   of that type issued on or before the day, aggregated per (person, type); the most recently
+   issued one is found with ``ROW_NUMBER()``.
 
 Every statement starts from the organisations' people (the index on ``organisation_id``), then
 follows the per-person indexes. The Python after the SQL only turns rows into codes. Run it
@@ -186,7 +187,7 @@ hours AS (
 REQUIREMENTS_SQL = """
 WITH requirements AS (
     SELECT r.organisation_id, rq.role_id, rq.sort_order, rq.id, rq.qualification_type_id AS type_id,
-           qt.name
+           qt.name, qt.is_pledge
     FROM {requirement} rq
     JOIN {role} r ON r.id = rq.role_id
     JOIN {qtype} qt ON qt.id = rq.qualification_type_id
@@ -216,7 +217,9 @@ standing AS (
 SELECT u.id, rq.role_id, rq.name,
        CASE WHEN st.person_id IS NULL THEN 'missing'
             WHEN st.valid = 0 AND st.latest_revoked = 1 THEN 'revoked'
+            WHEN st.valid = 0 AND rq.is_pledge THEN 'renewal_due'
             WHEN st.valid = 0 THEN 'expired'
+            WHEN rq.is_pledge THEN 'renew_by'
             ELSE 'expiring' END,
        st.last_expiry
 FROM {user} u
@@ -288,8 +291,8 @@ def clearance_sql(organisation_ids: list[int], on: datetime.date) -> list[Row]:
         blocking: dict[tuple[int, int], list[str]] = defaultdict(list)
         expiring: dict[tuple[int, int], list[str]] = defaultdict(list)
         for person_id, role_id, name, code, last_expiry in cursor.fetchall():
-            if code == "expiring":
-                expiring[person_id, role_id].append(f"expiring:{name}:{last_expiry}")
+            if code in ("expiring", "renew_by"):
+                expiring[person_id, role_id].append(f"{code}:{name}:{last_expiry}")
             else:
                 blocking[person_id, role_id].append(f"{code}:{name}")
 

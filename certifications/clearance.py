@@ -17,8 +17,12 @@ their own modules. For person P, role R and date D (calendar dates in Europe/Sto
 - Reasons, in order: ``inactive``; per required type in R's order ``missing:<type>`` (none issued
   on or before D), ``revoked:<type>`` (none valid, the most recently issued one revoked on or
   before D), ``expired:<type>`` (none valid otherwise); then ``hours:<have>/<need>``.
+  The confidentiality pledge (the type marked ``is_pledge``) never expires: it is given and
+  renewed as a routine, so where another type would give ``expired`` it gives
+  ``renewal_due:<type>``, dated the day the most recently issued one was given (last renewed).
 - Warnings for a cleared person: ``expiring:<type>:<YYYY-MM-DD>`` when the latest ``expires_on``
-  among the valid qualifications of a required type falls in (D, D + 30 days].
+  among the valid qualifications of a required type falls in (D, D + 30 days]; for the pledge
+  ``renew_by:<type>:<YYYY-MM-DD>`` (the day it is to be renewed by).
 
 A whole organisation, or many at once, is computed in a fixed number of queries, whatever
 their size: the people, their qualifications and their training (:func:`trainings`: a
@@ -60,14 +64,21 @@ from .validity import EXPIRED, REVOKED, VALID, is_valid_on, standing_on
 
 EXPIRY_WARNING_DAYS = 30
 
+#: The pledge's reason (due for renewal) and warning (to be renewed by a coming day), in place of
+#: another type's ``expired`` and ``expiring``.
+RENEWAL_DUE, RENEW_BY = "renewal_due", "renew_by"
+EXPIRING = "expiring"
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One reason or warning, with what a UI needs to say it in words."""
 
-    code: str  # inactive, missing, revoked, expired, hours, expiring
+    code: str  # inactive, missing, revoked, expired, renewal_due, hours, expiring, renew_by
     type_name: str = ""
-    on: datetime.date | None = None  # the date of the revocation, expiry or coming expiry
+    #: The date of the revocation, the expiry or the coming expiry; for the pledge the day it was
+    #: last given (``renewal_due``) or the day it is to be renewed by (``renew_by``).
+    on: datetime.date | None = None
     have: Decimal | None = None
     need: Decimal | None = None
 
@@ -76,8 +87,8 @@ class Reason:
             return "inactive"
         if self.code == "hours":
             return f"hours:{format_hours(self.have)}/{format_hours(self.need)}"
-        if self.code == "expiring":
-            return f"expiring:{self.type_name}:{self.on.isoformat()}"
+        if self.code in (EXPIRING, RENEW_BY):
+            return f"{self.code}:{self.type_name}:{self.on.isoformat()}"
         return f"{self.code}:{self.type_name}"
 
 
@@ -160,8 +171,10 @@ class _Standing(NamedTuple):
     """A person's standing in one qualification type on D, as the reasons need it (a named
     tuple: the engine hashes thousands of them)."""
 
-    code: str  # VALID, REVOKED or EXPIRED (validity.py): also the reason's code
-    on: datetime.date | None = None  # revoked or expired on; for "valid" the last expiry (None: never)
+    code: str  # VALID, REVOKED, EXPIRED (validity.py) or RENEWAL_DUE: also the reason's code
+    #: Revoked or expired on; for RENEWAL_DUE the day the latest was given; for VALID the last
+    #: expiry (None: never).
+    on: datetime.date | None = None
 
 
 @dataclass
@@ -329,13 +342,13 @@ def _load_facts(
     and hours per window (from ``training``, :func:`trainings` read from the earliest window or
     before; read here when not given), for the people in ``scope``. Two queries at most."""
     facts: dict[int, _Facts] = defaultdict(_Facts)
-    type_ids = {type_id for plan in plans.values() for type_id, _name in plan.types}
+    pledge = {required.id: required.pledge for plan in plans.values() for required in plan.types}
     held: dict[tuple[int, int], list[tuple]] = defaultdict(list)
     for row in qualifications:  # types no role asks for are left out here
-        if row[1] in type_ids:
+        if row[1] in pledge:
             held[row[0], row[1]].append(row)
     for (person_id, type_id), rows in held.items():
-        facts[person_id].standing[type_id] = _standing(rows, on)
+        facts[person_id].standing[type_id] = _standing(rows, on, pledge[type_id])
 
     starts = sorted({plan.window_start for plan in plans.values() if plan.window_start is not None})
     if starts:
@@ -349,10 +362,11 @@ def _load_facts(
 _ISSUED_THEN_PK = operator.itemgetter(2, 5)
 
 
-def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
+def _standing(rows: list[tuple], on: datetime.date, pledge: bool = False) -> _Standing:
     """From the (person, type, issued_on, expires_on, revoked_on, pk) of a person's
     qualifications of one type issued on or before D (so only expiry and revocation decide
-    validity here)."""
+    validity here). The pledge (``pledge``) does not expire: it is due for renewal, since the
+    day the latest was given."""
     valid = False
     last_expiry: datetime.date | None = None  # of the valid ones; None if one never expires
     for _person, _type, issued, expires, revoked, _pk in rows:
@@ -365,6 +379,8 @@ def _standing(rows: list[tuple], on: datetime.date) -> _Standing:
     _person, _type, issued, expires, revoked_on, _pk = max(rows, key=_ISSUED_THEN_PK)  # the latest issued
     if standing_on(on, issued, expires, revoked_on) == REVOKED:
         return _Standing(REVOKED, revoked_on)
+    if pledge:
+        return _Standing(RENEWAL_DUE, issued)
     return _Standing(EXPIRED, max((row[3] for row in rows if row[3] is not None), default=None))
 
 
@@ -518,25 +534,38 @@ def continuing_education_sessions(
     )
 
 
+class _Required(NamedTuple):
+    """A type a role requires, as the engine needs it."""
+
+    id: int
+    name: str
+    pledge: bool  # the confidentiality pledge: due for renewal, never expired
+
+
 @dataclass(frozen=True)
 class _Plan:
-    """What a role asks, worked out once per call: the required types in order (id, name),
-    the minimum hours and the start of their window."""
+    """What a role asks, worked out once per call: the required types in order, the minimum
+    hours and the start of their window."""
 
-    types: tuple[tuple[int, str], ...]
+    types: tuple[_Required, ...]
     need: Decimal | None
     window_start: datetime.date | None
 
 
 def _plans(roles: list[ShiftRole], on: datetime.date) -> dict[int, _Plan]:
     """Each role's plan, by role id; the required types in one query."""
-    types: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for role_id, type_id, name in (
+    types: dict[int, list[_Required]] = defaultdict(list)
+    for role_id, *required in (
         ShiftRoleRequirement.objects.filter(role__in=roles)
         .order_by("role_id", "sort_order", "pk")
-        .values_list("role_id", "qualification_type_id", "qualification_type__name")
+        .values_list(
+            "role_id",
+            "qualification_type_id",
+            "qualification_type__name",
+            "qualification_type__is_pledge",
+        )
     ):
-        types[role_id].append((type_id, name))
+        types[role_id].append(_Required(*required))
     return {
         role.pk: _Plan(
             tuple(types[role.pk]),
@@ -560,12 +589,12 @@ class _Words:
         self.types: dict[tuple[int, _Standing | None], tuple[Reason | None, Reason | None]] = {}
         self.hours: dict[tuple[Decimal, Decimal], Reason] = {}
 
-    def of_type(self, type_id: int, type_name: str, standing: _Standing | None) -> tuple:
+    def of_type(self, required: _Required, standing: _Standing | None) -> tuple:
         """(the reason, or else the warning) a standing in one type gives."""
-        key = (type_id, standing)
+        key = (required.id, standing)
         found = self.types.get(key)
         if found is None:
-            found = self.types[key] = _type_reason(standing, type_name, self.on, self.warn_until)
+            found = self.types[key] = _type_reason(standing, required, self.on, self.warn_until)
         return found
 
     def short_of_hours(self, have: Decimal, need: Decimal) -> Reason:
@@ -585,8 +614,8 @@ def _decide(
     for role, plan in roles:
         reasons = list(inactive)
         warnings = []
-        for type_id, type_name in plan.types:
-            reason, warning = words.of_type(type_id, type_name, standing.get(type_id))
+        for required in plan.types:
+            reason, warning = words.of_type(required, standing.get(required.id))
             if reason is not None:
                 reasons.append(reason)
             elif warning is not None:
@@ -604,13 +633,13 @@ def _decide(
 
 
 def _type_reason(
-    standing: _Standing | None, type_name: str, on: datetime.date, warn_until: datetime.date
+    standing: _Standing | None, required: _Required, on: datetime.date, warn_until: datetime.date
 ) -> tuple[Reason | None, Reason | None]:
     """(the reason, or else the warning) a person's standing in one type gives."""
     if standing is None:
-        return Reason("missing", type_name), None
+        return Reason("missing", required.name), None
     if standing.code != VALID:
-        return Reason(standing.code, type_name, on=standing.on), None
+        return Reason(standing.code, required.name, on=standing.on), None
     if standing.on is not None and on < standing.on <= warn_until:
-        return None, Reason("expiring", type_name, on=standing.on)
+        return None, Reason(RENEW_BY if required.pledge else EXPIRING, required.name, on=standing.on)
     return None, None

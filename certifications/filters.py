@@ -19,7 +19,7 @@ class QualificationFilterSet(WagtailFilterSet):
         label=_("Status today"),
         choices=[
             (validity.VALID, _("Valid")),
-            (validity.EXPIRED, _("Expired")),
+            (validity.EXPIRED, _("Expired / due for renewal")),
             (validity.REVOKED, _("Revoked")),
         ],
         method="filter_status",

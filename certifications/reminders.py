@@ -1,4 +1,5 @@
-"""Reminders before a required qualification expires: 60, 30 and 7 days before, once per step."""
+"""Reminders before a required qualification expires (a confidentiality pledge: before it is to be
+renewed): 60, 30 and 7 days before, once per step."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from people.models import User
 from people.permissions import COORDINATORS_GROUP
 
+from .clearance import EXPIRING, RENEW_BY, Reason
+from .describe import describe
 from .models import Qualification, ReminderSent, ShiftRoleRequirement
 
 STEPS = (60, 30, 7)
@@ -63,7 +66,8 @@ def due_reminders(today: datetime.date) -> list[Due]:
 
 @transaction.atomic
 def send_reminders(today: datetime.date | None = None) -> int:
-    """Email each person, and her organisation's coordinators, about what expires. Idempotent."""
+    """Email each person, and her organisation's coordinators, about what expires (a
+    confidentiality pledge: what is to be renewed; it never expires). Idempotent."""
     today = today or timezone.localdate()
     due = due_reminders(today)
     if not due:
@@ -73,18 +77,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for item in due:
             q = item.qualification
-            subject = _("%(type)s expires %(date)s") % {"type": q.type.name, "date": q.expires_on.isoformat()}
-            body = _(
-                "Hello %(name)s,\n\nyour %(type)s is valid until %(date)s (%(days)d days from now). "
-                "Please talk to your coordinator about renewing it, so that you can keep working "
-                "your shifts.\n"
-            ) % {
-                "name": q.person.first_name,
-                "type": q.type.name,
-                "date": q.expires_on.isoformat(),
-                "days": (q.expires_on - today).days,
-            }
-            messages.append((subject, body, None, [q.person.email]))
+            messages.append((*_to_person(q, today), None, [q.person.email]))
             by_organisation[q.type.organisation_id].append(item)
         coordinators = defaultdict(list)
         for user in User.objects.filter(
@@ -92,23 +85,72 @@ def send_reminders(today: datetime.date | None = None) -> int:
         ):
             coordinators[user.organisation_id].append(user.email)
         for organisation_id, items in by_organisation.items():
-            if not coordinators[organisation_id]:
-                continue
-            lines = [
-                f"- {_email_name(q.person)}: {q.type.name} {q.expires_on}"
-                for q in sorted((i.qualification for i in items), key=lambda q: q.expires_on)
-            ]
-            subject = _("Qualifications expiring soon: %(count)d") % {"count": len(items)}
-            body = _("These required qualifications expire soon:\n\n%(lines)s\n") % {
-                "lines": "\n".join(lines)
-            }
-            messages.append((subject, body, None, coordinators[organisation_id]))
+            if coordinators[organisation_id]:
+                qualifications = sorted((i.qualification for i in items), key=lambda q: q.expires_on)
+                messages.append((*_to_coordinators(qualifications), None, coordinators[organisation_id]))
     ReminderSent.objects.bulk_create(
         ReminderSent(qualification=i.qualification, days_before=i.step, expires_on=i.qualification.expires_on)
         for i in due
     )
     send_mass_mail(messages, fail_silently=False)
     return len(due)
+
+
+def _to_person(q: Qualification, today: datetime.date) -> tuple[str, str]:
+    """The subject and body of the reminder to the person herself: the words of the clearance
+    board's warning, then what to do."""
+    words = {
+        "name": q.person.first_name,
+        "type": q.type.name,
+        "date": q.expires_on.isoformat(),
+        "issued": q.issued_on.isoformat(),
+        "days": (q.expires_on - today).days,
+    }
+    if q.type.is_pledge:
+        subject = describe(Reason(RENEW_BY, q.type.name, on=q.expires_on))
+        body = _(
+            "Hello %(name)s,\n\nyour confidentiality pledge was last renewed %(issued)s and is to be "
+            "renewed by %(date)s (%(days)d days from now). Please talk to your coordinator about "
+            "renewing it, so that you can keep working your shifts.\n"
+        )
+    else:
+        subject = describe(Reason(EXPIRING, q.type.name, on=q.expires_on))
+        body = _(
+            "Hello %(name)s,\n\nyour %(type)s is valid until %(date)s (%(days)d days from now). "
+            "Please talk to your coordinator about renewing it, so that you can keep working "
+            "your shifts.\n"
+        )
+    return subject, body % words
+
+
+def _to_coordinators(qualifications: list[Qualification]) -> tuple[str, str]:
+    """The subject and body of the coordinators' list: what expires, then the pledges to renew."""
+    expiring = [
+        f"- {_email_name(q.person)}: {q.type.name} {q.expires_on}"
+        for q in qualifications
+        if not q.type.is_pledge
+    ]
+    renewing = [f"- {_email_name(q.person)}: {_renew_by(q)}" for q in qualifications if q.type.is_pledge]
+    parts = []
+    if expiring:
+        parts.append(
+            _("These required qualifications expire soon:\n\n%(lines)s\n") % {"lines": "\n".join(expiring)}
+        )
+    if renewing:
+        parts.append(
+            _("These confidentiality pledges are to be renewed soon:\n\n%(lines)s\n")
+            % {"lines": "\n".join(renewing)}
+        )
+    count = {"count": len(qualifications)}
+    if renewing:
+        subject = _("Qualifications to renew soon: %(count)d") % count
+    else:
+        subject = _("Qualifications expiring soon: %(count)d") % count
+    return subject, "\n".join(parts)
+
+
+def _renew_by(q: Qualification) -> str:
+    return _("%(type)s, renew by %(date)s") % {"type": q.type.name, "date": q.expires_on.isoformat()}
 
 
 def _email_name(person: User) -> str:

@@ -54,7 +54,7 @@ class QualificationViewSet(ScopedModelViewSet):
         Column("person", label=_("Person"), sort_key="person__last_name"),
         Column("type", label=_("Type"), sort_key="type__name"),
         DateColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
-        DateColumn("expires_on", label=_("Expires on"), sort_key="expires_on"),
+        DateColumn("expires_on", label=_("Expires / renew by"), sort_key="expires_on"),
         DateColumn("revoked_on", label=_("Revoked on"), sort_key="revoked_on"),
         Column("get_source_display", label=_("Source")),
     ]

@@ -6,16 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from certifications.clearance import clearance
-from certifications.describe import describe
+from certifications.describe import describe, renewal_due
 from certifications.models import Qualification
-from certifications.validity import is_valid_on
+from certifications.validity import EXPIRED, VALID, standing_on
 from people.models import User
 
 
 @dataclass(frozen=True)
 class MemberStanding:
-    """``qualifications``: ``{"q", "valid"}`` per qualification (valid on the day);
-    ``roles``: ``{"role", "cleared", "reasons", "warnings"}`` per shift role, in words."""
+    """``qualifications``: ``{"q", "valid", "renewal"}`` per qualification (valid on the day;
+    ``renewal``: for her latest confidentiality pledge when none is valid, that it is due for
+    renewal, in words, else empty); ``roles``: ``{"role", "cleared", "reasons", "warnings"}``
+    per shift role, in words."""
 
     qualifications: list[dict]
     roles: list[dict]
@@ -23,7 +25,7 @@ class MemberStanding:
 
 def member_standing(person: User, day: datetime.date) -> MemberStanding:
     """Her qualifications and her clearance for each of her organisation's shift roles on ``day``."""
-    qualifications = (
+    qualifications = list(
         Qualification.objects.filter(person=person)
         .select_related("type")
         .order_by("type__name", "-issued_on")
@@ -39,10 +41,25 @@ def member_standing(person: User, day: datetime.date) -> MemberStanding:
             }
             for c in clearance(person.organisation, day, people=[person])
         ]
+    states = {q.pk: standing_on(day, q.issued_on, q.expires_on, q.revoked_on) for q in qualifications}
+    renewals = _renewals(qualifications, states, day)
     return MemberStanding(
         qualifications=[
-            {"q": q, "valid": is_valid_on(day, q.issued_on, q.expires_on, q.revoked_on)}
+            {"q": q, "valid": states[q.pk] == VALID, "renewal": renewals.get(q.pk, "")}
             for q in qualifications
         ],
         roles=roles,
     )
+
+
+def _renewals(
+    qualifications: list[Qualification], states: dict[int, str], day: datetime.date
+) -> dict[int, str]:
+    """{qualification id: words} for her latest confidentiality pledge issued by ``day`` when
+    none of hers is valid and that one is not revoked: due for renewal since the day it was
+    given (as the clearance engine's ``renewal_due`` says it)."""
+    pledges = [q for q in qualifications if q.type.is_pledge and q.issued_on <= day]
+    if not pledges or any(states[q.pk] == VALID for q in pledges):
+        return {}
+    latest = max(pledges, key=lambda q: (q.issued_on, q.pk))
+    return {latest.pk: renewal_due(latest.issued_on)} if states[latest.pk] == EXPIRED else {}

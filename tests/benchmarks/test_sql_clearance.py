@@ -281,6 +281,7 @@ def test_randomised_against_the_engine(org_a, org_b, catalogue, catalogue_b, coo
         return anchor + datetime.timedelta(days=rng.randint(-span, span // 2))
 
     types = {org_a: [catalogue["basic"], catalogue["pledge"]], org_b: list(catalogue_b.values())[:2]}
+    QualificationType.objects.filter(pk=catalogue_b["first_aid"].pk).update(is_pledge=True)  # B's pledge
     courses = {}
     for org in (org_a, org_b):
         continuing = make_course(org, title="Tema", units=4, kind="continuing")
@@ -351,4 +352,4 @@ def test_randomised_against_the_engine(org_a, org_b, catalogue, catalogue_b, coo
     for day in days:
         for _, reasons, warnings, _ in same_answer(orgs, day).values():
             seen.update(code.split(":")[0] for code in (*reasons, *warnings))
-    assert {"inactive", "missing", "revoked", "expired", "hours"} <= seen
+    assert {"inactive", "missing", "revoked", "expired", "renewal_due", "hours"} <= seen

@@ -22,7 +22,7 @@ def test_coordinator_filters_the_board_and_exports(page):
     assert set(page.locator("table.clearance-board tbody td:nth-child(3)").all_inner_texts()) == {
         "Telefonjour"
     }
-    assert page.get_by_text("Tystnadslöfte gick ut").first.is_visible()
+    assert page.get_by_text("Tystnadslöftet behöver förnyas (senast förnyat").first.is_visible()
     assert page.get_by_text("Tystnadslöfte återkallades").first.is_visible()
     screenshot(page, "coordinator-clearance-board")
     with page.expect_download() as download_info:

@@ -137,9 +137,10 @@ def test_demo_board_shows_every_kind_of_reason():
     seed()
     results = clearance(Organisation.objects.get(slug="bjorkdalen"), timezone.localdate())
     kinds = {code.split(":")[0] for r in results for code in r.reason_codes}
-    assert kinds == {"inactive", "missing", "revoked", "expired", "hours"}
+    # The demo's Tystnadslöfte is the confidentiality pledge: it is due for renewal, never expired.
+    assert kinds == {"inactive", "missing", "revoked", "renewal_due", "hours"}
     assert any(r.cleared for r in results)
-    assert any(code.startswith("expiring:") for r in results for code in r.warning_codes)
+    assert any(code.startswith("renew_by:Tystnadslöfte:") for r in results for code in r.warning_codes)
     # The study circle's completions awarded Grundutbildning.
     from certifications.models import Qualification
 
@@ -178,4 +179,4 @@ def test_the_demo_tells_the_readmes_story_at_any_moment(moment):
     assert (done["volontar1@example.org"], done["volontar2@example.org"]) == (6, 4)
     results = clearance(Organisation.objects.get(slug="bjorkdalen"), timezone.localdate())
     kinds = {code.split(":")[0] for r in results for code in r.reason_codes}
-    assert kinds == {"inactive", "missing", "revoked", "expired", "hours"}
+    assert kinds == {"inactive", "missing", "revoked", "renewal_due", "hours"}
