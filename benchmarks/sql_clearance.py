@@ -21,7 +21,8 @@ unchanged on SQLite and PostgreSQL:
    ``revoked``, ``expired``, ``expiring``; for the type marked as the confidentiality pledge
    ``renewal_due`` and ``renew_by`` in place of the last two) from the person's qualifications
    of that type issued on or before the day, aggregated per (person, type); the most recently
-   issued one is found with ``ROW_NUMBER()``.
+   issued one is found with ``ROW_NUMBER()``. A type applies to a person only as
+   ``certifications/applicability.py`` says (:func:`applies_sql`).
 
 Every statement starts from the organisations' people (the index on ``organisation_id``), then
 follows the per-person indexes. The Python after the SQL only turns rows into codes. Run it
@@ -57,7 +58,7 @@ from courses.models import (
     SessionStatus,
 )
 from courses.scheduling import local_datetime
-from people.models import User
+from people.models import MEMBER_GROUPS, User, group_field
 
 Row = tuple[int, int, bool, tuple[str, ...], tuple[str, ...], str]
 
@@ -187,7 +188,7 @@ hours AS (
 REQUIREMENTS_SQL = """
 WITH requirements AS (
     SELECT r.organisation_id, rq.role_id, rq.sort_order, rq.id, rq.qualification_type_id AS type_id,
-           qt.name, qt.is_pledge
+           qt.name, qt.is_pledge, qt.applies_to
     FROM {requirement} rq
     JOIN {role} r ON r.id = rq.role_id
     JOIN {qtype} qt ON qt.id = rq.qualification_type_id
@@ -223,7 +224,7 @@ SELECT u.id, rq.role_id, rq.name,
             ELSE 'expiring' END,
        st.last_expiry
 FROM {user} u
-JOIN requirements rq ON rq.organisation_id = u.organisation_id
+JOIN requirements rq ON rq.organisation_id = u.organisation_id AND {applies}
 LEFT JOIN standing st ON st.person_id = u.id AND st.type_id = rq.type_id
 WHERE u.organisation_id IN ({orgs})
   AND (st.person_id IS NULL
@@ -231,6 +232,17 @@ WHERE u.organisation_id IN ({orgs})
        OR (st.open_ended = 0 AND st.last_expiry > %(on)s AND st.last_expiry <= %(warn_until)s))
 ORDER BY u.id, rq.role_id, rq.sort_order, rq.id
 """
+
+
+def applies_sql(applies_to: str, person: str) -> str:
+    """The condition that a type whose ``applies_to`` column is ``applies_to`` applies to the
+    person (a row with the user's group flags) ``person`` (``certifications/applicability.py``):
+    it lists no group, she is in none, or she is in one of its. The JSON list is compared as
+    text (``["staff"]``), which reads the same on SQLite and PostgreSQL."""
+    text = f"CAST({applies_to} AS TEXT)"
+    flags = {code: f"{person}.{group_field(code)}" for code in MEMBER_GROUPS}
+    in_one = " OR ".join(f"({flag} AND {text} LIKE '%%\"{code}\"%%')" for code, flag in flags.items())
+    return f"({text} = '[]' OR NOT ({' OR '.join(flags.values())}) OR {in_one})"
 
 
 def clearance_sql(organisation_ids: list[int], on: datetime.date) -> list[Row]:
@@ -287,7 +299,7 @@ def clearance_sql(organisation_ids: list[int], on: datetime.date) -> list[Row]:
         pairs = cursor.fetchall()
 
         params["warn_until"] = _date(on + datetime.timedelta(days=EXPIRY_WARNING_DAYS))
-        cursor.execute(REQUIREMENTS_SQL.format(**names), params)
+        cursor.execute(REQUIREMENTS_SQL.format(**names, applies=applies_sql("rq.applies_to", "u")), params)
         blocking: dict[tuple[int, int], list[str]] = defaultdict(list)
         expiring: dict[tuple[int, int], list[str]] = defaultdict(list)
         for person_id, role_id, name, code, last_expiry in cursor.fetchall():

@@ -1,7 +1,8 @@
 """The clearance engine: who may work which shift role on a given date, and why not.
 
-This is the only place the rule is written; it is built from two rules written once each in
-their own modules. For person P, role R and date D (calendar dates in Europe/Stockholm):
+This is the only place the rule is written; it is built from three rules written once each in
+their own modules (active, valid, and whom a type applies to). For person P, role R and date D
+(calendar dates in Europe/Stockholm):
 
 - P is *active* on D when ``joined_on <= D`` and (``left_on`` is empty or ``D <= left_on``)
   (``people/membership.py``).
@@ -12,16 +13,23 @@ their own modules. For person P, role R and date D (calendar dates in Europe/Sto
   continuing-education courses (their unit's hours) and of completed self-paced
   continuing-education courses (the course's hours, the sum of its units', on the completion's
   date; ``courses/hours.py``), dated within [D − window months, D].
-- P is *cleared* for R on D when active, holding a valid qualification of every type R requires,
-  and having at least R's minimum hours.
-- Reasons, in order: ``inactive``; per required type in R's order ``missing:<type>`` (none issued
-  on or before D), ``revoked:<type>`` (none valid, the most recently issued one revoked on or
-  before D), ``expired:<type>`` (none valid otherwise); then ``hours:<have>/<need>``.
+- A type R requires is required of P only when it applies to her member groups
+  (``certifications/applicability.py``): a type lists the groups it applies to, none for
+  everyone; it applies to P when it lists none, when she is in any of its groups (a person in
+  several groups: one of them is enough), or when she is in no group at all (held to every
+  requirement). A type that does not apply to P is left out of her requirements: no reason, no
+  warning.
+- P is *cleared* for R on D when active, holding a valid qualification of every type R requires
+  of her, and having at least R's minimum hours.
+- Reasons, in order: ``inactive``; per type required of P in R's order ``missing:<type>``
+  (none issued on or before D), ``revoked:<type>`` (none valid, the most recently issued one
+  revoked on or before D), ``expired:<type>`` (none valid otherwise); then
+  ``hours:<have>/<need>``.
   The confidentiality pledge (the type marked ``is_pledge``) never expires: it is given and
   renewed as a routine, so where another type would give ``expired`` it gives
   ``renewal_due:<type>``, dated the day the most recently issued one was given (last renewed).
 - Warnings for a cleared person: ``expiring:<type>:<YYYY-MM-DD>`` when the latest ``expires_on``
-  among the valid qualifications of a required type falls in (D, D + 30 days]; for the pledge
+  among the valid qualifications of a type required of P falls in (D, D + 30 days]; for the pledge
   ``renew_by:<type>:<YYYY-MM-DD>`` (the day it is to be renewed by).
 
 A whole organisation, or many at once, is computed in a fixed number of queries, whatever
@@ -58,6 +66,7 @@ from courses.scheduling import held_within
 from people.membership import is_member_on
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
+from .applicability import applies
 from .dates import add_months, format_hours
 from .models import Qualification, ShiftRole, ShiftRoleRequirement, TrainingRecord
 from .validity import EXPIRED, REVOKED, VALID, is_valid_on, standing_on
@@ -540,6 +549,7 @@ class _Required(NamedTuple):
     id: int
     name: str
     pledge: bool  # the confidentiality pledge: due for renewal, never expired
+    groups: tuple[str, ...]  # the member groups it applies to; empty: everyone
 
 
 @dataclass(frozen=True)
@@ -550,12 +560,29 @@ class _Plan:
     types: tuple[_Required, ...]
     need: Decimal | None
     window_start: datetime.date | None
+    #: The types required of a person in each combination of member groups, worked out once
+    #: per combination (:meth:`required_of`); only when a type applies to some groups only.
+    restricted: bool = False
+    _of_groups: dict[tuple[str, ...], tuple[_Required, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def required_of(self, member_groups: tuple[str, ...]) -> tuple[_Required, ...]:
+        """The types, in order, required of a person in ``member_groups``."""
+        if not self.restricted:
+            return self.types
+        found = self._of_groups.get(member_groups)
+        if found is None:
+            found = self._of_groups[member_groups] = tuple(
+                required for required in self.types if applies(required.groups, member_groups)
+            )
+        return found
 
 
 def _plans(roles: list[ShiftRole], on: datetime.date) -> dict[int, _Plan]:
     """Each role's plan, by role id; the required types in one query."""
     types: dict[int, list[_Required]] = defaultdict(list)
-    for role_id, *required in (
+    for role_id, type_id, name, pledge, groups in (
         ShiftRoleRequirement.objects.filter(role__in=roles)
         .order_by("role_id", "sort_order", "pk")
         .values_list(
@@ -563,14 +590,16 @@ def _plans(roles: list[ShiftRole], on: datetime.date) -> dict[int, _Plan]:
             "qualification_type_id",
             "qualification_type__name",
             "qualification_type__is_pledge",
+            "qualification_type__applies_to",
         )
     ):
-        types[role_id].append(_Required(*required))
+        types[role_id].append(_Required(type_id, name, pledge, tuple(groups or ())))
     return {
         role.pk: _Plan(
             tuple(types[role.pk]),
             role.min_training_hours or None,
             window_start(on, role.training_window_months) if role.min_training_hours else None,
+            restricted=any(required.groups for required in types[role.pk]),
         )
         for role in roles
     }
@@ -614,7 +643,7 @@ def _decide(
     for role, plan in roles:
         reasons = list(inactive)
         warnings = []
-        for required in plan.types:
+        for required in plan.required_of(person.member_groups):
             reason, warning = words.of_type(required, standing.get(required.id))
             if reason is not None:
                 reasons.append(reason)

@@ -13,6 +13,7 @@ from courses.models import CoursePage, Theme
 from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 from people.models import MEMBER_GROUPS, Organisation, User
 
+from .applicability import GROUP_CHOICES, normalised
 from .models import QualificationSource, QualificationType, ShiftRole
 
 
@@ -45,6 +46,20 @@ class ScopedOrganisationForm(WagtailAdminModelForm):
 
 class QualificationTypeForm(ScopedOrganisationForm):
     scoped_fields = {"granted_by_course": CoursePage}
+
+    #: The member groups a shift role requires the type of, ticked; none: all groups.
+    applies_to = forms.MultipleChoiceField(
+        label=_("Applies to"),
+        choices=GROUP_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The member groups a shift role requires it of, e.g. staff only. None ticked: all groups."
+        ),
+    )
+
+    def clean_applies_to(self) -> list[str]:
+        return normalised(self.cleaned_data.get("applies_to") or [])
 
 
 class ShiftRoleForm(ScopedOrganisationForm):

@@ -15,8 +15,9 @@ from courses.completion import record_completions
 from courses.models import CoursePage
 from people.bounds import LATEST_DATE, LATEST_EXPIRY, clean_field, parse_date
 from people.importing import ImportProblem, read_csv, too_many_problems
-from people.models import Organisation, PersonManager, User
+from people.models import MEMBER_GROUPS, Organisation, PersonManager, User
 
+from .applicability import normalised
 from .models import (
     Qualification,
     QualificationSource,
@@ -28,7 +29,7 @@ from .models import (
 
 # The catalogue ---------------------------------------------------------------------------------
 
-TYPE_KEYS = {"name", "description", "valid_months", "granted_by_course", "pledge"}
+TYPE_KEYS = {"name", "description", "valid_months", "granted_by_course", "pledge", "applies_to"}
 ROLE_KEYS = {"name", "description", "requires", "min_training_hours", "training_window_months"}
 
 
@@ -143,7 +144,30 @@ def _parse_type(
         )
     if not isinstance(item.get("pledge", False), bool):
         problems.append(ImportProblem(line, "pledge", _("must be true or false")))
+    if "applies_to" in item:
+        item["applies_to"] = _applies_to(item["applies_to"], line, problems)
     return {**item, "course": courses.get(course_title), "line": line}
+
+
+def _applies_to(value, line: int, problems: list[ImportProblem]) -> list[str]:
+    """The member groups a type applies to: a list of their codes (empty or left out: all)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        problems.append(
+            ImportProblem(line, "applies_to", _("must be a list of groups: volunteer, staff or board"))
+        )
+        return []
+    for code in value:
+        if code not in MEMBER_GROUPS:
+            problems.append(
+                ImportProblem(
+                    line,
+                    "applies_to",
+                    _("unknown group '%(value)s'; use volunteer, staff or board") % {"value": code},
+                )
+            )
+    return normalised(code for code in value if code in MEMBER_GROUPS)
 
 
 def _parse_role(
@@ -250,6 +274,7 @@ def apply_catalogue(catalogue: Catalogue, organisation: Organisation) -> tuple[i
         qtype.valid_months = item.get("valid_months")
         qtype.granted_by_course = item["course"]
         qtype.is_pledge = item.get("pledge", qtype.is_pledge) is True
+        qtype.applies_to = item.get("applies_to", qtype.applies_to)
         qtype.save()
         types[qtype.name] = qtype
     roles = {r.name: r for r in ShiftRole.objects.filter(organisation=organisation)}

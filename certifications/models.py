@@ -28,6 +28,7 @@ from people.bounds import (
 )
 
 from . import validity
+from .applicability import applies, groups_display, normalised, validate_member_groups
 from .dates import add_months
 
 
@@ -37,7 +38,8 @@ class ScopedQuerySet(OrganisationScopedQuerySet):
 
 class QualificationType(models.Model):
     """A kind of qualification, e.g. Grundutbildning (by completing the study circle) or
-    Tystnadslöfte (the confidentiality pledge, attested by a coordinator)."""
+    Tystnadslöfte (the confidentiality pledge, attested by a coordinator). ``applies_to``: the
+    member groups it is required of, empty for everyone (``certifications/applicability.py``)."""
 
     organisation = models.ForeignKey(
         "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -67,6 +69,13 @@ class QualificationType(models.Model):
             "The competence report counts this type as the confidentiality pledge (one type at most)."
         ),
     )
+    applies_to = models.JSONField(
+        _("applies to"),
+        default=list,
+        blank=True,
+        validators=[validate_member_groups],
+        help_text=_("The member groups a shift role requires it of. None ticked: all groups."),
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -83,6 +92,20 @@ class QualificationType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if isinstance(self.applies_to, list):
+            self.applies_to = normalised(self.applies_to)
+        super().save(*args, **kwargs)
+
+    def applies_to_person(self, member_groups) -> bool:
+        """Whether the type is required of a person in ``member_groups`` (``applicability.py``)."""
+        return applies(self.applies_to, member_groups)
+
+    def applies_to_display(self) -> str:
+        return groups_display(self.applies_to)
+
+    applies_to_display.short_description = _("applies to")
 
     def clean(self) -> None:
         course = self.granted_by_course

@@ -31,8 +31,9 @@ class Due:
 
 
 def due_reminders(today: datetime.date) -> list[Due]:
-    """The reminders due today: for each person and required type, the latest expiry among her
-    valid qualifications, if it falls within 60 days, at the smallest step not yet passed."""
+    """The reminders due today: for each person and type required of her (by a shift role, and
+    applying to her member groups: ``applicability.py``), the latest expiry among her valid
+    qualifications, if it falls within 60 days, at the smallest step not yet passed."""
     required = ShiftRoleRequirement.objects.filter(qualification_type=OuterRef("type"))
     candidates = (
         Qualification.objects.valid_on(today)
@@ -43,7 +44,7 @@ def due_reminders(today: datetime.date) -> list[Due]:
     latest: dict[tuple[int, int], Qualification | None] = {}
     for qualification in candidates:
         key = (qualification.person_id, qualification.type_id)
-        if key in latest:
+        if key in latest or not qualification.type.applies_to_person(qualification.person.member_groups):
             continue
         latest[key] = qualification
     sent = set(

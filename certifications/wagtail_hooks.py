@@ -29,7 +29,12 @@ class QualificationTypeViewSet(ScopedModelViewSet):
     icon = "tag"
     url_prefix = "competence/types"
     name = "certifications_type"
-    list_display = ["name", "valid_months", Column("granted_by_course", label=_("Granted by completing"))]
+    list_display = [
+        "name",
+        "valid_months",
+        Column("granted_by_course", label=_("Granted by completing")),
+        Column("applies_to_display", label=_("Applies to")),
+    ]
     search_fields = ["name"]
     search_backend_name = None
     edit_handler = ObjectList(
@@ -39,6 +44,7 @@ class QualificationTypeViewSet(ScopedModelViewSet):
             FieldPanel("description"),
             FieldPanel("valid_months"),
             FieldPanel("granted_by_course"),
+            FieldPanel("applies_to"),
             FieldPanel("is_pledge"),
         ],
         base_form_class=QualificationTypeForm,

@@ -353,3 +353,34 @@ def test_randomised_against_the_engine(org_a, org_b, catalogue, catalogue_b, coo
         for _, reasons, warnings, _ in same_answer(orgs, day).values():
             seen.update(code.split(":")[0] for code in (*reasons, *warnings))
     assert {"inactive", "missing", "revoked", "expired", "renewal_due", "hours"} <= seen
+
+
+def test_types_for_some_groups_only(org_a, org_b, catalogue, catalogue_b):
+    """A type that applies to some groups only is required of them only, in SQL as in the engine
+    (certifications/applicability.py): one of her groups is enough; in no group, she is held."""
+    child = QualificationType.objects.create(
+        organisation=org_a, name="Barnkompetens", valid_months=12, applies_to=["staff", "board"]
+    )
+    ShiftRoleRequirement.objects.create(role=catalogue["chat"], qualification_type=child, sort_order=1)
+    catalogue["pledge"].applies_to = ["volunteer"]
+    catalogue["pledge"].is_pledge = True
+    catalogue["pledge"].save()
+    groups = [
+        {"group_volunteer": True},
+        {"group_volunteer": False, "group_staff": True},
+        {"group_volunteer": False, "group_board": True},
+        {"group_volunteer": True, "group_staff": True},
+        {"group_volunteer": False},
+    ]
+    for flags in groups:
+        for qualifications in ([], [child], [catalogue["pledge"]], [child, catalogue["pledge"]]):
+            person = PersonFactory(organisation=org_a, **flags)
+            qualify(person, catalogue["basic"], "2024-01-01")
+            for qtype in qualifications:
+                qualify(person, qtype, "2025-12-10")  # expires 2026-12-10
+            train(org_a, [person], "2026-06-01", "6")
+    seen = set()
+    for day in ("2026-11-22", "2026-12-10", "2026-12-11"):
+        for _, reasons, warnings, _ in same_answer([org_a, org_b], day).values():
+            seen.update(code.split(":")[0] for code in (*reasons, *warnings))
+    assert {"missing", "expired", "renewal_due", "expiring", "renew_by"} <= seen
