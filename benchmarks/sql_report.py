@@ -29,17 +29,20 @@ cleared are judged on ``as_of``; records and completions count from the period's
    self-paced continuing-education course completed in the period (``courses/hours.py``: by
    her own organisation's people, not through a run) its first completion, its hours (the sum
    of its units') and who completed it;
-3. one row per qualification type (by name): active people holding a valid one, per group, and
-   active people who held one but have none valid (lapsed);
+3. one row per qualification type (by name): the groups it applies to, active people holding
+   a valid one, per group, and active people it applies to who held one but have none valid
+   (lapsed);
 4. the shift roles (name, minimum hours, window), in their order: the distinct windows give
    the window starts (``add_months``: calendar months clamped to the month's end) and their
    UTC bounds (midnight in Europe/Stockholm), computed in Python and passed as parameters, and
    the minimums give ``hours_distribution``;
 5. one row per shift role: the active volunteers and staff holding a valid qualification of
-   every required type and, when the role asks for hours, at least its minimum in its window
-   (training records of any organisation, attended continuing-education sessions of her own
-   organisation's runs and her self-paced completions, as the clearance engine counts them;
-   summed per person and window length in one pass);
+   every type it requires of them (``certifications/applicability.py``; the types that apply to
+   everyone counted once per role, the others per person) and, when the role asks for hours,
+   at least its minimum in its window (training records of any organisation, attended
+   continuing-education sessions of her own organisation's runs and her self-paced
+   completions, as the clearance engine counts them; summed per person and window length in
+   one pass);
 6. one row per person active on ``as_of`` or with training hours in the period: her name,
    groups, protected identity and hours (her own organisation's live records, attended held
    continuing-education sessions and self-paced completions). Python adds them up into
@@ -62,6 +65,7 @@ lines by the report's key (date, title, provider, hours). Run it inside Django (
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -70,6 +74,7 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import Page
 
+from benchmarks.sql_clearance import applies_sql
 from certifications.dates import add_months
 from certifications.models import (
     Qualification,
@@ -479,18 +484,20 @@ def _lines(cursor, st: _Statement, reports: dict[int, dict], names: dict[int, st
 
 
 def _qualifications(cursor, st: _Statement, reports: dict[int, dict]) -> None:
-    """3. Qualifications on ``as_of``, per type (by name): the active people holding a valid one
-    per group, and those who held one but have none valid (lapsed)."""
+    """3. Qualifications on ``as_of``, per type (by name): the groups it applies to, the active
+    people holding a valid one per group, and those it applies to who held one but have none
+    valid (lapsed)."""
     t, orgs = st.t, st.orgs
     flag_list = ", ".join(f"u.{flag}" for flag in st.flags.values())
     valid_columns = ", ".join(
         f"COALESCE(SUM(CASE WHEN h.has_valid = 1 AND h.{flag} THEN 1 ELSE 0 END), 0)"
         for flag in st.flags.values()
     )
+    applies = applies_sql("qt.applies_to", "h")  # lapsed: only those it applies to
     cursor.execute(
         f"""
-        SELECT qt.organisation_id, qt.name, {valid_columns},
-               COALESCE(SUM(CASE WHEN h.has_valid = 0 THEN 1 ELSE 0 END), 0)
+        SELECT qt.organisation_id, qt.name, CAST(qt.applies_to AS TEXT), {valid_columns},
+               COALESCE(SUM(CASE WHEN h.has_valid = 0 AND {applies} THEN 1 ELSE 0 END), 0)
         FROM {t["qtype"]} qt
         LEFT JOIN (
             SELECT q.type_id, q.person_id, {flag_list},
@@ -502,16 +509,17 @@ def _qualifications(cursor, st: _Statement, reports: dict[int, dict]) -> None:
             GROUP BY q.type_id, q.person_id, {flag_list}
         ) h ON h.type_id = qt.id
         WHERE qt.organisation_id {orgs}
-        GROUP BY qt.organisation_id, qt.id, qt.name
+        GROUP BY qt.organisation_id, qt.id, qt.name, CAST(qt.applies_to AS TEXT)
         ORDER BY qt.organisation_id, qt.name, qt.id
         """,
         st.params,
     )
-    for org_id, name, *counts in cursor.fetchall():
+    for org_id, name, applies_to, *counts in cursor.fetchall():
         *per_group, lapsed = counts
         reports[org_id]["qualifications"].append(
             {
                 "type": name,
+                "applies_to": json.loads(applies_to),
                 "valid": {g: int(n) for g, n in zip(GROUPS, per_group, strict=True)},
                 "lapsed": int(lapsed),
             }
@@ -625,22 +633,36 @@ def _clearance(cursor, st: _Statement, reports: dict[int, dict], roles: list[_Ro
             SELECT rq.role_id, COUNT(DISTINCT rq.qualification_type_id) AS n
             FROM {t["requirement"]} rq
             JOIN {t["role"]} r ON r.id = rq.role_id
-            WHERE r.organisation_id {orgs}
+            JOIN {t["qtype"]} qt ON qt.id = rq.qualification_type_id
+            WHERE r.organisation_id {orgs} AND CAST(qt.applies_to AS TEXT) = '[]'
             GROUP BY rq.role_id
+        ), needed_of AS (
+            SELECT rq.role_id, u.id AS person_id, COUNT(DISTINCT rq.qualification_type_id) AS n
+            FROM {t["requirement"]} rq
+            JOIN {t["role"]} r ON r.id = rq.role_id
+            JOIN {t["qtype"]} qt ON qt.id = rq.qualification_type_id
+            JOIN {t["user"]} u ON u.organisation_id = r.organisation_id
+            WHERE r.organisation_id {orgs} AND CAST(qt.applies_to AS TEXT) <> '[]'
+              AND {applies_sql("qt.applies_to", "u")}
+            GROUP BY rq.role_id, u.id
         ), held AS (
             SELECT rq.role_id, q.person_id, COUNT(DISTINCT rq.qualification_type_id) AS n
             FROM {t["requirement"]} rq
             JOIN {t["role"]} r ON r.id = rq.role_id
+            JOIN {t["qtype"]} qt ON qt.id = rq.qualification_type_id
             JOIN {t["qualification"]} q ON q.type_id = rq.qualification_type_id
-            WHERE r.organisation_id {orgs} AND {st.valid}
+            JOIN {t["user"]} u ON u.id = q.person_id
+            WHERE r.organisation_id {orgs} AND {st.valid} AND {applies_sql("qt.applies_to", "u")}
             GROUP BY rq.role_id, q.person_id
         ){hours_ctes}
         SELECT r.organisation_id, r.name,
-               SUM(CASE WHEN ph.person_id IS NOT NULL AND COALESCE(held.n, 0) = COALESCE(needed.n, 0)
+               SUM(CASE WHEN ph.person_id IS NOT NULL
+                             AND COALESCE(held.n, 0) = COALESCE(needed.n, 0) + COALESCE(needed_of.n, 0)
                         {hours_condition} THEN 1 ELSE 0 END)
         FROM {t["role"]} r
         LEFT JOIN needed ON needed.role_id = r.id
         LEFT JOIN ph ON ph.org = r.organisation_id
+        LEFT JOIN needed_of ON needed_of.role_id = r.id AND needed_of.person_id = ph.person_id
         LEFT JOIN held ON held.role_id = r.id AND held.person_id = ph.person_id
         WHERE r.organisation_id {orgs}
         GROUP BY r.organisation_id, r.id, r.name, r.sort_order

@@ -10,8 +10,8 @@ everyone. A type applies to a person when
   clearance engine errs on the side of not clearing).
 
 Outside its groups a type is not required of her: the clearance engine leaves it out of her
-requirements (so the board and My training never list it as missing) and no reminder is sent
-about it.
+requirements (so the board and My training never list it as missing), no reminder is sent about
+it, and the competence report neither counts her lapsed one nor her group's coverage of it.
 
 Every group ticked is the same as none (:func:`normalised`), so a type lists each group at most
 once, in ``MEMBER_GROUPS`` order, and never all of them.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from people.models import MEMBER_GROUPS, Organisation
 
+from ..applicability import applies
 from .figures import GROUPS, HIDDEN, SUPPRESSED, is_withheld, monthly_training_hours, report_period
 
 if TYPE_CHECKING:
@@ -142,7 +143,9 @@ def coverage_percent(valid: int | str, active: int | str) -> float | None:
 def coverage_figure(report: dict) -> Figure:
     """Qualification coverage per type and group at the period's end: a bar per group and type
     of the percent of :func:`coverage_percent`; a suppressed cell is a hatched stub marked "<5"
-    (never a bar of zero), explained in the legend."""
+    (never a bar of zero), explained in the legend. A type that applies to some groups only
+    (``applies_to``) has no bar for the others: it is not required of them, so their coverage
+    of it says nothing."""
     from matplotlib.patches import Patch
 
     types = [q["type"] for q in report["qualifications"]]
@@ -153,7 +156,11 @@ def coverage_figure(report: dict) -> Figure:
     shown_marks: set[str] = set()
     for index, group in enumerate(GROUPS):
         active = report["people"][group]["active"]
-        percents = [coverage_percent(q["valid"][group], active) for q in report["qualifications"]]
+        shown = [applies(q.get("applies_to") or [], (group,)) for q in report["qualifications"]]
+        percents = [
+            coverage_percent(q["valid"][group], active) if applied else None
+            for q, applied in zip(report["qualifications"], shown, strict=True)
+        ]
         positions = [i + index * width for i in range(len(types))]
         colour = CHART_COLOURS[group]
         axes.bar(
@@ -167,8 +174,8 @@ def coverage_figure(report: dict) -> Figure:
         handles.append(Patch(facecolor=colour, label=str(MEMBER_GROUPS[group])))
         marks = [
             (x, SUPPRESSED if SUPPRESSED in (q["valid"][group], active) else HIDDEN)
-            for x, p, q in zip(positions, percents, report["qualifications"], strict=True)
-            if p is None
+            for x, p, q, applied in zip(positions, percents, report["qualifications"], shown, strict=True)
+            if p is None and applied
         ]
         if marks:
             _suppressed_marks(axes, marks, width, colour)

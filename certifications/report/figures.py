@@ -41,6 +41,7 @@ from jour_core.exports import Pseudonyms
 from people.membership import is_member_on, members_on
 from people.models import MEMBER_GROUPS, Organisation
 
+from ..applicability import applies
 from ..clearance import (
     COURSE,
     RECORD,
@@ -768,8 +769,10 @@ def qualifications_per_type(period: ReportPeriod, facts: Facts) -> dict[int, dic
     """Per organisation, counted over ``facts.held`` (:func:`qualifications_of`: every qualification
     of the organisations' people issued on or before ``as_of``) for its people active then:
 
-    - ``qualifications``: its qualification types (by name), each with the people holding one
-      valid on ``as_of``, per group, and how many held one but have none valid (lapsed);
+    - ``qualifications``: its qualification types (by name), each with the member groups it
+      applies to (``applies_to``, empty for all: ``certifications/applicability.py``), the
+      people holding one valid on ``as_of``, per group, and how many of those it applies to
+      held one but have none valid (lapsed);
     - ``basic_holders``: the active volunteers and staff holding a valid qualification granted
       by a basic-training course;
     - ``pledge``: the confidentiality pledge (the types marked ``is_pledge``) of the active
@@ -783,7 +786,7 @@ def qualifications_per_type(period: ReportPeriod, facts: Facts) -> dict[int, dic
         row[0]: row
         for row in QualificationType.objects.filter(organisation__in=period.ids)
         .order_by("name", "pk")
-        .values_list("pk", "organisation_id", "name", "granted_by_course__kind", "is_pledge")
+        .values_list("pk", "organisation_id", "name", "granted_by_course__kind", "is_pledge", "applies_to")
     }
     active = facts.active
     holders: dict[int, set[int]] = defaultdict(set)
@@ -807,14 +810,16 @@ def qualifications_per_type(period: ReportPeriod, facts: Facts) -> dict[int, dic
         }
         for pk in period.ids
     }
-    for type_id, organisation_id, name, course_kind, is_pledge in types.values():
+    for type_id, organisation_id, name, course_kind, is_pledge, groups in types.values():
         figure = figures[organisation_id]
         people = [active[pk] for pk in valid[type_id]]
+        lapsed = holders[type_id] - valid[type_id]
         figure["qualifications"].append(
             {
                 "type": name,
+                "applies_to": groups,
                 "valid": {group: sum(group in p.member_groups for p in people) for group in GROUPS},
-                "lapsed": len(holders[type_id]) - len(people),
+                "lapsed": sum(applies(groups, active[pk].member_groups) for pk in lapsed),
             }
         )
         shift_workers = {p.pk for p in people} & facts.shift_workers

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from jour_core.exports import Sheet, protected_people, spreadsheet_file, without_protected_names
 from people.models import MEMBER_GROUPS, Organisation
 
+from ..applicability import groups_display
 from ..models import FrozenReport
 from .figures import GROUPS, HIDDEN, SUPPRESSED, organisations_of, report_period
 
@@ -40,8 +41,16 @@ def report_tables(report: dict, external: bool = False) -> list[Table]:
         ),
         (
             _("Qualifications"),
-            [_("Type"), *_group_names(), _("Lapsed")],
-            [[q["type"], *(q["valid"][g] for g in GROUPS), q["lapsed"]] for q in report["qualifications"]],
+            [_("Type"), _("Applies to"), *_group_names(), _("Lapsed")],
+            [
+                [
+                    q["type"],
+                    _applies_to(q),
+                    *(q["valid"][g] for g in GROUPS),
+                    q["lapsed"],
+                ]
+                for q in report["qualifications"]
+            ],
         ),
         (
             _("Confidentiality pledge"),
@@ -84,6 +93,12 @@ def report_tables(report: dict, external: bool = False) -> list[Table]:
         )
     tables.append((_("Narrative"), [_("Narrative")], [[report["narrative"]]]))
     return tables
+
+
+def _applies_to(row: dict) -> str:
+    """The groups a type applies to, in words; nothing for a row that does not say (the sum of
+    several organisations' reports, a report frozen before types said it)."""
+    return groups_display(row["applies_to"]) if "applies_to" in row else ""
 
 
 def _group_names() -> list[str]:

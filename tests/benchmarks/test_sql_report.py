@@ -260,3 +260,17 @@ def test_a_multi_year_period_takes_one_more_query(org_a, org_b, second_organisat
     with CaptureQueriesContext(connection) as queries:
         report_sql([org_a.pk, org_b.pk], D(2023, 1, 1), D(2026, 12, 31))
     assert len(queries) <= 7
+
+
+def test_types_for_some_groups_only(org_a, coordinator_a, scenario, catalogue):  # noqa: F811
+    """Lapsed counts, the groups a type applies to and clearance: as the report counts them
+    (certifications/applicability.py)."""
+    child = QualificationType.objects.create(
+        organisation=org_a, name="Barnkompetens", valid_months=12, applies_to=["staff"]
+    )
+    ShiftRoleRequirement.objects.create(role=catalogue["chat"], qualification_type=child, sort_order=1)
+    for person in [coordinator_a, *scenario.values()]:
+        qualify(person, child, "2025-03-01")  # lapsed 2026-03-01
+    qualify(scenario["vera"], child, "2026-02-01")
+    for start, end in PERIODS[:3]:
+        assert report_sql([org_a.pk], start, end)[org_a.pk] == expected(org_a, start, end)

@@ -19,6 +19,8 @@ from certifications.applicability import applies, groups_display, normalised, va
 from certifications.clearance import clearance
 from certifications.models import QualificationType, ShiftRoleRequirement
 from certifications.reminders import send_reminders
+from certifications.report import competence_report
+from certifications.report.charts import coverage_figure
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify
 from tests.factories import PersonFactory
@@ -161,6 +163,34 @@ def test_no_reminder_outside_its_groups(org_a, catalogue, coordinator_a, staff_o
     assert send_reminders(ON) == 1
     recipients = [m.to for m in mail.outbox]
     assert ["stina@example.org"] in recipients and ["vera@example.org"] not in recipients
+
+
+def test_the_report_counts_coverage_and_lapses_only_where_it_applies(org_a, catalogue, staff_only, people):
+    qualify(people["qualified"], staff_only, "2026-01-10")
+    qualify(people["volunteer"], staff_only, "2024-01-10")  # lapsed, but not hers to hold
+    qualify(people["staff"], staff_only, "2024-01-10")  # lapsed: hers
+    report = competence_report(org_a, D(2026, 1, 1), D(2026, 12, 31))
+    by_type = {q["type"]: q for q in report["qualifications"]}
+    assert by_type["Barnkompetens"] == {
+        "type": "Barnkompetens",
+        "applies_to": ["staff"],
+        "valid": {"volunteer": 0, "staff": 1, "board": 0},
+        "lapsed": 1,
+    }
+    assert by_type["Grundutbildning"]["applies_to"] == []
+    # Of those who work shifts, Vera (a volunteer) and Signe (staff, holding it) are cleared for
+    # Chattjour; Stina and Bodil (staff, and a volunteer too) lack it.
+    (chat,) = [row for row in report["clearance"] if row["role"] == "Chattjour"]
+    assert chat["cleared"] == 2
+    # The coverage chart draws no volunteer or board bar for Barnkompetens.
+    figure = coverage_figure(report)
+    (axes,) = figure.axes
+    positions = {round(bar.get_x() + bar.get_width() / 2, 3) for bar in axes.patches}
+    types = [q["type"] for q in report["qualifications"]]
+    child, width = types.index("Barnkompetens"), 0.8 / 3
+    assert round(child + 0 * width, 3) not in positions  # volunteers
+    assert round(child + 1 * width, 3) in positions  # staff
+    assert round(child + 2 * width, 3) not in positions  # board
 
 
 def test_the_admin_edits_it(client, coordinator_a, org_a):

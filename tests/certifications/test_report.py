@@ -161,11 +161,13 @@ def test_training_hours_qualifications_and_clearance(org_a, coordinator_a, scena
     by_type = {q["type"]: q for q in report["qualifications"]}
     assert by_type["Grundutbildning"] == {
         "type": "Grundutbildning",
+        "applies_to": [],
         "valid": {"volunteer": 1, "staff": 0, "board": 0},
         "lapsed": 0,
     }
     assert by_type["Tystnadslöfte"] == {
         "type": "Tystnadslöfte",
+        "applies_to": [],
         "valid": {"volunteer": 1, "staff": 0, "board": 0},
         "lapsed": 2,
     }
