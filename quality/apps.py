@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class QualityConfig(AppConfig):
-    """The association's quality work: findings and their actions (act), on top of the competence
-    the other apps document (do)."""
+    """The association's quality work: the competence plan (plan), the participants' evaluations
+    (check), findings and their actions (act), on top of the competence the other apps document
+    (do)."""
 
     name = "quality"
     verbose_name = _("Quality work")
@@ -12,6 +13,8 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
+
+        from . import signals  # noqa: F401 (default evaluation questions for a new organisation)
 
         # The board or a coordinator records a finding and its action; a coordinator may delete one.
         edit = [f"quality.{action}_action" for action in ("add", "change", "view")]
@@ -25,3 +28,12 @@ class QualityConfig(AppConfig):
         ]
         register_role_permissions(COORDINATORS_GROUP, plan)
         register_role_permissions(BOARD_GROUP, plan)
+        # Coordinators edit the evaluation questions; both read the results (never who answered).
+        register_role_permissions(
+            COORDINATORS_GROUP,
+            [f"quality.{action}_evaluationquestion" for action in ("add", "change", "view", "delete")]
+            + ["quality.view_evaluationresponse"],
+        )
+        register_role_permissions(
+            BOARD_GROUP, ["quality.view_evaluationquestion", "quality.view_evaluationresponse"]
+        )

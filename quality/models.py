@@ -1,9 +1,12 @@
-"""A finding and the action taken on it: what was found, where it came from, what will be done,
-who is responsible, by when, and how it was followed up when it was closed."""
+"""Quality work's records. Plan: the competence plan's lines. Check: the participants'
+evaluations of units and courses, anonymous. Act: a finding and the action taken on it (what
+was found, where it came from, what will be done, who is responsible, by when, and how it was
+followed up when it was closed)."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from courses.models import MAX_UNIT_NUMBER, CourseKind
 from jour_core.scoping import OrganisationScopedQuerySet
 from people.bounds import validate_date_in_range
 from people.models import MEMBER_GROUPS
@@ -235,3 +239,164 @@ class PlanItem(models.Model):
             problems["theme"] = _("The theme belongs to another organisation.")
         if problems:
             raise ValidationError(problems)
+
+
+# Check: evaluations ----------------------------------------------------------------------------
+#
+# A participant answers a short evaluation after a study-circle unit or a continuing-education
+# course. What she answered (EvaluationResponse and its EvaluationAnswer rows) names no one and
+# has no time of its own: its keys are random (UUIDs), so neither the order of ids nor a
+# timestamp pairs it with the EvaluationReceipt that says *that* she answered (which keeps her
+# from answering twice). Nothing links a receipt to a response.
+
+
+class AnswerKind(models.TextChoices):
+    RATING = "rating", _("Rating 1–5")
+    TEXT = "text", _("Free text")
+
+
+#: The ratings a participant chooses from, lowest first.
+RATINGS = range(1, 6)
+
+
+class EvaluationQuestion(models.Model):
+    """One question of an organisation's evaluation form for one kind of course (the study
+    circle's units, or continuing education). The organisation edits its own; every organisation
+    starts with a few (``quality.evaluations.DEFAULT_QUESTIONS``): they go with it, while its
+    answers keep it from being deleted."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    course_kind = models.CharField(_("for courses of the kind"), max_length=20, choices=CourseKind.choices)
+    kind = models.CharField(_("answered with"), max_length=20, choices=AnswerKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=[MaxValueValidator(1000)], help_text=_("Lower numbers come first.")
+    )
+    active = models.BooleanField(
+        _("asked"), default=True, help_text=_("Untick to stop asking it; its answers so far are kept.")
+    )
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+        ordering = ["course_kind", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None:
+            return
+        stored = EvaluationQuestion.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored and stored != self.kind and EvaluationAnswer.objects.filter(question_id=self.pk).exists():
+            raise ValidationError(
+                {"kind": _("This question has answers: it keeps its kind. Add a new question instead.")}
+            )
+
+
+class EvaluationResponseQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+
+class EvaluationResponse(models.Model):
+    """One participant's answers to one evaluation, without her: no person, no time, a random id.
+    ``unit_number`` is the study circle's unit evaluated, or 0 for a continuing-education
+    course as a whole. Its period is its session's (``quality.evaluations``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    run = models.ForeignKey(
+        "courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_number = models.PositiveSmallIntegerField(
+        _("unit"), validators=[MaxValueValidator(MAX_UNIT_NUMBER)], help_text=_("0: the whole course.")
+    )
+
+    objects = EvaluationResponseQuerySet.as_manager()
+    #: Never in Wagtail's reference index (its rows are numbered in the order they are written).
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("evaluation answer")
+        verbose_name_plural = _("evaluation answers")
+        indexes = [models.Index(fields=["run", "unit_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_number}"
+
+
+class EvaluationAnswerQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "response__organisation"
+
+
+class EvaluationAnswer(models.Model):
+    """The answer to one question: a rating from 1 to 5, or a text. The question's wording is
+    kept as it was asked (the question may change or go later)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(EvaluationResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    question_text = models.CharField(_("question"), max_length=300)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("answer"), blank=True, max_length=2000)
+
+    objects = EvaluationAnswerQuerySet.as_manager()
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("evaluation answer to a question")
+        verbose_name_plural = _("evaluation answers to questions")
+        constraints = [
+            # A rating from 1 to 5 and no text, or a text and no rating.
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5, text="")
+                | models.Q(rating__isnull=True) & ~models.Q(text=""),
+                name="quality_answer_rating_or_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.question_text
+
+
+class EvaluationReceiptQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "run__organisation"
+
+
+class EvaluationReceipt(models.Model):
+    """That a person has answered the evaluation of a unit (or a course) of a run, not what:
+    one per person, run and unit, which the database keeps. No time, and no link to her answer."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    run = models.ForeignKey(
+        "courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_number = models.PositiveSmallIntegerField(_("unit"), validators=[MaxValueValidator(MAX_UNIT_NUMBER)])
+
+    objects = EvaluationReceiptQuerySet.as_manager()
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("evaluation answered")
+        verbose_name_plural = _("evaluations answered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "run", "unit_number"], name="quality_one_evaluation_per_person_and_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.run_id}/{self.unit_number}"

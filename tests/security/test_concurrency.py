@@ -153,3 +153,37 @@ def test_confirming_the_same_people_file_twice_at_once_imports_it_once(scene):
     ]
     assert User.objects.filter(email="ny1@example.org").count() == 1
     assert not PendingImport.objects.exists()
+
+
+def test_answering_the_same_evaluation_twice_at_once_keeps_one_answer(scene, monkeypatch):
+    """A double click on "Skicka mitt svar": both requests find no receipt yet; the receipt's
+    unique constraint lets one through, and the other writes nothing (no second answer)."""
+    from django.utils import timezone
+
+    from quality import evaluations
+    from quality.models import EvaluationAnswer, EvaluationReceipt, EvaluationResponse
+
+    person, by = scene["person"], scene["coordinator"]
+    course = make_course(person.organisation, title="Studiecirkel nu", units=2)
+    run = make_run(course, timezone.localdate() - datetime.timedelta(days=7))  # one session held
+    enrol(run, [person])
+    set_marks(run.sessions.get(unit_number=1), {person.pk: "present"}, by)
+    barrier = threading.Barrier(2, timeout=10)
+    real_rows = evaluations._answer_rows
+
+    def rows_after_both_have_checked(*args):
+        barrier.wait()  # both have read "no receipt yet"
+        return real_rows(*args)
+
+    monkeypatch.setattr(evaluations, "_answer_rows", rows_after_both_have_checked)
+    answers = {
+        q.pk: 4 if q.kind == "rating" else "Bra" for q in evaluations.questions_for(run.organisation, "basic")
+    }
+    _results, errors = run_together(
+        lambda: evaluations.submit_evaluation(person, run.pk, 1, answers),
+        lambda: evaluations.submit_evaluation(person, run.pk, 1, answers),
+    )
+    assert [getattr(error, "code", error) for error in errors] == ["answered"]
+    assert EvaluationReceipt.objects.filter(person=person, run=run, unit_number=1).count() == 1
+    assert EvaluationResponse.objects.count() == 1
+    assert EvaluationAnswer.objects.count() == 4
