@@ -2,7 +2,8 @@
 
 A fixed number of queries whatever the number of rows; nothing about anyone else (no other
 attendees, no names of who marked or recorded), and no secrets (no password hash, no calendar
-link tokens).
+link tokens). Of her evaluations, which she answered, never what: nothing links her to her
+answers, not even for her.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from courses.models import (
     MakeUp,
 )
 from people.models import User
+from quality.models import EvaluationReceipt
 
 
 def _plain(value: Any) -> Any:
@@ -42,6 +44,12 @@ def collect_personal_data(person: User) -> dict[str, Any]:
         "admin_roles": list(person.groups.order_by("name").values_list("name", flat=True)),
         **_training(person),
         **_qualifications(person),
+        # Which evaluations she has answered; never what (her answers do not name her).
+        "evaluations_answered": _rows(
+            EvaluationReceipt.objects.filter(person=person)
+            .order_by("run__title", "run_id", "unit_number")
+            .values("run__title", "run__course__title", "unit_number")
+        ),
         # That her calendar links exist and since when; never the token.
         "calendar_feeds": _rows(
             FeedToken.objects.filter(person=person).order_by("created_at").values("kind", "created_at")

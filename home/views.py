@@ -13,6 +13,7 @@ from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
 from courses.selectors import member_overview
 from jour_core.exports import ExportFile, export_response
+from quality.evaluations import pending_evaluations
 
 from .mydata import collect_personal_data
 from .standing import member_standing
@@ -20,7 +21,8 @@ from .standing import member_standing
 
 @login_required
 def my_training(request):
-    """Her runs, sessions, calendar link, self-paced courses, qualifications and completions."""
+    """Her evaluations to answer, runs, sessions, calendar link, self-paced courses,
+    qualifications and completions."""
     overview = member_overview(request.user)
     standing = member_standing(request.user, timezone.localdate())
     # Her calendar link is made on her first visit.
@@ -34,6 +36,7 @@ def my_training(request):
         "upcoming": overview.upcoming,
         "completions": overview.completions,
         "self_paced": overview.self_paced,
+        "evaluations": pending_evaluations(request.user),
     }
     return render(request, "home/my_training.html", context)
 

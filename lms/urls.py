@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("konto/", include("jour_core.urls")),
     path("kurser/", include("courses.urls")),
+    path("kvalitet/", include("quality.urls")),
     path("", include("home.urls")),
 ]
 

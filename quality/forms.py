@@ -1,8 +1,13 @@
+from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from certifications.forms import ScopedOrganisationForm
 from courses.models import Theme
 from people.models import User
+
+from .evaluations import MAX_TEXT_LENGTH
+from .models import RATINGS, AnswerKind, EvaluationQuestion
 
 
 class ActionForm(ScopedOrganisationForm):
@@ -24,3 +29,45 @@ class PlanItemForm(ScopedOrganisationForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None and "year" in self.fields:
             self.fields["year"].initial = timezone.localdate().year
+
+
+#: What each rating means, lowest first.
+RATING_LABELS = {
+    1: _("Very poor"),
+    2: _("Poor"),
+    3: _("Neither good nor poor"),
+    4: _("Good"),
+    5: _("Very good"),
+}
+
+
+class EvaluationForm(forms.Form):
+    """One field per question: a rating question's five choices (each with its meaning), a
+    free-text question's text (not required). ``answers()`` gives them by question id."""
+
+    def __init__(self, questions: list[EvaluationQuestion], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            if question.kind == AnswerKind.RATING:
+                self.fields[self.field_name(question)] = forms.TypedChoiceField(
+                    label=question.text,
+                    choices=[(rating, f"{rating} – {RATING_LABELS[rating]}") for rating in RATINGS],
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose one of 1 to 5.")},
+                )
+            else:
+                self.fields[self.field_name(question)] = forms.CharField(
+                    label=question.text,
+                    required=False,
+                    max_length=MAX_TEXT_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+
+    @staticmethod
+    def field_name(question: EvaluationQuestion) -> str:
+        return f"question-{question.pk}"
+
+    def answers(self) -> dict[int, int | str]:
+        return {question.pk: self.cleaned_data.get(self.field_name(question)) for question in self.questions}

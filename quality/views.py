@@ -1,10 +1,17 @@
-"""The quality work's own admin screens: the competence plan against what was done."""
+"""Quality work's views. The participant's evaluation form (a member page): nothing about her
+answer goes to a log, a message or a URL. The admin screens: the competence plan against what
+was done. Thin: check access, call quality.plan or quality.evaluations, render."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -15,8 +22,61 @@ from certifications.views import organisation_for
 from people.models import Organisation
 from people.views import AdminPermissionMixin
 
+from .evaluations import (
+    EvaluationRefused,
+    evaluation_for,
+    questions_for,
+    submit_evaluation,
+)
+from .forms import EvaluationForm
 from .models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, PlanItem
 from .plan import plan_against_done
+
+# The participant's evaluation form ------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    """Where to go after answering: the page she came from (on this site), else this one."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+@login_required
+def evaluation(request, run_pk: int, unit: int):
+    """She answers the evaluation of a unit of a run (0: the whole course). Another
+    organisation's run, or no such unit: 404; one she may not answer (not attended, closed,
+    answered already): the reason, and nothing is written."""
+    try:
+        evaluation = evaluation_for(request.user, run_pk, unit)
+    except EvaluationRefused as refusal:
+        return _refused(request, refusal)
+    form = EvaluationForm(
+        questions_for(evaluation.run.organisation_id, evaluation.run.course.kind), request.POST or None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_evaluation(request.user, run_pk, unit, form.answers())
+        except EvaluationRefused as refusal:  # a second answer, sent at the same moment
+            return _refused(request, refusal)
+        messages.success(request, _("Thank you! Your answer has been saved, without your name."))
+        return redirect(_next_url(request) or request.path)
+    context = {"evaluation": evaluation, "form": form, "next": _next_url(request)}
+    return render(request, "quality/evaluation.html", context)
+
+
+def _refused(request, refusal: EvaluationRefused):
+    if refusal.code == EvaluationRefused.NOT_FOUND:
+        raise Http404
+    answered = refusal.code == EvaluationRefused.ANSWERED
+    context = {"refusal": refusal, "answered": answered, "next": _next_url(request)}
+    return render(request, "quality/evaluation.html", context, status=200 if answered else 403)
+
+
+# The competence plan ----------------------------------------------------------------------
 
 
 class YearForm(forms.Form):

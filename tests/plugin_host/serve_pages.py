@@ -36,9 +36,10 @@ def main() -> None:
     setup_test_environment()
 
     from certifications.models import QualificationType, ShiftRole, ShiftRoleRequirement
-    from courses.attendance import enrol
+    from courses.attendance import enrol, set_marks
     from courses.ical import feed_token, token_of
     from courses.models import FeedKind, LessonPage
+    from quality.evaluations import questions_for
     from tests.factories import OrganisationFactory, PersonFactory, make_course, make_run
 
     organisation = OrganisationFactory(name="Kvinnojouren Värdsida", slug="vardsida")
@@ -76,6 +77,12 @@ def main() -> None:
     check("member calendar feed", response, "BEGIN:VCALENDAR", "Study circle")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     check("report screen", staff.get(reverse("certifications_report")), "Kvinnojouren Värdsida")
+    # She was at the first session: its evaluation, in the host's base.html and language.
+    set_marks(session, {volunteer.pk: "present"}, coordinator)
+    url = reverse("quality_evaluation", args=[run.pk, 1])
+    check("evaluation form", member.get(url), "PLUGIN-HOST-BASE", "How satisfied are you with the session")
+    answers = {f"question-{question.pk}": "4" for question in questions_for(organisation, "basic")}
+    check("evaluation answered", member.post(url, answers), status=302)
 
 
 if __name__ == "__main__":

@@ -38,4 +38,6 @@ def test_the_plugins_migrate_and_serve_their_pages_in_another_host(tmp_path):
         "clearance board",
         "member calendar feed",
         "report screen",
+        "evaluation form",
+        "evaluation answered",
     ]

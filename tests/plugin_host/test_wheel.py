@@ -107,6 +107,7 @@ def test_the_wheel_installs_into_a_fresh_wagtail_project_as_the_readme_says(tmp_
         "people.0002_user_history",
         "courses.0003_calendar_feeds",
         "certifications.0003_trainingrecord_soft_delete",
+        "quality.0004_evaluations",
         "otp_totp.0001_initial",
     ]:
         assert f"Applying {migration}... OK" in outputs[0]
@@ -114,6 +115,10 @@ def test_the_wheel_installs_into_a_fresh_wagtail_project_as_the_readme_says(tmp_
     # The member URLs are wired in, before Wagtail's pages.
     script = "from django.urls import reverse; print(reverse('courses_calendar_feed', args=['x']))"
     assert "/kurser/kalender/x.ics" in run(
+        [bin_dir / "python", "manage.py", "shell", "-c", script], site, env
+    )
+    script = "from django.urls import reverse; print(reverse('quality_evaluation', args=[7, 0]))"
+    assert "/kvalitet/utvardering/7/0/" in run(
         [bin_dir / "python", "manage.py", "shell", "-c", script], site, env
     )
     # Two-step verification as the README sets it up: its screens and its middleware.

@@ -1,4 +1,5 @@
-"""The plugin host's URLs: Wagtail's, the courses' member URLs and a login page of its own."""
+"""The plugin host's URLs: Wagtail's, the courses' and quality's member URLs and a login page of
+its own."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,5 +12,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sign-in/", auth_views.LoginView.as_view(), name="sign_in"),
     path("training/", include("courses.urls")),
+    path("quality/", include("quality.urls")),
     path("", include(wagtail_urls)),
 ]

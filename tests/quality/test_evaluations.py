@@ -1,15 +1,17 @@
 """Check: the participants' evaluations (issue 17). Who may answer (attended, ended, her
-organisation's, once), that nothing links her to her answer, the results per run and period,
-and "<5 svar" in the external version."""
+organisation's, once), that nothing links her to her answer (no view, export, history or log
+line), the results per run and period, and "<5 svar" in the external version."""
 
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.attendance import enrol, set_marks
@@ -29,6 +31,7 @@ from quality.models import (
     EvaluationReceipt,
     EvaluationResponse,
 )
+from tests.auth import sign_in
 from tests.conftest import STOCKHOLM
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -241,7 +244,97 @@ def test_a_rating_out_of_range_is_refused(circle, org_a):
         EvaluationAnswer.objects.create(response=response, question_text="Q", rating=6)
 
 
+# The member's page ----------------------------------------------------------------------------
+
+
+def test_she_answers_from_my_training_and_is_sent_back(client, circle, org_a):
+    sara, run = circle["sara"], circle["run"]
+    sign_in(client, sara)
+    page = client.get(reverse("my_training")).content.decode()
+    url = reverse("quality_evaluation", args=[run.pk, 1])
+    assert f'{url}?next=/min-utbildning/"' in page and "Avsnitt 1" in page
+    form = client.get(url, {"next": "/min-utbildning/"})
+    html = form.content.decode()
+    assert form.status_code == 200
+    assert html.count("<fieldset") == 3 and html.count("<legend>") == 3  # one per rating
+    assert "Hur nöjd är du med träffen som helhet?" in html and "5 – Mycket bra" in html
+    assert "anonymt" in html
+    data = {f"question-{pk}": value for pk, value in answers(org_a).items()}
+    response = client.post(url, {**data, "next": "/min-utbildning/"})
+    assert response.status_code == 302 and response["Location"] == "/min-utbildning/"
+    assert EvaluationResponse.objects.count() == 1 and EvaluationReceipt.objects.get().person == sara
+    page = client.get(reverse("my_training")).content.decode()
+    assert url not in page and "Tack! Ditt svar är sparat" in page
+    # A second answer is refused, in words, and nothing is written.
+    again = client.post(url, data)
+    assert again.status_code == 200 and "redan sparat" in again.content.decode()
+    assert EvaluationResponse.objects.count() == 1
+
+
+def test_an_answer_missing_a_rating_is_shown_again_with_its_error(client, circle, org_a):
+    sign_in(client, circle["sara"])
+    url = reverse("quality_evaluation", args=[circle["run"].pk, 1])
+    data = {f"question-{pk}": value for pk, value in answers(org_a).items()}
+    first = questions_for(org_a, "basic")[0].pk
+    del data[f"question-{first}"]
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Välj en av 1 till 5." in html
+    assert f'aria-describedby="id_question-{first}-error"' in html
+    assert not EvaluationReceipt.objects.exists() and not EvaluationResponse.objects.exists()
+
+
+def test_the_page_refuses_what_she_may_not_answer(client, circle, org_b, coordinator_a):
+    sign_in(client, circle["sara"])
+    run = circle["run"]
+    assert client.get(reverse("quality_evaluation", args=[run.pk, 2])).status_code == 403  # absent
+    assert client.get(reverse("quality_evaluation", args=[run.pk, 9])).status_code == 404
+    course_b = make_course(org_b, title="Cirkel B", units=2)
+    run_b = make_run(course_b, timezone.localdate() - 14 * DAY, title="Omgång B")
+    assert client.get(reverse("quality_evaluation", args=[run_b.pk, 1])).status_code == 404
+    client.logout()
+    response = client.get(reverse("quality_evaluation", args=[run.pk, 1]))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_next_goes_nowhere_else(client, circle, org_a):
+    sign_in(client, circle["sara"])
+    url = reverse("quality_evaluation", args=[circle["run"].pk, 1])
+    data = {f"question-{pk}": value for pk, value in answers(org_a).items()}
+    response = client.post(url, {**data, "next": "https://example.com/"})
+    assert response.status_code == 302 and response["Location"] == url
+
+
 # Anonymity ------------------------------------------------------------------------------------
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows in every table of the database."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_answering_writes_nothing_else(client, circle, org_a, coordinator_a, audit_log, caplog):
+    """Answering writes her receipt and her answer and nothing else: no history row, no entry
+    in Wagtail's reference index or task queue, no log line with the answer or its id."""
+    caplog.set_level(logging.DEBUG)
+    sign_in(client, circle["sara"])
+    secret = "Jag vill inte att någon vet att jag skrev detta"
+    data = {f"question-{pk}": value for pk, value in answers(org_a, text=secret).items()}
+    before = row_counts()
+    caplog.clear()
+    client.post(reverse("quality_evaluation", args=[circle["run"].pk, 1]), data)
+    after = row_counts()
+    changed = {table for table in after if after[table] != before.get(table)}
+    answer_tables = {"quality_evaluationresponse", "quality_evaluationanswer", "quality_evaluationreceipt"}
+    assert changed - {"django_session"} == answer_tables
+    response = EvaluationResponse.objects.get()
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert secret not in logged and str(response.pk) not in logged and response.pk.hex not in logged
 
 
 def test_the_answer_holds_no_person_no_time_and_a_random_id(circle, org_a):
@@ -275,6 +368,16 @@ def test_the_order_of_ids_is_not_the_order_of_answers(circle, org_a, coordinator
     )
     by_answer = list(EvaluationAnswer.objects.exclude(text="").order_by("pk").values_list("text", flat=True))
     assert by_response != order and by_answer != order
+
+
+def test_her_data_says_which_evaluations_she_answered_never_what(client, circle, org_a):
+    sara = circle["sara"]
+    submit_evaluation(sara, circle["run"].pk, 1, answers(org_a, text="Ett hemligt medskick"))
+    sign_in(client, sara)
+    data = client.get(reverse("my_data")).content.decode()
+    assert "evaluations_answered" in data and "Cirkeln HT" in data
+    assert "Ett hemligt medskick" not in data
+    assert str(EvaluationResponse.objects.get().pk) not in data
 
 
 # Results --------------------------------------------------------------------------------------

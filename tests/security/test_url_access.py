@@ -68,7 +68,7 @@ from courses.models import (
 )
 from people.importing import keep_pending_import
 from people.models import Organisation, PendingImport, Person, User
-from quality.models import Action, PlanItem
+from quality.models import Action, EvaluationQuestion, EvaluationReceipt, EvaluationResponse, PlanItem
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -234,6 +234,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "courses_session_ics": site(LOGIN, OK, NOT_FOUND, OK, OK, OK),
     "courses_lesson_done": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "courses_reset_my_calendar": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    # The evaluation of unit 1 of A's run: the volunteer was there; the others were not (another
+    # organisation's run is not found).
+    "quality_evaluation": site(LOGIN, OK, NOT_FOUND, DENIED, DENIED, NOT_FOUND),
 }
 
 
@@ -342,7 +345,8 @@ def world_courses(
     org_a: Organisation, org_b: Organisation, person: User, person_b: User, volunteer: User
 ) -> dict[str, object]:
     """A course of each organisation with a run each (A's with the person and the volunteer
-    enrolled, and a second run of A's without them), and a self-paced course's lesson."""
+    enrolled, the volunteer present at its first session, and a second run of A's without
+    them), and a self-paced course's lesson."""
     course = make_course(org_a, title=f"Cirkel {MARK}", units=2)
     course_b = make_course(org_b, title="Cirkel B", units=2)
     paced = make_course(org_a, title=f"Egen takt {MARK}", units=1, kind="continuing", self_paced=True)
@@ -354,6 +358,10 @@ def world_courses(
     run_b = make_run(course_b, recent, title="Omgång B")
     enrol(run, [person, volunteer])
     enrol(run_b, [person_b])
+    # The volunteer was at the first session (she may evaluate it).
+    Attendance.objects.create(
+        session=run.sessions.order_by("starts_at").first(), person=volunteer, mark="present"
+    )
     return {
         "course": course,
         "course_b": course_b,
@@ -562,6 +570,7 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "courses_enrolment_makeup": {"pk": world.enrolment.pk},
         "courses_session_ics": {"pk": world.session.pk},
         "courses_lesson_done": {"pk": world.lesson.pk},
+        "quality_evaluation": {"run_pk": world.run.pk, "unit": 1},
         "courses_calendar_feed": {"token": world.token},
         "certifications_frozen_report": {"pk": world.frozen.pk, "fmt": "pdf"},
         "wagtailadmin_api:documents:detail": {"pk": world.document.pk},
@@ -721,6 +730,9 @@ def fingerprint() -> dict[str, list]:
         "requirements": ShiftRoleRequirement.objects.values(),
         "frozen": FrozenReport.objects.values("pk", "organisation_id", "start", "end", "external"),
         "feeds": FeedToken.objects.values("pk", "person_id", "nonce"),
+        "evaluation questions": EvaluationQuestion.objects.values(),
+        "evaluation answers": EvaluationResponse.objects.values(),
+        "evaluations answered": EvaluationReceipt.objects.values(),
     }
     return {name: list(rows.order_by("pk")) for name, rows in tables.items()}
 
@@ -784,6 +796,10 @@ def post_data(route: Route, world: World) -> dict[str, object]:
         "certifications_report": {"action": "freeze", "year": "2026", "version": "internal"},
         "jour_core_otp_verify": {"token": "123456"},
         "jour_core_otp_setup": {"token": "123456"},
+        "quality_evaluation": {
+            f"question-{question.pk}": "5" if question.kind == "rating" else "Bra"
+            for question in EvaluationQuestion.objects.filter(organisation=world.org_a)
+        },
     }
     if route.name in by_name:
         return by_name[route.name]
@@ -1329,22 +1345,23 @@ def test_training_records_types_and_roles_ignore_a_tampered_organisation(world):
 
 def test_the_attendance_register_refuses_someone_from_another_organisation(world):
     client = coordinator_client(world)
+    marks = Attendance.objects.exclude(person=world.users["volunteer"])  # hers is the world's
     url = reverse("courses_session_register", args=[world.session.pk])
     response = client.post(
         url, {f"mark-{world.person_b.pk}": "present", f"mark-{world.person.pk}": "present"}
     )
     assert response.status_code == 200  # the register again, with the error
-    assert not Attendance.objects.exists()
+    assert not marks.exists()
     response = client.post(
         reverse("courses_session_register", args=[world.session_b.pk]),
         {f"mark-{world.person_b.pk}": "present"},
     )
     assert response.status_code == 404
-    assert not Attendance.objects.exists()
+    assert not marks.exists()
     # The control: her own participant is marked.
     response = client.post(url, {f"mark-{world.person.pk}": "present"})
     assert response.status_code == 302
-    assert Attendance.objects.get().person == world.person
+    assert marks.get().person == world.person
 
 
 def test_enrolment_and_make_ups_refuse_another_organisations_person_or_session(world):
