@@ -2,9 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from courses.models import Theme
+from courses.models import CourseKind, Theme
 
-from .models import Action, ActionSource, ActionStatus, PlanItem
+from .models import Action, ActionSource, ActionStatus, EvaluationQuestion, PlanItem
 
 
 class ActionFilterSet(WagtailFilterSet):
@@ -26,3 +26,12 @@ class PlanItemFilterSet(WagtailFilterSet):
     class Meta:
         model = PlanItem
         fields = ["year", "theme"]
+
+
+class EvaluationQuestionFilterSet(WagtailFilterSet):
+    course_kind = django_filters.ChoiceFilter(label=_("For courses of the kind"), choices=CourseKind.choices)
+    active = django_filters.BooleanFilter(label=_("Asked"))
+
+    class Meta:
+        model = EvaluationQuestion
+        fields = ["course_kind", "active"]

@@ -1,6 +1,7 @@
 """Quality work's views. The participant's evaluation form (a member page): nothing about her
 answer goes to a log, a message or a URL. The admin screens: the competence plan against what
-was done. Thin: check access, call quality.plan or quality.evaluations, render."""
+was done, and the evaluations' results (nothing on them says who answered). Thin: check
+access, call quality.plan or quality.evaluations, render."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from people.views import AdminPermissionMixin
 from .evaluations import (
     EvaluationRefused,
     evaluation_for,
+    evaluation_results,
     questions_for,
     submit_evaluation,
 )
-from .forms import EvaluationForm
-from .models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, PlanItem
+from .forms import EvaluationForm, EvaluationResultsForm
+from .models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, EvaluationResponse, PlanItem
 from .plan import plan_against_done
 
 # The participant's evaluation form ------------------------------------------------------------
@@ -125,5 +127,48 @@ class PlanView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             lines_url=reverse("quality_planitem:index") + f"?year={year}",
             themes_url=reverse("quality_theme:index"),
             can_add=self.user_has_permission("add"),
+        )
+        return context
+
+
+# The evaluations' results ------------------------------------------------------------------
+
+
+class EvaluationResultsView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The organisation's evaluation results for a period: per run and unit, the number of
+    answers, the mean of each rating and the free texts (alphabetical); the external version
+    withholds those with fewer than 5 answers. Nothing here says who answered."""
+
+    template_name = "quality/admin/evaluation_results.html"
+    header_icon = "clipboard-list"
+    permission_policy = ModelPermissionPolicy(EvaluationResponse)
+    permission_required = "view"
+
+    def get_page_title(self):
+        return _("Evaluations")
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = organisation_for(self.request)
+        asked = self.request.GET.copy()
+        asked.pop("organisation", None)  # which organisation, not what of it
+        form = EvaluationResultsForm(
+            asked or None, initial={"year": timezone.localdate().year, "version": "internal"}
+        )
+        results = None
+        if not form.is_bound or form.is_valid():
+            start, end = form.period()
+            results = evaluation_results(organisation, start, end, external=form.external())
+        context.update(
+            form=form,
+            results=results,
+            organisation=organisation,
+            organisations=Organisation.objects.order_by("name") if self.request.user.is_superuser else [],
         )
         return context

@@ -1,5 +1,6 @@
 """Quality work in the Wagtail admin: the competence plan and its themes, the plan against what
-was done, the actions, and the home-page panel of overdue ones."""
+was done, the evaluations' results and questions, the actions, and the home-page panel of
+overdue ones."""
 
 from django.urls import path, reverse
 from django.utils import timezone
@@ -9,15 +10,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from courses.models import Theme
 from people.views import ScopedModelViewSet
 
-from .filters import ActionFilterSet, PlanItemFilterSet
-from .forms import ActionForm, PlanItemForm, ThemeForm
-from .models import Action, PlanItem
-from .views import PlanView
+from .filters import ActionFilterSet, EvaluationQuestionFilterSet, PlanItemFilterSet
+from .forms import ActionForm, EvaluationQuestionForm, PlanItemForm, ThemeForm
+from .models import Action, EvaluationQuestion, PlanItem
+from .views import EvaluationResultsView, PlanView
 
 
 class ActionViewSet(ScopedModelViewSet):
@@ -111,11 +112,62 @@ class PlanItemViewSet(ScopedModelViewSet):
     )
 
 
+class EvaluationQuestionViewSet(ScopedModelViewSet):
+    """The questions of the organisation's evaluation forms, one form per kind of course."""
+
+    model = EvaluationQuestion
+    icon = "help"
+    url_prefix = "quality/evaluation-questions"
+    name = "quality_question"
+    list_display = [
+        "text",
+        Column("get_course_kind_display", label=_("For courses of the kind"), sort_key="course_kind"),
+        Column("get_kind_display", label=_("Answered with"), sort_key="kind"),
+        Column("sort_order", label=_("Order"), sort_key="sort_order"),
+        Column("active", label=_("Asked"), sort_key="active"),
+    ]
+    ordering = ["course_kind", "sort_order", "pk"]
+    filterset_class = EvaluationQuestionFilterSet
+    edit_handler = ObjectList(
+        [
+            FieldPanel("organisation", permission="superuser"),
+            FieldRowPanel([FieldPanel("course_kind"), FieldPanel("kind")]),
+            FieldPanel("text"),
+            FieldRowPanel([FieldPanel("sort_order"), FieldPanel("active")]),
+        ],
+        base_form_class=EvaluationQuestionForm,
+    )
+
+
+class EvaluationResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quality.view_evaluationresponse")
+
+
+class EvaluationResultsViewSet(ViewSet):
+    """The results screen (per run and unit, for a period); who answered is nowhere."""
+
+    name = "quality_evaluations"
+    url_prefix = "quality/evaluations"
+    icon = "clipboard-list"
+    menu_label = _("Evaluations")
+    menu_item_class = EvaluationResultsMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", EvaluationResultsView.as_view(), name="results")]
+
+
 class QualityGroup(ViewSetGroup):
     menu_label = _("Quality work")
     menu_icon = "pick"
     menu_order = 165
-    items = (PlanItemViewSet, ThemeViewSet, ActionViewSet)
+    items = (
+        PlanItemViewSet,
+        ThemeViewSet,
+        EvaluationResultsViewSet,
+        EvaluationQuestionViewSet,
+        ActionViewSet,
+    )
 
 
 class PlanMenuItem(MenuItem):

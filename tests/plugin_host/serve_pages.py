@@ -83,6 +83,7 @@ def main() -> None:
     check("evaluation form", member.get(url), "PLUGIN-HOST-BASE", "How satisfied are you with the session")
     answers = {f"question-{question.pk}": "4" for question in questions_for(organisation, "basic")}
     check("evaluation answered", member.post(url, answers), status=302)
+    check("evaluation results", staff.get(reverse("quality_evaluations:results")), "Study circle", "1 answer")
 
 
 if __name__ == "__main__":

@@ -40,4 +40,5 @@ def test_the_plugins_migrate_and_serve_their_pages_in_another_host(tmp_path):
         "report screen",
         "evaluation form",
         "evaluation answered",
+        "evaluation results",
     ]

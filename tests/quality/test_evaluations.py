@@ -380,6 +380,17 @@ def test_her_data_says_which_evaluations_she_answered_never_what(client, circle,
     assert str(EvaluationResponse.objects.get().pk) not in data
 
 
+def test_the_results_screen_never_says_who_answered_what(client, circle, org_a, coordinator_a):
+    sara = circle["sara"]
+    submit_evaluation(sara, circle["run"].pk, 1, answers(org_a, text="Ett hemligt medskick"))
+    sign_in(client, coordinator_a)
+    page = client.get(reverse("quality_evaluations:results"), {"year": timezone.localdate().year}).content
+    page = page.decode()
+    assert "Ett hemligt medskick" in page
+    for name in (sara.first_name, sara.last_name, sara.email):
+        assert name not in page
+
+
 # Results --------------------------------------------------------------------------------------
 
 
@@ -464,3 +475,54 @@ def test_the_number_of_queries_does_not_grow_with_the_runs(org_a, coordinator_a)
         counts.append(len(queries))
     assert len(results.kinds[0].rows) == 10
     assert counts[0] == counts[1] == 7, counts
+
+
+def test_the_results_screen_is_her_organisations(
+    client, circle, org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, superuser
+):
+    answered_by(circle["run"], 1, coordinator_a, [(4, 4, 4)], ["Vårt medskick"])
+    url = reverse("quality_evaluations:results")
+    year = {"year": timezone.localdate().year}
+    for person in (coordinator_a, board_a):
+        sign_in(client, person)
+        page = client.get(url, year).content.decode()
+        assert "Vårt medskick" in page and "Cirkeln HT" in page
+    sign_in(client, coordinator_b)
+    page = client.get(url, {**year, "organisation": org_a.pk}).content.decode()
+    assert "Vårt medskick" not in page and "Cirkeln HT" not in page and org_b.name in page
+    sign_in(client, superuser)
+    page = client.get(url, {**year, "organisation": org_a.pk}).content.decode()
+    assert "Vårt medskick" in page
+    external = client.get(url, {**year, "organisation": org_a.pk, "version": "external"}).content.decode()
+    assert "&lt;5 svar" in external and "Vårt medskick" not in external
+    client.logout()
+    sign_in(client, volunteer_a)
+    assert client.get(url).status_code == 302  # no admin access
+
+
+def test_the_questions_are_each_organisations_own(
+    client, org_a, org_b, coordinator_a, coordinator_b, board_a
+):
+    question = questions_for(org_a, "basic")[0]
+    sign_in(client, coordinator_b)
+    assert client.get(reverse("quality_question:edit", args=[question.pk])).status_code == 404
+    page = client.get(reverse("quality_question:index")).content.decode()
+    own = questions_for(org_b, "basic")[0]
+    assert reverse("quality_question:edit", args=[own.pk]) in page
+    assert reverse("quality_question:edit", args=[question.pk]) not in page
+    sign_in(client, coordinator_a)
+    data = {
+        "course_kind": "basic",
+        "kind": "text",
+        "text": "Vad tar du med dig?",
+        "sort_order": "50",
+        "active": "on",
+        "organisation": org_b.pk,
+    }
+    assert client.post(reverse("quality_question:add"), data).status_code == 302
+    assert EvaluationQuestion.objects.get(text="Vad tar du med dig?").organisation == org_a
+    sign_in(client, board_a)
+    assert client.get(reverse("quality_question:index")).status_code == 200
+    before = EvaluationQuestion.objects.count()
+    client.post(reverse("quality_question:add"), {**data, "text": "Styrelsens fråga"})
+    assert EvaluationQuestion.objects.count() == before  # the board reads them, coordinators edit

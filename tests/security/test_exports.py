@@ -130,6 +130,7 @@ NO_EXPORT = {
         "courses_run:index",
         "certifications_type:index",
         "certifications_role:index",
+        "quality_question:index",
         "wagtailadmin_workflows:index",
         "wagtailadmin_workflows:task_index",
         "wagtailadmin_reports:page_types_usage",

@@ -211,6 +211,17 @@ EXPECTED: dict[str, dict[str, str]] = {
         for viewset in ("quality_planitem", "quality_theme")
         for view in ("edit", "delete", "history", "history_results", "usage")
     },
+    # Evaluations: the results (her organisation's, nobody's answers named) for coordinators and
+    # the board; the questions edited by coordinators, read by the board.
+    "quality_evaluations:results": admin(OK, OK, OK, OK),
+    "quality_question:index": admin(OK, OK, OK, OK),
+    "quality_question:index_results": admin(OK, OK, OK, OK),
+    "quality_question:add": admin(OK, OK, DENIED, OK),
+    "quality_question:edit": admin(NOT_FOUND, OK, DENIED, OK),
+    "quality_question:delete": admin(NOT_FOUND, OK, DENIED, OK),
+    "quality_question:history": admin(NOT_FOUND, OK, DENIED, OK),
+    "quality_question:history_results": admin(NOT_FOUND, OK, DENIED, OK),
+    "quality_question:usage": admin(NOT_FOUND, OK, DENIED, OK),
     "certifications_board": admin(OK, OK, OK, OK),
     "certifications_report": admin(OK, OK, OK, OK),
     "certifications_frozen_report": admin(NOT_FOUND, OK, OK, OK),
@@ -273,6 +284,7 @@ class World:
     action: Action
     theme: Theme
     plan_item: PlanItem
+    question: EvaluationQuestion
     token: str
     # Wagtail's objects of organisation A (its pages, a private document, an image) and B's index.
     index: CourseIndexPage
@@ -380,7 +392,8 @@ def world_certifications(
     org_a: Organisation, org_b: Organisation, person: User, coordinator_a: User
 ) -> dict[str, object]:
     """A qualification type of each organisation, the person's qualification, a training record
-    she attended and one in the trash, a shift role, a frozen report."""
+    she attended and one in the trash, a shift role, a frozen report, an action, a theme and a
+    line of the plan, an evaluation question."""
     qualification_type = QualificationType.objects.create(organisation=org_a, name=f"Grund {MARK}")
     theme = Theme.objects.create(organisation=org_a, name=f"Tema {MARK}")
     qualification_type_b = QualificationType.objects.create(organisation=org_b, name="Grund B")
@@ -420,6 +433,9 @@ def world_certifications(
         "theme": theme,
         "plan_item": PlanItem.objects.create(
             organisation=org_a, year=FIRST.year, theme=theme, period="q1", group_volunteer=True, note=MARK
+        ),
+        "question": EvaluationQuestion.objects.create(
+            organisation=org_a, course_kind="basic", kind="rating", text=f"Fråga {MARK}"
         ),
     }
 
@@ -561,6 +577,7 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "quality_action": world.action,
         "quality_theme": world.theme,
         "quality_planitem": world.plan_item,
+        "quality_question": world.question,
     }
     by_name = {
         "certifications_training:restore": {"pk": world.deleted_record.pk},
@@ -785,6 +802,7 @@ def post_data(route: Route, world: World) -> dict[str, object]:
         },
         "certifications_type": {"name": "Ny typ"},
         "certifications_role": role,
+        "quality_question": {"course_kind": "basic", "kind": "text", "text": "Ny fråga", "sort_order": "0"},
     }
     by_name = {
         "people_import": {"pending": world.pending_import.token},
