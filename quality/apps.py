@@ -37,3 +37,7 @@ class QualityConfig(AppConfig):
         register_role_permissions(
             BOARD_GROUP, ["quality.view_evaluationquestion", "quality.view_evaluationresponse"]
         )
+        # Both make the annual review and freeze a copy of it, as they do the competence report.
+        review = ["quality.view_frozenreview", "quality.add_frozenreview"]
+        register_role_permissions(COORDINATORS_GROUP, review)
+        register_role_permissions(BOARD_GROUP, review)

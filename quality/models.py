@@ -1,7 +1,7 @@
 """Quality work's records. Plan: the competence plan's lines. Check: the participants'
 evaluations of units and courses, anonymous. Act: a finding and the action taken on it (what
 was found, where it came from, what will be done, who is responsible, by when, and how it was
-followed up when it was closed)."""
+followed up when it was closed). And the annual review, frozen."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from courses.models import MAX_UNIT_NUMBER, CourseKind
@@ -163,6 +164,19 @@ def period_months(period: str) -> tuple[int, int]:
     return 1, 12
 
 
+#: The member groups as a plan names them (plural).
+GROUP_LABELS = {
+    "volunteer": pgettext_lazy("member groups", "volunteers"),
+    "staff": pgettext_lazy("member groups", "staff"),
+    "board": pgettext_lazy("member groups", "board"),
+}
+
+
+def group_labels(groups: list[str]) -> str:
+    """ "Volontärer, personal" for ``["volunteer", "staff"]``."""
+    return capfirst(", ".join(str(GROUP_LABELS[code]) for code in groups))
+
+
 #: The years a plan may be made for.
 FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
 
@@ -181,9 +195,9 @@ class PlanItem(models.Model):
     theme = models.ForeignKey(
         "courses.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
     )
-    group_volunteer = models.BooleanField(_("volunteers"), default=False)
-    group_staff = models.BooleanField(_("staff"), default=False)
-    group_board = models.BooleanField(_("board"), default=False)
+    group_volunteer = models.BooleanField(GROUP_LABELS["volunteer"], default=False)
+    group_staff = models.BooleanField(GROUP_LABELS["staff"], default=False)
+    group_board = models.BooleanField(GROUP_LABELS["board"], default=False)
     period = models.CharField(_("planned"), max_length=4, choices=PlanPeriod.choices, default=PlanPeriod.YEAR)
     note = models.TextField(
         _("what is planned"), blank=True, help_text=_("For example a theme evening with an invited speaker.")
@@ -400,3 +414,42 @@ class EvaluationReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.run_id}/{self.unit_number}"
+
+
+class FrozenReview(models.Model):
+    """An annual quality review as it was on the day the board froze it: its figures, the
+    board's summary and its files, stored unchanged so they download byte for byte the same
+    years later."""
+
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    external = models.BooleanField(_("external version"), default=True)
+    summary = models.TextField(_("the board's summary"), blank=True)
+    data = models.JSONField(_("figures"))
+    json_file = models.BinaryField()
+    pdf_file = models.BinaryField()
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-frozen_at"]
+        verbose_name = _("frozen annual review")
+        verbose_name_plural = _("frozen annual reviews")
+
+    def __str__(self) -> str:
+        version = _("external") if self.external else _("internal")
+        return _("Annual quality review %(year)s (%(version)s), frozen %(date)s") % {
+            "year": self.year,
+            "version": version,
+            "date": timezone.localdate(self.frozen_at).isoformat(),
+        }

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.clearance import COURSE, RECORD, SESSION, Scope, members_of, trainings
@@ -29,9 +29,23 @@ from .models import PlanItem
 DONE, LATE, COMING = "done", "late", "coming"
 STATE_LABELS = {
     DONE: _("Done"),
-    LATE: _("Not done, its time has passed"),
+    LATE: _("Not done in time"),
     COMING: _("Planned"),
 }
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS[state])
+
+
+def figure(value: Decimal | float | int | str) -> str:
+    """A figure as the plan and the review write it: "2,5", "6" (not "6,0" or "2,50"); a
+    withheld one ("<5") as it is."""
+    if isinstance(value, str):
+        return value
+    number = Decimal(str(value))
+    number = number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+    return formats.localize(number)
 
 
 @dataclass
@@ -50,6 +64,10 @@ class Activity:
     #: The activity's own hours: a record's, a course's, or the sum of a run's held sessions'.
     hours: Decimal = Decimal(0)
     _sessions: set = field(default_factory=set, repr=False)
+
+    @property
+    def hours_text(self) -> str:
+        return figure(self.hours)
 
     def as_dict(self, external: bool) -> dict:
         participants = len(self.people)
@@ -71,7 +89,7 @@ class PlanLine:
 
     @property
     def state_label(self) -> str:
-        return str(STATE_LABELS[self.state])
+        return state_label(self.state)
 
 
 @dataclass

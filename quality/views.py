@@ -1,25 +1,31 @@
 """Quality work's views. The participant's evaluation form (a member page): nothing about her
 answer goes to a log, a message or a URL. The admin screens: the competence plan against what
 was done, and the evaluations' results (nothing on them says who answered). Thin: check
-access, call quality.plan or quality.evaluations, render."""
+access, call quality.plan or quality.evaluations, render. And the annual quality review
+(quality.review): on the screen, as files, frozen."""
 
 from __future__ import annotations
+
+import datetime
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from certifications.report.files import report_tables
 from certifications.views import organisation_for
+from jour_core.exports import ExportFile, export_response
 from people.models import Organisation
 from people.views import AdminPermissionMixin
 
@@ -31,8 +37,9 @@ from .evaluations import (
     submit_evaluation,
 )
 from .forms import EvaluationForm, EvaluationResultsForm
-from .models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, EvaluationResponse, PlanItem
+from .models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, EvaluationResponse, FrozenReview, PlanItem
 from .plan import plan_against_done
+from .review import FORMATS, free_texts, freeze_review, quality_review, render_review, review_tables
 
 # The participant's evaluation form ------------------------------------------------------------
 
@@ -172,3 +179,148 @@ class EvaluationResultsView(AdminPermissionMixin, WagtailAdminTemplateMixin, Tem
             organisations=Organisation.objects.order_by("name") if self.request.user.is_superuser else [],
         )
         return context
+
+
+# The annual quality review ------------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_PLAN_YEAR, max_value=LAST_PLAN_YEAR)
+    version = forms.ChoiceField(
+        label=gettext_lazy("Version"),
+        choices=[
+            ("external", gettext_lazy("External (for the municipality and funders)")),
+            ("internal", gettext_lazy("Internal (for the board)")),
+        ],
+        initial="external",
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("The board's summary"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "What the year showed and what the association carries into next year's plan."
+        ),
+    )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if datetime.date(year, 1, 1) > timezone.localdate():
+            raise forms.ValidationError(
+                _("The year has not begun: a review tells what has happened. Choose one that has begun.")
+            )
+        return year
+
+
+class ReviewView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The annual quality review: pick the year and the version, write the board's summary, see
+    it, download it as PDF or JSON, freeze a copy."""
+
+    template_name = "quality/admin/review.html"
+    header_icon = "doc-full"
+    permission_policy = ModelPermissionPolicy(FrozenReview)
+    permission_required = "view"
+
+    def get_page_title(self):
+        return _("Annual quality review")
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def build(self, data) -> bool:
+        """Parse the form and make the review it asks for (this year's external one when
+        nothing is asked); False when the form is refused."""
+        self.organisation = organisation_for(self.request)
+        if not data:
+            data = {"year": timezone.localdate().year, "version": "external"}
+        self.form = ReviewForm(data)
+        self.review = None
+        if not self.form.is_valid():
+            return False
+        self.review = quality_review(
+            self.organisation,
+            self.form.cleaned_data["year"],
+            external=self.form.cleaned_data["version"] == "external",
+            summary=self.form.cleaned_data["summary"],
+        )
+        return True
+
+    def get(self, request, *args, **kwargs):
+        asked = request.GET.copy()
+        asked.pop("organisation", None)  # which organisation, not what of it
+        self.build(asked)
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        if not self.build(request.POST):
+            return self.render_to_response(self.get_context_data())
+        action = request.POST.get("action", "")
+        if action == "freeze":
+            if not self.user_has_permission("add"):
+                raise PermissionDenied
+            frozen = freeze_review(self.review, self.organisation, request.user)
+            messages.success(request, _("The review was frozen: %(review)s") % {"review": frozen})
+            return redirect(reverse("quality_review") + f"?organisation={self.organisation.pk}")
+        if action in FORMATS:
+            return self.download(render_review(self.review, self.organisation, action), action)
+        return self.render_to_response(self.get_context_data())
+
+    def download(self, content: bytes, fmt: str):
+        version = "external" if self.review["external"] else "internal"
+        return export_response(
+            self.request,
+            ExportFile(content, fmt, len(self.review["actions"]) + len(self.review["plan"])),
+            kind="quality-review",
+            filename=f"arlig-uppfoljning-{self.review['year']}-{version}",
+            version=version,
+            review_org=self.organisation.pk,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = self.review
+        context.update(
+            form=self.form,
+            review=review,
+            tables=review_tables(review) if review else [],
+            free_texts=free_texts(review) if review else [],
+            report_tables=[
+                t for t in report_tables(review["report"], review["external"]) if t[0] != _("Narrative")
+            ]
+            if review
+            else [],
+            organisation=self.organisation,
+            organisations=Organisation.objects.order_by("name") if self.request.user.is_superuser else [],
+            frozen=FrozenReview.objects.for_user(self.request.user)
+            .filter(organisation=self.organisation)
+            .select_related("frozen_by")[:50],
+            can_freeze=self.user_has_permission("add"),
+        )
+        return context
+
+
+class FrozenReviewDownloadView(AdminPermissionMixin, View):
+    """A frozen review's file, exactly as it was stored."""
+
+    permission_policy = ModelPermissionPolicy(FrozenReview)
+    permission_required = "view"
+
+    def get(self, request, pk: int, fmt: str):
+        frozen = get_object_or_404(FrozenReview.objects.for_user(request.user), pk=pk)
+        if fmt not in FORMATS:
+            raise Http404
+        version = "external" if frozen.external else "internal"
+        data = frozen.data
+        return export_response(
+            request,
+            ExportFile(bytes(getattr(frozen, FORMATS[fmt])), fmt, len(data["actions"]) + len(data["plan"])),
+            kind="quality-review-frozen",
+            filename=f"arlig-uppfoljning-{frozen.year}-{version}-fryst-{frozen.pk}",
+            version=version,
+            review=frozen.pk,
+        )

@@ -18,7 +18,7 @@ from people.views import ScopedModelViewSet
 from .filters import ActionFilterSet, EvaluationQuestionFilterSet, PlanItemFilterSet
 from .forms import ActionForm, EvaluationQuestionForm, PlanItemForm, ThemeForm
 from .models import Action, EvaluationQuestion, PlanItem
-from .views import EvaluationResultsView, PlanView
+from .views import EvaluationResultsView, FrozenReviewDownloadView, PlanView, ReviewView
 
 
 class ActionViewSet(ScopedModelViewSet):
@@ -175,14 +175,34 @@ class PlanMenuItem(MenuItem):
         return request.user.has_perm("quality.view_planitem")
 
 
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quality.view_frozenreview")
+
+
 @hooks.register("register_admin_urls")
-def register_plan_url():
-    return [path("quality/plan/", PlanView.as_view(), name="quality_plan")]
+def register_quality_urls():
+    return [
+        path("quality/plan/", PlanView.as_view(), name="quality_plan"),
+        path("quality/review/", ReviewView.as_view(), name="quality_review"),
+        path(
+            "quality/review/frozen/<int:pk>/<str:fmt>/",
+            FrozenReviewDownloadView.as_view(),
+            name="quality_frozen_review",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_plan_menu_item():
     return PlanMenuItem(_("Competence plan"), reverse("quality_plan"), icon_name="list-ul", order=164)
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return ReviewMenuItem(
+        _("Annual quality review"), reverse("quality_review"), icon_name="doc-full", order=166
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -195,7 +195,7 @@ def test_the_plan_screen(client, coordinator_a, org_a, org_b, today):
     sign_in(client, coordinator_a)
     page = client.get(reverse("quality_plan")).content.decode()
     assert "Kompetensplan 2026" in page and "Ledarskap" in page
-    assert "Inte genomfört, tiden har gått" in page
+    assert "Inte genomfört i tid" in page
     assert "Bokcirkel" in page and "Inget tema" in page
     assert "Normkritik" not in page.split("Gjort utan plan")[0]  # another organisation's line
     # A year out of range says so and shows this year.

@@ -46,6 +46,7 @@ from certifications.models import FrozenReport, Qualification, QualificationType
 from certifications.report import competence_report, freeze_report
 from jour_core import exports
 from people.models import User
+from quality.review import freeze_review, quality_review
 from tests.factories import PersonFactory
 from tests.security.test_url_access import (  # noqa: F401 (world is a fixture)
     PROJECT_APPS,
@@ -104,6 +105,10 @@ EXPORTS: dict[str, Export] = {
     # names each active person once, a protected one by her pseudonym.
     "certifications_report": Export("coordinator", {1: 1, 2: 1}, ask="report"),
     "certifications_frozen_report": Export("coordinator", {1: 1, 2: 1}, ask="frozen"),
+    # The annual quality review (internal) and a frozen copy, as JSON: no protected person's name
+    # or organisation B's rows (its PDF is read for the same in tests/quality/test_review.py).
+    "quality_review": Export("coordinator", {}, ask="report", formats=("json",)),
+    "quality_frozen_review": Export("coordinator", {}, ask="frozen_review", formats=("json",)),
     # Download my data (JSON): her own data, audited like every export.
     "my_data": Export("coordinator", {}, formats=("json",), own_data=True),
     # Wagtail's own reports, the umbrella administrator's. The site history: the coordinator
@@ -155,6 +160,7 @@ class ExportWorld:
     base: World
     protected: list[User]  # the coordinator, then the register entry
     frozen_pk: int
+    frozen_review_pk: int
 
 
 @pytest.fixture
@@ -196,7 +202,10 @@ def export_world(world) -> ExportWorld:  # noqa: F811
     year = world.record.date.year
     report = competence_report(org_a, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     frozen = freeze_report(report, org_a, False, coordinator)
-    return ExportWorld(base=world, protected=[coordinator, entry], frozen_pk=frozen.pk)
+    review = freeze_review(quality_review(org_a, year, external=False), org_a, coordinator)
+    return ExportWorld(
+        base=world, protected=[coordinator, entry], frozen_pk=frozen.pk, frozen_review_pk=review.pk
+    )
 
 
 # Asking ---------------------------------------------------------------------------------------------
@@ -225,6 +234,8 @@ def ask(client, key: str, export: Export, fmt: str, ew: ExportWorld):
         return client.post(reverse(key), {"action": fmt, "year": year, "version": "internal"})
     if export.ask == "frozen":
         return client.get(reverse(key, args=[ew.frozen_pk, fmt]))
+    if export.ask == "frozen_review":
+        return client.get(reverse(key, args=[ew.frozen_review_pk, fmt]))
     path = path_of(routes_by_key()[key], ew)
     return client.get(path, {"export": fmt} if export.formats != ("json",) else {})
 

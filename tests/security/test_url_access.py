@@ -68,7 +68,15 @@ from courses.models import (
 )
 from people.importing import keep_pending_import
 from people.models import Organisation, PendingImport, Person, User
-from quality.models import Action, EvaluationQuestion, EvaluationReceipt, EvaluationResponse, PlanItem
+from quality.models import (
+    Action,
+    EvaluationQuestion,
+    EvaluationReceipt,
+    EvaluationResponse,
+    FrozenReview,
+    PlanItem,
+)
+from quality.review import freeze_review, quality_review
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -199,8 +207,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "quality_action:history": admin(NOT_FOUND, OK, OK, OK),
     "quality_action:history_results": admin(NOT_FOUND, OK, OK, OK),
     "quality_action:usage": admin(NOT_FOUND, OK, OK, OK),
-    # The competence plan and its themes: the board makes the plan with the coordinators.
+    # The competence plan and its themes: the board makes the plan with the coordinators; both
+    # make the annual review. A frozen review is its organisation's.
     "quality_plan": admin(OK, OK, OK, OK),
+    "quality_review": admin(OK, OK, OK, OK),
+    "quality_frozen_review": admin(NOT_FOUND, OK, OK, OK),
     **{
         f"{viewset}:{view}": admin(OK, OK, OK, OK)
         for viewset in ("quality_planitem", "quality_theme")
@@ -285,6 +296,7 @@ class World:
     theme: Theme
     plan_item: PlanItem
     question: EvaluationQuestion
+    frozen_review: FrozenReview
     token: str
     # Wagtail's objects of organisation A (its pages, a private document, an image) and B's index.
     index: CourseIndexPage
@@ -436,6 +448,9 @@ def world_certifications(
         ),
         "question": EvaluationQuestion.objects.create(
             organisation=org_a, course_kind="basic", kind="rating", text=f"Fråga {MARK}"
+        ),
+        "frozen_review": freeze_review(
+            quality_review(org_a, FIRST.year, external=False, summary=MARK), org_a, coordinator_a
         ),
     }
 
@@ -590,6 +605,7 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "quality_evaluation": {"run_pk": world.run.pk, "unit": 1},
         "courses_calendar_feed": {"token": world.token},
         "certifications_frozen_report": {"pk": world.frozen.pk, "fmt": "pdf"},
+        "quality_frozen_review": {"pk": world.frozen_review.pk, "fmt": "pdf"},
         "wagtailadmin_api:documents:detail": {"pk": world.document.pk},
         "wagtailadmin_api:images:detail": {"pk": world.image.pk},
     }
