@@ -234,6 +234,7 @@ CONTINUING_COURSE = {
     "slug": "stodsamtal-i-chatten",
     "kind": "continuing",
     "self_paced": True,
+    "theme": "Samtalsmetodik",
     "introduction": (
         "<p>En fortbildning för dig som redan är aktiv och vill ta chattpass. Vi går igenom "
         "hur skriftliga samtal skiljer sig från telefonsamtal, hur vi bedömer risk och hur "
@@ -529,4 +530,101 @@ ACTIONS = [
         None,
         "",
     ),
+]
+
+#: The themes of the demo's training records (by title).
+RECORD_THEMES = {
+    "Barnkonferens": "Barn som upplever våld",
+    "Ett starkare barnrättsperspektiv": "Barn som upplever våld",
+    "Hedersrelaterat våld": "Hedersrelaterat våld och förtryck",
+    "Maskulinitetsnormer": "Normkritik",
+}
+
+#: This year's competence plan: (theme, groups, when, what). "When" is a period code, or
+#: "ago:N": the month N days before the demo is loaded (the first quarter when that is last year),
+#: or "last-quarter": the quarter before this one (the first quarter in the first). Six themes:
+#: some done, one not done in time, some still to come, and one done without a plan (Brottsoffers
+#: rättigheter has no theme).
+PLAN = [
+    (
+        "Barn som upplever våld",
+        ["volunteer", "staff"],
+        "ago:60",
+        "Roks barnkonferens för så många jourkvinnor som möjligt.",
+    ),
+    (
+        "Hedersrelaterat våld och förtryck",
+        ["volunteer", "staff"],
+        "ago:150",
+        "En halvdag med Origo om hedersrelaterat våld.",
+    ),
+    ("Normkritik", ["volunteer"], "year", "Machofabrikens workshop om maskulinitetsnormer."),
+    (
+        "Samtalsmetodik",
+        ["volunteer"],
+        "year",
+        "Fortbildningen Stödsamtal i chatten för alla som tar chattpass.",
+    ),
+    (
+        "Värdegrund och etik",
+        ["volunteer", "staff", "board"],
+        "last-quarter",
+        "En temakväll om föreningens värdegrund och feministiska grund.",
+    ),
+    ("Ledarskap", ["board", "staff"], "q4", "Utvecklande ledarskap för styrelsen och verksamhetsledaren."),
+]
+
+#: An evening of continuing education held a little before the day the demo is loaded (its
+#: evaluation is answered by five of the seven who came, so the external version shows it).
+EVENING_COURSE = {
+    "title": "Fördjupningskväll: barn som upplever våld",
+    "slug": "fordjupningskvall-barn",
+    "kind": "continuing",
+    "theme": "Barn som upplever våld",
+    "introduction": (
+        "<p>En kväll för aktiva jourkvinnor om barns utsatthet när mamma utsätts för våld, och om "
+        "hur vi möter barnen i skyddat boende.</p>"
+    ),
+    "how_to_join": "<p>Anmäl dig till samordnaren.</p>",
+}
+EVENING_UNITS = [
+    {
+        "title": "Barnen i skyddat boende",
+        "hours": "2.5",
+        "goals": "Känna till barns reaktioner på våld\nVeta hur vi pratar med barn i boendet",
+        "summary": "Barns utsatthet och barnens egna behov i boendet.",
+        "text": ["Barn som upplever våld är brottsoffer. Vi går igenom vad det betyder i vårt arbete."],
+        "heading": "Att prata med barn",
+        "text2": "Barn behöver få veta vad som händer, på ett sätt som passar deras ålder.",
+        "questions": ["Hur märks barnen i boendet? Vad behöver de av oss?"],
+        "reading": [("Barn som upplever våld", "Socialstyrelsen", "Handbok för socialtjänsten.")],
+    }
+]
+#: (days before the demo is loaded, who came)
+EVENING = (
+    20,
+    [
+        "anna.berg@example.org",
+        "hanna.nyberg@example.org",
+        "johanna.wik@example.org",
+        "petra.sjoberg@example.org",
+        "sofia.bergman@example.org",
+        "nadia.rahimi@example.org",
+        "olivia.hedlund@example.org",
+    ],
+)
+#: Who answers the evaluations (the first N of those who attended, in the register's order), by
+#: run and unit: the current study circle's first three units (the third with two answers: "<5
+#: svar" outside), the earlier one's first and last (four participants: always "<5 svar"), the
+#: evening (five of seven).
+EVALUATED = {"current": {1: 6, 2: 5, 3: 6}, "earlier": {1: 4, 8: 4}, "evening": {0: 5}}
+#: The ratings given, in turn, and the free texts (an empty one: no text).
+EVALUATION_RATINGS = [5, 4, 4, 5, 3, 4, 5]
+EVALUATION_TEXTS = [
+    "Bra att vi fick öva på samtal i par.",
+    "",
+    "Jag hade velat ha mer tid till frågor.",
+    "Tydligt upplägg och en trygg stämning.",
+    "",
+    "Mer om barnen, tack!",
 ]

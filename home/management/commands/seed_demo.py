@@ -18,6 +18,8 @@ from certifications.models import QualificationType, TrainingRecord
 from courses.attendance import enrol, record_makeup, set_marks, withdraw
 from courses.completion import mark_lesson_done
 from courses.models import (
+    ATTENDED_MARKS,
+    Attendance,
     CourseIndexPage,
     CoursePage,
     CourseRun,
@@ -27,13 +29,15 @@ from courses.models import (
     LessonPage,
     MakeUpKind,
     Mark,
+    Theme,
 )
 from courses.page_access import ensure_course_index
 from courses.scheduling import generate_sessions
 from home import demo_content as demo
 from home.models import HomePage
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
-from quality.models import Action
+from quality.evaluations import WHOLE_COURSE, questions_for, submit_evaluation
+from quality.models import Action, AnswerKind, PlanItem
 
 
 class Command(BaseCommand):
@@ -59,6 +63,9 @@ class Command(BaseCommand):
         self.records(organisation)
         self.lessons_done(continuing)
         self.actions(organisation)
+        self.plan(organisation)
+        evening = self.course(index, organisation, demo.EVENING_COURSE, demo.EVENING_UNITS)
+        self.evaluations(organisation, basic, evening)
         self.stdout.write(
             f"Demo data ready: {organisation.name}, {User.objects.filter(organisation=organisation).count()} "
             f"people ({created} new)."
@@ -113,6 +120,7 @@ class Command(BaseCommand):
             organisation=organisation,
             kind=spec["kind"],
             self_paced=spec.get("self_paced", False),
+            theme=Theme.objects.filter(organisation=organisation, name=spec.get("theme", "")).first(),
             introduction=spec["introduction"],
             how_to_join=spec["how_to_join"],
         )
@@ -324,6 +332,92 @@ class Command(BaseCommand):
                 follow_up=follow_up,
             )
 
+    def plan(self, organisation: Organisation) -> None:
+        """Themes on the records, and this year's plan."""
+        if PlanItem.objects.filter(organisation=organisation).exists():
+            return
+        themes = {theme.name: theme for theme in Theme.objects.filter(organisation=organisation)}
+        for title, name in demo.RECORD_THEMES.items():
+            TrainingRecord.objects.filter(organisation=organisation, title=title).update(theme=themes[name])
+        today = timezone.localdate()
+        for name, groups, when, note in demo.PLAN:
+            PlanItem.objects.create(
+                organisation=organisation,
+                year=today.year,
+                theme=themes[name],
+                period=demo_period(when, today),
+                note=note,
+                **{f"group_{code}": True for code in groups},
+            )
+
+    def evaluations(self, organisation: Organisation, basic: CoursePage, evening: CoursePage) -> None:
+        """The evening of continuing education, and the participants' anonymous evaluations of
+        it and of the two study circles' units (``demo_content.EVALUATED``)."""
+        if CourseRun.objects.filter(course=evening).exists():
+            return
+        people = {p.email: p for p in User.objects.filter(organisation=organisation)}
+        days_ago, attended = demo.EVENING
+        day = timezone.localdate() - datetime.timedelta(days=days_ago)
+        run = CourseRun.objects.create(
+            organisation=organisation,
+            course=evening,
+            title=f"Fördjupningskväll {day.year}",
+            location=demo.LOCATION,
+        )
+        run.leaders.set([people["petra.sjoberg@example.org"]])
+        generate_sessions(run, day, datetime.time(18), datetime.time(20, 30))
+        enrol(run, [people[email] for email in attended])
+        set_marks(
+            run.sessions.get(),
+            {people[email].pk: Mark.PRESENT for email in attended},
+            people["samordnare@example.org"],
+        )
+        now = timezone.now()
+        basic_runs = list(CourseRun.objects.filter(course=basic))
+        runs = {
+            "current": next(
+                r
+                for r in basic_runs
+                if r.sessions.filter(starts_at__gt=now).exists()
+                and r.sessions.filter(ends_at__lt=now).exists()
+            ),
+            "earlier": next(r for r in basic_runs if not r.sessions.filter(ends_at__gt=now).exists()),
+            "evening": run,
+        }
+        turn = 0
+        for key, units in demo.EVALUATED.items():
+            questions = questions_for(organisation, runs[key].course.kind)
+            for unit, answering in units.items():
+                sessions = (
+                    runs[key].sessions.all()
+                    if unit == WHOLE_COURSE
+                    else runs[key].sessions.filter(unit_number=unit)
+                )
+                session = max(sessions, key=lambda s: s.ends_at)
+                came = (
+                    Attendance.objects.filter(session__in=sessions, mark__in=ATTENDED_MARKS)
+                    .order_by("person__last_name", "person__first_name")
+                    .values_list("person", flat=True)
+                    .distinct()
+                )
+                for person_id in list(came)[:answering]:
+                    answers = {}
+                    for question in questions:
+                        if question.kind == AnswerKind.RATING:
+                            answers[question.pk] = demo.EVALUATION_RATINGS[
+                                turn % len(demo.EVALUATION_RATINGS)
+                            ]
+                            turn += 1
+                        else:
+                            answers[question.pk] = demo.EVALUATION_TEXTS[turn % len(demo.EVALUATION_TEXTS)]
+                    submit_evaluation(
+                        User.objects.get(pk=person_id),
+                        runs[key],
+                        unit,
+                        answers,
+                        now=session.ends_at + datetime.timedelta(hours=1),
+                    )
+
     def lessons_done(self, course: CoursePage) -> None:
         if LessonCompletion.objects.filter(lesson__in=LessonPage.objects.child_of(course)).exists():
             return
@@ -349,6 +443,16 @@ class Command(BaseCommand):
                 "Two-step verification is off in this demo; REQUIRE_2FA=1 turns it on "
                 "(it is on in production)."
             )
+
+
+def demo_period(when: str, today: datetime.date) -> str:
+    """A plan line's period from the demo's "when" (``demo_content.PLAN``)."""
+    if when.startswith("ago:"):
+        day = today - datetime.timedelta(days=int(when[4:]))
+        return f"m{day.month:02d}" if day.year == today.year else "q1"
+    if when == "last-quarter":
+        return f"q{max(1, (today.month - 1) // 3)}"
+    return when
 
 
 def lesson_body(unit: dict) -> list[tuple[str, object]]:
