@@ -1,6 +1,6 @@
 """In a real Chromium, on the demo: the board's competence plan against what was done, the
-actions, and the annual review with its PDF; a volunteer's evaluation on a phone. Every page is
-axe-core clean; screenshots in test-artifacts/."""
+actions, and the annual review with its PDF and a frozen copy. Every page is axe-core clean;
+screenshots in test-artifacts/ (a volunteer's evaluation on a phone: test_evaluations.py)."""
 
 from django.utils import timezone
 
