@@ -171,7 +171,10 @@ class BoardFilterForm(forms.Form):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
 
 
-class ReportForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A period (a year, or two dates) and a version (internal or external): the competence
+    report's, and the quality work's screens built on it."""
+
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=EARLIEST_DATE.year, max_value=LATEST_DATE.year
     )
@@ -183,9 +186,6 @@ class ReportForm(forms.Form):
         initial="internal",
         widget=forms.RadioSelect,
     )
-    narrative = forms.CharField(
-        label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
 
     def clean(self):
         cleaned = super().clean()
@@ -194,16 +194,27 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("Give both dates of the period, or a year."))
         if start and end and end < start:
             self.add_error("end", _("The period ends before it starts."))
-        elif not self.errors and self.period()[0] > timezone.localdate():
-            self.add_error(
-                "start" if start else "year",
-                _("The period has not begun: a report tells what has happened. Choose one that has begun."),
-            )
         return cleaned
 
-    def period(self):
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The period asked for (of a valid form); this year when none is."""
         data = self.cleaned_data
         if data.get("start") and data.get("end"):
             return data["start"], data["end"]
         year = data.get("year") or timezone.localdate().year
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class ReportForm(PeriodForm):
+    narrative = forms.CharField(
+        label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and self.period()[0] > timezone.localdate():
+            self.add_error(
+                "start" if cleaned.get("start") else "year",
+                _("The period has not begun: a report tells what has happened. Choose one that has begun."),
+            )
+        return cleaned

@@ -3,11 +3,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateInput
 
-from certifications.forms import ScopedOrganisationForm
+from certifications.forms import PeriodForm, ScopedOrganisationForm
 from courses.models import Theme
-from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 from people.models import User
 
 from .evaluations import MAX_TEXT_LENGTH
@@ -81,36 +79,18 @@ class EvaluationForm(forms.Form):
         return {question.pk: self.cleaned_data.get(self.field_name(question)) for question in self.questions}
 
 
-class EvaluationResultsForm(forms.Form):
+class EvaluationResultsForm(PeriodForm):
     """The period (a year, or two dates) and the version of the evaluation results."""
 
-    year = forms.IntegerField(
-        label=_("Year"), required=False, min_value=EARLIEST_DATE.year, max_value=LATEST_DATE.year
-    )
-    start = BoundedDateField(label=_("From"), required=False, widget=AdminDateInput)
-    end = BoundedDateField(label=_("To"), required=False, widget=AdminDateInput)
-    version = forms.ChoiceField(
-        label=_("Version"),
-        choices=[("internal", _("Internal (for the board)")), ("external", _("External (for funders)"))],
-        initial="internal",
-        required=False,
-        widget=forms.RadioSelect,
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if bool(start) != bool(end):
-            raise forms.ValidationError(_("Give both dates of the period, or a year."))
-        if start and end and end < start:
-            self.add_error("end", _("The period ends before it starts."))
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
 
     def period(self) -> tuple[datetime.date, datetime.date]:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        if data.get("start") and data.get("end"):
-            return data["start"], data["end"]
-        year = data.get("year") or timezone.localdate().year
+        """The period asked for; this year when none (or a refused one) is."""
+        if self.is_bound and self.is_valid():
+            return super().period()
+        year = timezone.localdate().year
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def external(self) -> bool:

@@ -11,14 +11,13 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from certifications.report.figures import WITHHELD_NOTE
 from certifications.report.files import report_tables
-from certifications.report.pdf import FooterCanvas, approval, section
+from certifications.report.pdf import FooterCanvas, a4_document, approval, section
 from people.models import Organisation
 
 from .review import free_texts, review_tables
@@ -29,16 +28,7 @@ def review_pdf(review: dict, organisation: Organisation) -> bytes:
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     title = _("Annual quality review %(year)s – %(org)s") % {"year": review["year"], "org": organisation.name}
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author=organisation.name,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        bottomMargin=2.2 * cm,
-        invariant=True,
-    )
+    document = a4_document(buffer, title, organisation.name)
     version = _("External version") if external else _("Internal version")
     story = [
         Paragraph(escape(title), styles["Title"]),

@@ -88,6 +88,13 @@ def _refused(request, refusal: EvaluationRefused):
 # The competence plan ----------------------------------------------------------------------
 
 
+class QualityScreen(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """An admin screen of the quality work: its title under Home in the breadcrumbs."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(
         label=gettext_lazy("Year"), min_value=FIRST_PLAN_YEAR, max_value=LAST_PLAN_YEAR, required=False
@@ -100,22 +107,14 @@ class YearForm(forms.Form):
         return timezone.localdate().year
 
 
-class PlanView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class PlanView(QualityScreen):
     """The competence plan of a year against what was done, as the year goes."""
 
     template_name = "quality/admin/plan.html"
+    page_title = gettext_lazy("Competence plan")
     header_icon = "list-ul"
     permission_policy = ModelPermissionPolicy(PlanItem)
     permission_required = "view"
-
-    def get_page_title(self):
-        return _("Competence plan")
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -141,24 +140,16 @@ class PlanView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
 # The evaluations' results ------------------------------------------------------------------
 
 
-class EvaluationResultsView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class EvaluationResultsView(QualityScreen):
     """The organisation's evaluation results for a period: per run and unit, the number of
     answers, the mean of each rating and the free texts (alphabetical); the external version
     withholds those with fewer than 5 answers. Nothing here says who answered."""
 
     template_name = "quality/admin/evaluation_results.html"
+    page_title = gettext_lazy("Evaluations")
     header_icon = "clipboard-list"
     permission_policy = ModelPermissionPolicy(EvaluationResponse)
     permission_required = "view"
-
-    def get_page_title(self):
-        return _("Evaluations")
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -214,23 +205,15 @@ class ReviewForm(forms.Form):
         return year
 
 
-class ReviewView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReviewView(QualityScreen):
     """The annual quality review: pick the year and the version, write the board's summary, see
     it, download it as PDF or JSON, freeze a copy."""
 
     template_name = "quality/admin/review.html"
+    page_title = gettext_lazy("Annual quality review")
     header_icon = "doc-full"
     permission_policy = ModelPermissionPolicy(FrozenReview)
     permission_required = "view"
-
-    def get_page_title(self):
-        return _("Annual quality review")
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def build(self, data) -> bool:
         """Parse the form and make the review it asks for (this year's external one when

@@ -294,22 +294,28 @@ def footer_lines(
     return (f"{organisation.name} · {start} – {end}", f"{version} · {made}")
 
 
+def a4_document(buffer: io.BytesIO, title: str, author: str) -> SimpleDocTemplate:
+    """An A4 document with the report's margins (room for the footer), the same bytes for the
+    same content on the same day (``invariant``)."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author=author,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        bottomMargin=2.2 * cm,
+        invariant=True,
+    )
+
+
 def report_pdf(report: dict, organisation: Organisation, external: bool) -> bytes:
     """A print-ready PDF: narrative, every section's table, the charts and the board's approval."""
     start, end = report_period(report)
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     title = _("Competence report – %(org)s") % {"org": organisation.name}
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author=organisation.name,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        bottomMargin=2.2 * cm,
-        invariant=True,
-    )
+    document = a4_document(buffer, title, organisation.name)
     period = f"{start} – {end}"
     if report.get("as_of"):  # a report frozen before figures were as of a date has none
         period += " · " + _("Figures as of %(date)s") % {"date": report["as_of"]}
