@@ -11,9 +11,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from jour_core.columns import DayColumn
 from people.views import ScopedModelViewSet
 
 from . import views
@@ -59,9 +60,9 @@ class QualificationViewSet(ScopedModelViewSet):
     list_display = [
         Column("person", label=_("Person"), sort_key="person__last_name"),
         Column("type", label=_("Type"), sort_key="type__name"),
-        DateColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
-        DateColumn("expires_on", label=_("Expires / renew by"), sort_key="expires_on"),
-        DateColumn("revoked_on", label=_("Revoked on"), sort_key="revoked_on"),
+        DayColumn("issued_on", label=_("Issued on"), sort_key="issued_on"),
+        DayColumn("expires_on", label=_("Expires / renew by"), sort_key="expires_on"),
+        DayColumn("revoked_on", label=_("Revoked on"), sort_key="revoked_on"),
         Column("get_source_display", label=_("Source")),
     ]
     filterset_class = QualificationFilterSet
@@ -92,7 +93,7 @@ class TrainingRecordViewSet(ScopedModelViewSet):
     list_display = [
         "title",
         "provider",
-        DateColumn("date", label=_("Date"), sort_key="date"),
+        DayColumn("date", label=_("Date"), sort_key="date"),
         "hours",
         Column("theme", label=_("Theme"), sort_key="theme__name"),
     ]

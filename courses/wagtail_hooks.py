@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.models import Page
 
+from jour_core.columns import DayColumn
 from people.views import ScopedModelViewSet
 
 from .forms import CourseRunForm
@@ -40,7 +41,7 @@ class CourseRunViewSet(ScopedModelViewSet):
     list_display = [
         "title",
         Column("course", label=_("Course"), accessor="course.title", sort_key="course__title"),
-        DateColumn("first_session", label=_("First session"), sort_key="first_session"),
+        DayColumn("first_session", label=_("First session"), sort_key="first_session"),
         Column("participants", label=_("Participants"), sort_key="participants"),
         "location",
     ]

@@ -3,6 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -12,6 +13,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from jour_core.audit import audit
+from jour_core.columns import DayColumn
 
 from . import views
 from .documents import may_read, owners_of
@@ -50,8 +52,10 @@ class PersonViewSet(views.ScopedModelViewSet):
         "first_name",
         "email",
         Column("member_groups_display", label=_("Groups")),
-        "joined_on",
-        "left_on",
+        *(
+            DayColumn(name, label=capfirst(Person._meta.get_field(name).verbose_name), sort_key=name)
+            for name in ("joined_on", "left_on")
+        ),
         Column("status_display", label=_("Status")),
         Column("protected_identity_display", label=_("Protected identity")),
         Column("organisation", label=_("Organisation"), sort_key="organisation__name"),

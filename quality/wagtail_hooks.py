@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from courses.models import Theme
+from jour_core.columns import DayColumn
 from people.views import ScopedModelViewSet
 
 from .filters import ActionFilterSet, EvaluationQuestionFilterSet, PlanItemFilterSet
@@ -33,9 +34,9 @@ class ActionViewSet(ScopedModelViewSet):
         Column("get_source_display", label=_("Where it came from")),
         Column("responsible", label=_("Responsible"), sort_key="responsible__last_name"),
         # The day itself (a relative "2 weeks ago" reads badly for a day still to come).
-        Column("due_on", label=_("By when"), sort_key="due_on"),
+        DayColumn("due_on", label=_("By when"), sort_key="due_on"),
         Column("status_today", label=_("Status"), sort_key="status"),
-        Column("closed_on", label=_("Closed on"), sort_key="closed_on"),
+        DayColumn("closed_on", label=_("Closed on"), sort_key="closed_on"),
     ]
     filterset_class = ActionFilterSet
     search_fields = ["title", "finding", "action", "follow_up"]
