@@ -88,6 +88,20 @@ class UnitProgress:
     def is_missing(self) -> bool:
         return self.state in (UnitState.MISSED, UnitState.UNSCHEDULED)
 
+    @property
+    def booked_on(self) -> datetime.date | None:
+        """For a unit still to be made up: the day of the session of another run she is booked
+        into (not cancelled, not yet ended), the first if several; ``None`` otherwise."""
+        if self.is_satisfied:
+            return None
+        now = timezone.now()
+        days = [
+            makeup.session.local_date
+            for makeup in self.makeups
+            if makeup.session is not None and not makeup.session.is_cancelled and makeup.session.ends_at > now
+        ]
+        return min(days, default=None)
+
 
 @dataclass(frozen=True)
 class Progress:

@@ -162,6 +162,10 @@ class MakeUpForm(forms.Form):
     def __init__(self, *args, enrolment, missing_units, **kwargs):
         super().__init__(*args, **kwargs)
         units = {u.number: u for u in enrolment.run.course.units.all()}
+        # Opened for one missed unit (?unit=3): that unit, and only its sessions in other runs.
+        chosen = self.initial.get("unit_number")
+        if chosen is not None and str(chosen).isdigit() and int(chosen) in missing_units:
+            missing_units = [int(chosen)]
         self.fields["unit_number"].choices = [(n, str(units[n])) for n in missing_units if n in units]
         self.fields["kind"].choices = MakeUpKind.choices
         self.fields["kind"].initial = MakeUpKind.CATCH_UP

@@ -36,6 +36,9 @@ def cell_text(row: MatrixRow, session: Session) -> str:
     unit = next((u for u in row.progress.units if u.number == session.unit_number), None)
     if unit is not None and unit.state == "made_up" and mark not in ATTENDED_MARKS:
         text = f"{text} ({_('made up')})" if text else _("made up")
+    elif unit is not None and unit.booked_on is not None and mark not in ATTENDED_MARKS:
+        booked = _("to be made up %(date)s") % {"date": unit.booked_on.isoformat()}
+        text = f"{text} ({booked})" if text else booked
     return str(text)
 
 

@@ -49,7 +49,9 @@ def test_an_expiry_next_spring_and_a_run_in_march_read_as_their_days(client, org
         expires_on=datetime.date(2027, 3, 1),
         source="attestation",
     )
-    make_run(make_course(org_a, "Studiecirkel", units=2), datetime.date(2027, 3, 4), title="Studiecirkel VT 2027")
+    make_run(
+        make_course(org_a, "Studiecirkel", units=2), datetime.date(2027, 3, 4), title="Studiecirkel VT 2027"
+    )
     sign_in(client, coordinator_a)
     for url, day in (
         (reverse("certifications_qualification:index"), "2027-03-01"),

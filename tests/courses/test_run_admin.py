@@ -309,3 +309,37 @@ def test_volunteer_has_no_access_to_run_screens(client, run, volunteer_a):
     sign_in(client, volunteer_a)
     response = client.get(reverse("courses_run_overview", args=[run.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_booked_make_up_shows_in_the_matrix_and_the_form_offers_the_missed_unit(
+    client, course, run, participants, coordinator_a, clock
+):
+    """Issue 18: a booked make-up left her "missing" the unit in the run's matrix, and the
+    make-up form offered sessions of every unit instead of the one she missed."""
+    from courses.attendance import record_makeup
+    from courses.views.admin import progress_for_run_enrolment
+
+    anna = participants[0]
+    set_marks(run.sessions.get(unit_number=3), {anna.pk: "absent"}, coordinator_a)
+    later = make_run(course, datetime.date(2026, 12, 1), title="Studiecirkel HT")  # weekly from 1 December
+    booked = later.sessions.get(unit_number=3)
+    day = timezone.localtime(booked.starts_at).date().isoformat()
+    assert day > timezone.localdate().isoformat()  # still to come
+    enrolment = Enrolment.objects.get(run=run, person=anna)
+    sign_in(client, coordinator_a)
+    form_url = reverse("courses_enrolment_makeup", args=[enrolment.pk])
+    form = client.get(form_url, {"unit": "3"}).context["form"]
+    assert [number for number, _label in form.fields["unit_number"].choices] == [3]
+    assert list(form.fields["session"].queryset) == [booked]  # not units 1, 2, 4…
+    record_makeup(enrolment, 3, coordinator_a, session=booked)
+
+    overview = client.get(reverse("courses_run_overview", args=[run.pk])).content.decode()
+    assert f"Frånvarande (tas igen {day})" in overview  # her cell in the matrix
+    assert f"3 (tas igen {day})" in overview  # and beside the units she misses
+    sheet = client.get(reverse("courses_run_overview", args=[run.pk]), {"export": "csv"}).content.decode()
+    assert f"tas igen {day}" in sheet
+    # Once that session is over without her, the unit is missing again and no longer booked.
+    clock.move_to(booked.ends_at + datetime.timedelta(minutes=1))
+    (progress,) = progress_for_run_enrolment(enrolment)
+    unit = next(u for u in progress.units if u.number == 3)
+    assert unit.is_missing and unit.booked_on is None
