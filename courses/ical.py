@@ -22,6 +22,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
@@ -283,6 +284,9 @@ def session_event(session: Session, base_url: str) -> Event:
         summary = f"{course.title} – {session.unit_number}. {session.unit_title}"
     else:
         summary = f"{course.title} – {run.title}"
+    if session.status == SessionStatus.CANCELLED:
+        # In the title too: calendar apps that ignore STATUS still show it, struck or not.
+        summary = pgettext("calendar event title", "CANCELLED: %(title)s") % {"title": summary}
     local = timezone.get_current_timezone()
     event = Event()
     event.add("uid", f"{session.uid}@jourutbildning")

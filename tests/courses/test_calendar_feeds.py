@@ -86,6 +86,16 @@ def test_uid_stable_sequence_grows_and_cancelled_stays(client, setting):
     uid = f"{session.uid}@jourutbildning"
     assert int(after[uid]["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
     assert str(after[uid]["STATUS"]) == "CANCELLED"
+    # Clients that ignore STATUS still see it (issue 18); the others keep their title.
+    assert str(after[uid]["SUMMARY"]) == "INSTÄLLD: Studiecirkel – 3. Avsnitt 3"
+    assert {str(e["SUMMARY"]) for k, e in after.items() if k != uid} == {
+        str(e["SUMMARY"]) for k, e in before.items() if k != uid
+    }
+    sign_in(client, setting["anna"])  # her "add to calendar" file of that session says the same
+    single = icalendar.Calendar.from_ical(
+        client.get(reverse("courses_session_ics", args=[session.pk])).content
+    )
+    assert [str(e["SUMMARY"]) for e in single.walk("VEVENT")] == ["INSTÄLLD: Studiecirkel – 3. Avsnitt 3"]
     assert "Lokalen är stängd" in str(after[uid]["DESCRIPTION"])
     moved = setting["run"].sessions.order_by("starts_at")[3]
     moved.starts_at += datetime.timedelta(hours=1)
