@@ -98,7 +98,7 @@ class PlanItemViewSet(ScopedModelViewSet):
     filterset_class = PlanItemFilterSet
     search_fields = ["note", "theme__name"]
     search_backend_name = None
-    list_export = ["year", "theme", "period", "group_volunteer", "group_staff", "group_board", "note"]
+    list_export = ["year", "theme", "period", "groups_display", "note"]
     edit_handler = ObjectList(
         [
             FieldPanel("organisation", permission="superuser"),

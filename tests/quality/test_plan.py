@@ -226,3 +226,11 @@ def test_the_course_editor_offers_the_courses_organisations_themes(
     options = page.split('name="theme"')[1].split("</select>")[0]
     assert f'value="{theme(org_a, "Ledarskap").pk}"' in options
     assert f'value="{theme(org_b, "Ledarskap").pk}"' not in options
+
+
+def test_the_plan_lines_export_names_the_groups_in_swedish(client, coordinator_a, org_a, today):
+    line(org_a, "Ledarskap", "q4", group_board=True, group_staff=True)
+    sign_in(client, coordinator_a)
+    sheet = client.get(reverse("quality_planitem:index"), {"export": "csv"}).content.decode("utf-8-sig")
+    assert "Personal, styrelse" in sheet and "oktober–december" in sheet
+    assert "True" not in sheet and "False" not in sheet
