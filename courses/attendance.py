@@ -18,6 +18,7 @@ from people.models import User
 
 from .completion import enrolments_affected_by_session, refresh_completions
 from .models import (
+    ATTENDANCE_NOTE_MAX_LENGTH,
     Attendance,
     CourseRun,
     Enrolment,
@@ -27,6 +28,7 @@ from .models import (
     Mark,
     Session,
 )
+from .signals import apology_reported
 
 
 class AttendanceError(ValueError):
@@ -112,30 +114,64 @@ def register_people(session: Session) -> list[tuple[User, Enrolment | None, Make
     return rows
 
 
-@once_more_on_conflict
-def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
-    """Save the marks of a session's register together. ``marks`` maps person id to a mark;
-    people not on the register are refused. Returns how many marks changed. Every change is
-    kept in the attendance history with who and when."""
-    Session.objects.select_for_update().filter(pk=session.pk).first()
+#: The register's value that takes an apology back before the session begins (no mark).
+CLEAR = "clear"
+#: The history's reasons for the changes a participant makes herself.
+APOLOGY_REASON = "apology"
+APOLOGY_WITHDRAWN_REASON = "apology withdrawn"
+
+
+def allowed_marks(session: Session, now: datetime.datetime | None = None) -> frozenset[str]:
+    """What the register accepts for ``session`` at ``now``: nothing for a cancelled session;
+    before it begins only an apology (excused) and taking one back (``CLEAR``), so that a
+    coordinator can record one phoned in; from its start every mark."""
+    now = now or timezone.now()
+    if session.is_cancelled:
+        return frozenset()
+    if now < session.starts_at:
+        return frozenset({Mark.EXCUSED, CLEAR})
+    return frozenset(Mark.values)
+
+
+def check_marks(session: Session, marks: dict[int, str], now: datetime.datetime) -> None:
+    """Refuse marks the register does not accept now, or people not on it."""
+    allowed = allowed_marks(session, now)
     if session.is_cancelled:
         raise AttendanceError(_("The session is cancelled; attendance cannot be marked."))
-    if session.starts_at > timezone.now():
-        raise AttendanceError(_("Attendance can be marked once the session has begun."))
-    allowed = {person.pk for person, _e, _m in register_people(session)}
-    unknown = set(marks) - allowed
-    if unknown:
+    people = {person.pk for person, _e, _m in register_people(session)}
+    if set(marks) - people:
         raise AttendanceError(_("Someone in the list is not on this session's register."))
-    invalid = {mark for mark in marks.values() if mark not in Mark.values}
+    invalid = {mark for mark in marks.values() if mark not in Mark.values and mark != CLEAR}
     if invalid:
         raise AttendanceError(_("Unknown mark: %(mark)s") % {"mark": ", ".join(sorted(invalid))})
+    if set(marks.values()) - allowed:
+        if now < session.starts_at:
+            raise AttendanceError(
+                _("Before the session begins, only apologies can be recorded.")
+                + " "
+                + _("Attendance can be marked once the session has begun.")
+            )
+        raise AttendanceError(_("An apology can be taken back only before the session begins."))
 
-    existing = {a.person_id: a for a in Attendance.objects.filter(session=session, person_id__in=marks)}
+
+@once_more_on_conflict
+def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
+    """Save the marks of a session's register together. ``marks`` maps person id to a mark (or
+    ``CLEAR``, which takes an apology back); what the register does not accept now
+    (``allowed_marks``) and people not on the register are refused. Returns how many marks
+    changed. Every change is kept in the attendance history with who and when."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
     now = timezone.now()
-    new, changed = [], []
+    check_marks(session, marks, now)
+    existing = {a.person_id: a for a in Attendance.objects.filter(session=session, person_id__in=marks)}
+    new, changed, cleared = [], [], []
     for person_id, mark in marks.items():
         attendance = existing.get(person_id)
-        if attendance is None:
+        if mark == CLEAR:
+            # Only an apology is taken back; a participant's own check-in stays.
+            if attendance is not None and attendance.mark == Mark.EXCUSED:
+                cleared.append(attendance)
+        elif attendance is None:
             new.append(
                 Attendance(session=session, person_id=person_id, mark=mark, marked_by=by, marked_at=now)
             )
@@ -144,9 +180,76 @@ def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
             changed.append(attendance)
     bulk_create_with_history(new, Attendance, default_user=by)
     bulk_update_with_history(changed, Attendance, ["mark", "marked_by", "marked_at"], default_user=by)
-    if new or changed:
+    delete_with_history(cleared, by, APOLOGY_WITHDRAWN_REASON)
+    if new or changed or cleared:
         refresh_completions(enrolments_affected_by_session(session))
-    return len(new) + len(changed)
+    return len(new) + len(changed) + len(cleared)
+
+
+def delete_with_history(rows: list[Attendance], by: User, reason: str) -> None:
+    """Delete marks, each with who and why in its history row. Taking apologies back touches
+    one row, or the few a coordinator clears on one register."""
+    for attendance in rows:
+        attendance._history_user = by
+        attendance._change_reason = reason
+        attendance.delete()
+
+
+def on_register(session: Session, person: User) -> bool:
+    return any(p.pk == person.pk for p, _e, _m in register_people(session))
+
+
+def check_apology(session: Session, now: datetime.datetime) -> None:
+    """An apology (given or taken back) is for a coming session that is not cancelled."""
+    if session.is_cancelled:
+        raise AttendanceError(_("The session is cancelled; there is nothing to give apologies for."))
+    if now >= session.starts_at:
+        raise AttendanceError(
+            _("The session has already begun; apologies can no longer be given or taken back here.")
+            + " "
+            + _("Contact the circle leader or the coordinator.")
+        )
+
+
+@once_more_on_conflict
+def report_apology(session: Session, person: User, note: str = "") -> Attendance:
+    """She gives apologies for a coming session of her register, with an optional note: her
+    mark becomes excused, marked by herself, kept in the history. The circle leaders are told
+    through ``apology_reported`` once the transaction commits. A participant already marked
+    otherwise (she has checked in) keeps that mark."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    now = timezone.now()
+    check_apology(session, now)
+    if not on_register(session, person):
+        raise AttendanceError(_("You are not on this session's register."))
+    note = note.strip()[:ATTENDANCE_NOTE_MAX_LENGTH]
+    attendance = Attendance.objects.filter(session=session, person=person).first()
+    if attendance is not None and attendance.mark != Mark.EXCUSED:
+        raise AttendanceError(
+            _("You are already marked %(mark)s for this session.")
+            % {"mark": attendance.get_mark_display().lower()}
+        )
+    attendance = attendance or Attendance(session=session, person=person)
+    attendance.mark, attendance.note = Mark.EXCUSED, note
+    attendance.marked_by, attendance.marked_at = person, now
+    attendance._history_user, attendance._change_reason = person, APOLOGY_REASON
+    attendance.save()
+    refresh_completions(enrolments_affected_by_session(session))
+    transaction.on_commit(lambda: apology_reported.send(sender=Attendance, attendance=attendance))
+    return attendance
+
+
+@once_more_on_conflict
+def withdraw_apology(session: Session, person: User) -> bool:
+    """She takes her apology back before the session begins: her excused mark is removed (the
+    history keeps it, and who took it back). Returns whether there was one."""
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    check_apology(session, timezone.now())
+    rows = list(Attendance.objects.filter(session=session, person=person, mark=Mark.EXCUSED))
+    delete_with_history(rows, person, APOLOGY_WITHDRAWN_REASON)
+    if rows:
+        refresh_completions(enrolments_affected_by_session(session))
+    return bool(rows)
 
 
 @transaction.atomic

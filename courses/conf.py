@@ -16,6 +16,11 @@ DEFAULTS = {
     # The site's address, for calendar links printed by `manage.py calendar_url`. None: Wagtail's
     # WAGTAILADMIN_BASE_URL.
     "COURSES_BASE_URL": None,
+    # Self check-in (courses/check_in.py): the QR code on the leader's screen is valid from this
+    # many minutes before a session's start to as many after it.
+    "COURSES_CHECK_IN_WINDOW_MINUTES": 30,
+    # A check-in later than this many minutes after the start is marked late.
+    "COURSES_LATE_AFTER_MINUTES": 10,
 }
 
 app_settings = AppSettings(DEFAULTS)

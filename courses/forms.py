@@ -10,7 +10,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from people.bounds import LATEST_DATE, BoundedDateField
 from people.models import Organisation, User
 
-from .models import CoursePage, MakeUpKind, Session, SessionStatus
+from .models import ATTENDANCE_NOTE_MAX_LENGTH, CoursePage, MakeUpKind, Session, SessionStatus
 from .scheduling import local_datetime
 
 
@@ -191,3 +191,17 @@ class MakeUpForm(forms.Form):
         elif cleaned.get("kind") == MakeUpKind.CATCH_UP and not cleaned.get("date"):
             self.add_error("date", _("Give the date of the catch-up."))
         return cleaned
+
+
+class ApologyForm(forms.Form):
+    """Her apologies for a coming session: a note for the circle leaders, if she wants."""
+
+    note = forms.CharField(
+        label=gettext_lazy("A note for the circle leaders (optional)"),
+        max_length=ATTENDANCE_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "The circle leaders and the coordinator read it. No details about your health."
+        ),
+    )

@@ -571,6 +571,9 @@ class Mark(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+#: How long the note with an apology may be.
+ATTENDANCE_NOTE_MAX_LENGTH = 500
+
 #: Marks that count as having attended.
 ATTENDED_MARKS = frozenset({Mark.PRESENT, Mark.LATE})
 
@@ -600,6 +603,12 @@ class Attendance(models.Model):
         related_name="+",
     )
     marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+    note = models.CharField(
+        _("note"),
+        max_length=ATTENDANCE_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_("Her own words when she gives apologies, for the circle leaders."),
+    )
 
     objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords()

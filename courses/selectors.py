@@ -20,7 +20,16 @@ from .completion import (
     self_paced_progress,
 )
 from .ical import sessions_for_person
-from .models import Completion, CoursePage, Enrolment, LessonPage, MakeUp, Session, SessionStatus
+from .models import (
+    Attendance,
+    Completion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    MakeUp,
+    Session,
+    SessionStatus,
+)
 
 #: How many of other runs' sessions are offered for making up one unit.
 ALTERNATIVES_SHOWN = 2
@@ -95,6 +104,7 @@ def member_overview(person: User, now: datetime.datetime | None = None) -> Membe
     )
     for session in upcoming:
         session.lesson = lessons.get(session.run.course_id, {}).get(session.unit_number)
+    mark_my_sessions(person, upcoming, progresses)
     return MemberOverview(
         runs=runs,
         upcoming=upcoming,
@@ -115,12 +125,28 @@ def booked_makeups(progresses: list[Progress], now: datetime.datetime) -> dict[t
     return {(m.enrolment_id, m.unit_number): m for m in makeups}
 
 
+def mark_my_sessions(person: User, sessions: list[Session], progresses: list[Progress]) -> None:
+    """Give each of her coming sessions ``on_register`` (she takes part there, in her own run or
+    making up a unit, rather than only leading it: she may give apologies) and ``my_attendance``
+    (her mark there, if any). Two queries."""
+    own_runs = {p.enrolment.run_id for p in progresses}
+    guest = set(
+        MakeUp.objects.filter(enrolment__person=person, session__in=sessions).values_list(
+            "session_id", flat=True
+        )
+    )
+    marks = {a.session_id: a for a in Attendance.objects.filter(person=person, session__in=sessions)}
+    for session in sessions:
+        session.on_register = session.run_id in own_runs or session.pk in guest
+        session.my_attendance = marks.get(session.pk)
+
+
 def makeup_alternatives(
-    person: User, progresses: list[Progress], now: datetime.datetime
+    person: User, progresses: list[Progress], now: datetime.datetime, units: set[int] | None = None
 ) -> dict[tuple[int, int], list[Session]]:
-    """Other runs' coming sessions of the units she misses, in her organisation, by course id and
-    unit number (the first few of each, in time order)."""
-    missing_units = {u.number for p in progresses for u in p.missing}
+    """Other runs' coming sessions of the units she misses (or of ``units``), in her
+    organisation, by course id and unit number (the first few of each, in time order)."""
+    missing_units = units if units is not None else {u.number for p in progresses for u in p.missing}
     if not missing_units or not person.organisation_id:
         return {}
     sessions = (
@@ -138,6 +164,18 @@ def makeup_alternatives(
     for session in sessions:
         found[(session.run.course_id, session.unit_number)].append(session)
     return {key: group[:ALTERNATIVES_SHOWN] for key, group in found.items()}
+
+
+def apology_alternatives(session: Session, enrolment: Enrolment, now: datetime.datetime) -> list[Session]:
+    """Where she can make up the unit of ``session``, which she gives apologies for: the same unit
+    in other runs' coming sessions (``makeup_alternatives``; this session left out)."""
+    if session.unit_number is None:
+        return []
+    progresses = progress_for_enrolments(
+        Enrolment.objects.filter(pk=enrolment.pk).select_related("run__course")
+    )
+    found = makeup_alternatives(enrolment.person, progresses, now, units={session.unit_number})
+    return [s for s in found.get((enrolment.run.course_id, session.unit_number), []) if s.pk != session.pk]
 
 
 def self_paced_courses(person: User):

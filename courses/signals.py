@@ -19,6 +19,11 @@ from .page_access import ensure_course_index, grant_course_editing
 #: Apps built on courses (e.g. certifications) award what a completed course grants.
 completions_recorded = Signal()
 
+#: Sent when the transaction commits after a participant gave apologies for a coming session
+#: (courses.attendance.report_apology), with ``attendance``: her Attendance row, marked excused,
+#: with her note. Connect the circle leaders' notice here.
+apology_reported = Signal()
+
 
 @receiver(post_save, sender=LessonPage)
 def restrict_new_lesson_to_members(sender, instance: LessonPage, created: bool, raw: bool = False, **kwargs):

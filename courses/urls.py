@@ -9,4 +9,6 @@ urlpatterns = [
     path("kalender/<str:token>.ics", calendar.calendar_feed, name="courses_calendar_feed"),
     path("session/<int:pk>.ics", calendar.session_ics, name="courses_session_ics"),
     path("kalender/ny-lank/", member.reset_my_calendar, name="courses_reset_my_calendar"),
+    path("forhinder/<int:pk>/", member.apologise, name="courses_apologise"),
+    path("incheckning/<int:pk>/<str:code>/", member.check_in_view, name="courses_check_in"),
 ]

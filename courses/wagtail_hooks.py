@@ -84,6 +84,9 @@ def register_run_screens():
         path("sessions/<int:session_pk>/edit/", admin.SessionFormView.as_view(), name="courses_session_edit"),
         path("sessions/<int:pk>/register/", admin.RegisterView.as_view(), name="courses_session_register"),
         path(
+            "sessions/<int:pk>/check-in/", admin.CheckInScreenView.as_view(), name="courses_session_check_in"
+        ),
+        path(
             "enrolments/<int:pk>/withdraw/", admin.WithdrawView.as_view(), name="courses_enrolment_withdraw"
         ),
         path("enrolments/<int:pk>/makeup/", admin.MakeUpView.as_view(), name="courses_enrolment_makeup"),

@@ -5,6 +5,7 @@ courses.attendance, completion, scheduling or ical, render."""
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Min, ProtectedError, Q
@@ -26,7 +27,9 @@ from jour_core.pagecache import cached_page, keep_page, page_key
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
 from ..attendance import (
+    CLEAR,
     AttendanceError,
+    allowed_marks,
     enrol,
     record_makeup,
     register_people,
@@ -34,6 +37,7 @@ from ..attendance import (
     set_marks,
     withdraw,
 )
+from ..check_in import CheckInOutcome, checked_in_count, current_code, window, window_state
 from ..completion import progress_for_enrolments, progress_for_run
 from ..forms import EnrolForm, MakeUpForm, SessionForm
 from ..ical import feed_link, feed_token
@@ -166,6 +170,12 @@ class RunOverviewView(RunScreenMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.run = self.get_run()
         self.sessions = list(self.run.sessions.all())
+        now = timezone.now()
+        for session in self.sessions:
+            session.check_in_open = window_state(session, now) not in (
+                CheckInOutcome.CLOSED,
+                CheckInOutcome.CANCELLED,
+            )
         self.rows = matrix_rows(self.run)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
@@ -259,9 +269,11 @@ class RegisterView(RunScreenMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         # The organisation's data version was read with the session, before the register.
-        not_yet = self.session.starts_at > timezone.now()
+        now = timezone.now()
+        not_yet = self.session.starts_at > now
+        check_in = window_state(self.session, now) != CheckInOutcome.CLOSED
         version = self.session.run.organisation.data_version
-        key = page_key(request, "courses_session_register", version, not_yet)
+        key = page_key(request, "courses_session_register", version, not_yet, check_in)
         return cached_page(request, key) or keep_page(request, key, super().get(request, *args, **kwargs))
 
     def get_page_title(self):
@@ -277,6 +289,7 @@ class RegisterView(RunScreenMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         marks = {a.person_id: a for a in self.session.attendance.select_related("marked_by")}
         unit = self.session.run.course.units.filter(number=self.session.unit_number).first()
+        allowed = allowed_marks(self.session)
         context.update(
             session=self.session,
             unit=unit,
@@ -289,9 +302,13 @@ class RegisterView(RunScreenMixin, TemplateView):
                 }
                 for person, _enrolment, makeup in register_people(self.session)
             ],
-            marks=Mark.choices,
+            marks=[(value, label, value in allowed) for value, label in Mark.choices],
+            can_clear=CLEAR in allowed,
+            clear=CLEAR,
+            can_save=bool(allowed),
             errors=kwargs.get("errors"),
             not_yet=self.session.starts_at > timezone.now(),
+            check_in_open=window_state(self.session, timezone.now()) != CheckInOutcome.CLOSED,
         )
         return context
 
@@ -309,6 +326,58 @@ class RegisterView(RunScreenMixin, TemplateView):
             return self.render_to_response(self.get_context_data(errors=[str(exc)]))
         messages.success(request, _("Attendance saved: %(count)d marks changed.") % {"count": changed})
         return redirect("courses_run_overview", self.session.run_id)
+
+
+class CheckInScreenView(RunScreenMixin, TemplateView):
+    """The circle leader's check-in screen for a session, on a phone or a projector: a QR code
+    that changes every minute (courses/check_in.py), how many have checked in. It refreshes
+    itself (courses/static/courses/check_in.js)."""
+
+    template_name = "courses/admin/check_in.html"
+    permission_policy = ModelPermissionPolicy(Attendance)
+    permission_required = "change"
+    header_icon = "tick"
+    #: How often the screen fetches a new code and count.
+    refresh_seconds = 10
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.session = get_object_or_404(
+            Session.objects.for_user(request.user).select_related("run__course", "run__organisation"),
+            pk=kwargs["pk"],
+        )
+
+    def get_page_title(self):
+        return _("Check-in")
+
+    def get_page_subtitle(self):
+        return str(self.session)
+
+    def get_breadcrumbs_items(self):
+        return self.run_breadcrumbs(self.session.run, {"url": "", "label": _("Check-in")})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        code = current_code(self.session, now)
+        url = (
+            self.request.build_absolute_uri(reverse("courses_check_in", args=[self.session.pk, code]))
+            if code
+            else None
+        )
+        opens, closes = window(self.session)
+        context.update(
+            session=self.session,
+            state=window_state(self.session, now),
+            check_in_url=url,
+            qr_svg=segno.make(url, error="m").svg_inline(scale=8, omitsize=True) if url else "",
+            checked_in=checked_in_count(self.session),
+            on_register=len(register_people(self.session)),
+            opens=opens,
+            closes=closes,
+            refresh_seconds=self.refresh_seconds,
+        )
+        return context
 
 
 class SessionFormView(RunScreenMixin, FormView):
