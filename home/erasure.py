@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from courses.models import FeedToken, MakeUp
+from courses.models import Attendance, FeedToken, MakeUp
 from jour_core.audit import audit
 from people.signals import end_sessions
 
@@ -68,6 +68,7 @@ def plan_erasure(person) -> ErasurePlan:
     counts = {
         "calendar links": FeedToken.objects.filter(person=person).count(),
         "make-up notes": MakeUp.objects.filter(enrolment__person=person).exclude(note="", led_by="").count(),
+        "apology notes": Attendance.objects.filter(person=person).exclude(note="").count(),
         "authenticator devices": len(_otp_devices(person)),
         "failed-login records": sum(
             m.objects.filter(username__iexact=person.email).count() for m in _axes_models()
@@ -95,6 +96,9 @@ def erase_person(person) -> ErasurePlan:
     makeups.update(note="", led_by="")
     if hasattr(MakeUp, "history"):
         MakeUp.history.filter(enrolment_id__in=person.enrolments.values("pk")).update(note="", led_by="")
+    # Her own words with an apology; the marks themselves stay (they count).
+    Attendance.objects.filter(person=person).exclude(note="").update(note="")
+    Attendance.history.filter(person_id=person.pk).exclude(note="").update(note="")
     person.first_name, person.last_name = ERASED_FIRST_NAME, ERASED_LAST_NAME
     person.email, person.phone = erased_email(person), ""
     person.email_change_notice = False  # she is being erased: no notice to the old address

@@ -111,6 +111,7 @@ def _training(person: User) -> dict[str, list[dict[str, Any]]]:
                 "session__ends_at",
                 "mark",
                 "marked_at",
+                "note",
             )
         ),
         "makeups": _rows(

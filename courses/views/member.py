@@ -121,4 +121,4 @@ def check_in_view(request, pk: int, code: str):
         result = check_in_status(session, request.user, code, timezone.now())
     opens, closes = window(session)
     context = {"session": session, "result": result, "code": code, "opens": opens, "closes": closes}
-    return render(request, "courses/check_in.html", context, status=200)
+    return render(request, "courses/check_in.html", context)

@@ -119,3 +119,17 @@ def test_erasure_keeps_the_figures_and_removes_her(client, org_a, anna, coordina
     fresh.post(reverse("login"), {"username": erased.email, "password": PASSWORD})
     assert SESSION_KEY not in fresh.session
     assert fresh.get(reverse("courses_calendar_feed", args=[token])).status_code == 404
+
+
+def test_erasure_removes_her_apology_notes_and_keeps_the_mark(org_a, anna):
+    from courses.attendance import enrol, report_apology
+    from courses.models import Attendance
+    from tests.factories import make_course, make_run
+
+    run = make_run(make_course(org_a), datetime.date(2026, 12, 3))
+    enrol(run, [anna])
+    report_apology(run.sessions.order_by("starts_at").first(), anna, "Ring mig på 070-1234567")
+    assert text_in_database("070-1234567")
+    call_command("erase_person", anna.email, "--yes")
+    assert text_in_database("070-1234567") == []
+    assert Attendance.objects.get(person=anna).mark == "excused"

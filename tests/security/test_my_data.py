@@ -80,3 +80,17 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, org_a, coordi
             download(client)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_my_data_holds_my_apology_note(client, org_a, volunteer_a):
+    import datetime
+
+    from courses.attendance import enrol, report_apology
+    from tests.factories import make_course, make_run
+
+    run = make_run(make_course(org_a), datetime.date(2026, 12, 3))
+    enrol(run, [volunteer_a])
+    report_apology(run.sessions.order_by("starts_at").first(), volunteer_a, "Tandläkaren")
+    sign_in(client, volunteer_a)
+    _response, data = download(client)
+    assert [row["note"] for row in data["attendance"]] == ["Tandläkaren"]

@@ -158,6 +158,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "courses_session_add": admin(NOT_FOUND, OK, DENIED, OK),
     "courses_session_edit": admin(NOT_FOUND, OK, DENIED, OK),
     "courses_session_register": admin(NOT_FOUND, OK, DENIED, OK),
+    "courses_session_check_in": admin(NOT_FOUND, OK, DENIED, OK),
     "courses_enrolment_withdraw": admin(NOT_FOUND, OK, DENIED, OK),
     "courses_enrolment_makeup": admin(NOT_FOUND, OK, DENIED, OK),
     "courses_run_calendar": admin(NOT_FOUND, OK, OK, OK),
@@ -256,6 +257,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "courses_session_ics": site(LOGIN, OK, NOT_FOUND, OK, OK, OK),
     "courses_lesson_done": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "courses_reset_my_calendar": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    # Apologies and check-in at A's session: for those on its register only (the volunteer; the
+    # session has begun, so she is told why not and nothing changes); everyone else: not found.
+    "courses_apologise": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "courses_check_in": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     # The evaluation of unit 1 of A's run: the volunteer was there; the others were not (another
     # organisation's run is not found).
     "quality_evaluation": site(LOGIN, OK, NOT_FOUND, DENIED, DENIED, NOT_FOUND),
@@ -598,6 +603,9 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "certifications_training:restore": {"pk": world.deleted_record.pk},
         "courses_session_edit": {"session_pk": world.session.pk},
         "courses_session_register": {"pk": world.session.pk},
+        "courses_session_check_in": {"pk": world.session.pk},
+        "courses_apologise": {"pk": world.session.pk},
+        "courses_check_in": {"pk": world.session.pk, "code": "0" * 20},
         "courses_enrolment_withdraw": {"pk": world.enrolment.pk},
         "courses_enrolment_makeup": {"pk": world.enrolment.pk},
         "courses_session_ics": {"pk": world.session.pk},
