@@ -160,6 +160,10 @@ def test_the_check_in_screen_for_the_leader(
     scan(client, clock, anna, session, 4 * MINUTE)
     sign_in(client, coordinator_a)
     assert "1 av 1 incheckad" in client.get(screen).content.decode()
+    # The run's session list and the register link to the screen while check-in is open.
+    overview = client.get(reverse("courses_run_overview", args=[session.run_id])).content.decode()
+    register = client.get(reverse("courses_session_register", args=[session.pk])).content.decode()
+    assert f'href="{screen}"' in overview and f'href="{screen}"' in register
     sign_in(client, coordinator_b)
     assert client.get(screen).status_code == 404
     sign_in(client, board_a)
