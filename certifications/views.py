@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,23 +15,30 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
+from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from courses.ical import feed_token
+from courses.models import FeedKind
+from jour_core.audit import audit
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
-from people.models import Organisation
+from jour_core.passwordreset import send_after_response, send_invitation
+from people.models import Organisation, Person
 from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
 from .board import BoardFilters, clearance_board
 from .forms import BoardFilterForm, ReportForm
 from .models import FrozenReport, ShiftRole, TrainingRecord
+from .person import person_overview
 from .report import (
     ALL_ORGANISATIONS,
     CHARTS,
@@ -410,3 +419,164 @@ class TrainingRecordDeleteView(ScopedObjectMixin, generic.DeleteView):
             ],
         )
         return redirect(success_url)
+
+
+# A person's page -------------------------------------------------------------------------------
+
+#: The Wagtail hook another app registers to add actions to a person's page: a function of the
+#: request and the person answering a list of :class:`PersonAction` (the host's "download her
+#: data" comes this way, since the data of every app is the host's to gather).
+PERSON_ACTIONS_HOOK = "register_person_page_actions"
+
+
+@dataclass(frozen=True)
+class PersonAction:
+    label: str
+    url: str
+    icon: str = "arrow-right"
+
+
+class PersonMixin(AdminPermissionMixin):
+    """A person of the register the user may see (``Person.objects.for_user``): another
+    organisation's person, or an umbrella administrator, answers 404."""
+
+    permission_policy = ModelPermissionPolicy(Person)
+
+    def get_person(self) -> Person:
+        if not hasattr(self, "person"):
+            people = Person.objects.for_user(self.request.user).select_related("organisation")
+            self.person = get_object_or_404(people, pk=self.kwargs["pk"])
+        return self.person
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("people_person:index"), "label": capfirst(Person._meta.verbose_name_plural)},
+            {
+                "url": reverse("certifications_person", args=[self.get_person().pk]),
+                "label": str(self.get_person()),
+            },
+        ]
+
+
+class PersonView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Her page: groups, runs and progress, qualifications, hours, clearance per role, and the
+    actions (for those who may change the register)."""
+
+    template_name = "certifications/admin/person.html"
+    header_icon = "user"
+    permission_required = "view"
+
+    def get_page_title(self):
+        return str(self.get_person())
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items()[:-1], {"url": "", "label": self.get_page_title()}]
+
+    def actions(self, person: Person) -> list[PersonAction]:
+        if not self.user_has_permission("change"):
+            return []
+        actions = [
+            PersonAction(
+                _("Send an invitation"), reverse("certifications_person_invite", args=[person.pk]), "mail"
+            ),
+            PersonAction(
+                _("Reset her calendar link"),
+                reverse("certifications_person_calendar", args=[person.pk]),
+                "date",
+            ),
+        ]
+        for more in hooks.get_hooks(PERSON_ACTIONS_HOOK):
+            actions += more(self.request, person)
+        return actions
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.get_person()
+        context.update(
+            overview=person_overview(person, timezone.localdate()),
+            actions=self.actions(person),
+            may_edit=self.user_has_permission("change"),
+        )
+        return context
+
+
+class PersonActionView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET asks for confirmation; POST (with the CSRF token) does it and goes back to her page."""
+
+    template_name = "certifications/admin/person_confirm.html"
+    permission_required = "change"
+    question = ""
+    confirm_label = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            person=self.get_person(),
+            question=self.question % {"name": self.get_person()},
+            confirm_label=self.confirm_label,
+            back_url=reverse("certifications_person", args=[self.get_person().pk]),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.act(self.get_person())
+        return redirect("certifications_person", self.get_person().pk)
+
+
+class PersonInviteView(PersonActionView):
+    """An email to her with a link to choose her password (``jour_core.passwordreset``), sent
+    after the answer as the password reset's mail is."""
+
+    header_icon = "mail"
+    question = gettext_lazy(
+        "Send %(name)s an invitation? She gets an email with a link to choose her password. "
+        "A password she has already chosen keeps working until she chooses a new one."
+    )
+    confirm_label = gettext_lazy("Yes, send the invitation")
+
+    def get_page_title(self):
+        return _("Send an invitation")
+
+    def post(self, request, *args, **kwargs):
+        person = self.get_person()
+        response = redirect("certifications_person", person.pk)
+        if not person.is_active or not person.email:
+            messages.error(
+                request, _("%(name)s has no active account: no invitation was sent.") % {"name": person}
+            )
+            return response
+        send_after_response(
+            response,
+            send_invitation,
+            person_id=person.pk,
+            domain=request.get_host(),
+            use_https=request.is_secure(),
+            language=settings.LANGUAGE_CODE,
+        )
+        audit("person.invited", request, person=person.pk)
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
+        return response
+
+
+class PersonCalendarResetView(PersonActionView):
+    """A new link for her calendar (``courses.ical.feed_token``, as she makes one herself): the
+    old one answers 404 at once."""
+
+    header_icon = "date"
+    question = gettext_lazy(
+        "Give %(name)s a new calendar link? The link she subscribed with stops working at once; "
+        "she subscribes again from My training."
+    )
+    confirm_label = gettext_lazy("Yes, make a new link")
+
+    def get_page_title(self):
+        return _("Reset her calendar link")
+
+    def act(self, person: Person) -> None:
+        feed_token(person, FeedKind.MY_SESSIONS, reset=True)
+        audit("feed.reset", self.request, kind=FeedKind.MY_SESSIONS, person=person.pk)
+        messages.success(
+            self.request,
+            _("%(name)s has a new calendar link; the old one no longer works.") % {"name": person},
+        )

@@ -15,7 +15,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from jour_core.columns import DayColumn
-from people.views import ScopedModelViewSet
+from people.views import PERSON_PAGE_HOOK, ScopedModelViewSet
 
 from . import views
 from .clearance import clearance
@@ -163,7 +163,24 @@ def register_board_url():
             views.FrozenReportDownloadView.as_view(),
             name="certifications_frozen_report",
         ),
+        path("competence/people/<int:pk>/", views.PersonView.as_view(), name="certifications_person"),
+        path(
+            "competence/people/<int:pk>/invite/",
+            views.PersonInviteView.as_view(),
+            name="certifications_person_invite",
+        ),
+        path(
+            "competence/people/<int:pk>/calendar/",
+            views.PersonCalendarResetView.as_view(),
+            name="certifications_person_calendar",
+        ),
     ]
+
+
+@hooks.register(PERSON_PAGE_HOOK)
+def person_page_url(person):
+    """The register links to her page here (people/views.py ``person_page_url``)."""
+    return reverse("certifications_person", args=[person.pk])
 
 
 class BoardMenuItem(MenuItem):

@@ -21,6 +21,7 @@ from courses.models import (
     LessonCompletion,
     MakeUp,
 )
+from jour_core.exports import Pseudonyms, without_protected_names
 from people.models import User
 from quality.models import EvaluationReceipt
 
@@ -151,3 +152,17 @@ def _qualifications(person: User) -> dict[str, list[dict[str, Any]]]:
             .values("qualification__type__name", "days_before", "expires_on", "sent_at")
         ),
     }
+
+
+def personal_data_as_exported(person: User) -> dict[str, Any]:
+    """Her data as her coordinator downloads it (the coordinator's page of a person): the same
+    as hers, shown as every export shows people (``jour_core/exports.py``): for a protected
+    identity her pseudonym for her name, nothing for her email address and phone number, and
+    her name, address and number replaced by the pseudonym in any text."""
+    data = collect_personal_data(person)
+    if not person.protected_identity:
+        return data
+    profile = data["profile"]
+    profile["first_name"] = Pseudonyms([person])(person)
+    profile["last_name"] = profile["email"] = profile["phone"] = ""
+    return without_protected_names(data, [person])

@@ -1,4 +1,4 @@
-"""The member area: "My training" and "Download my data"."""
+"""The member area: "My training" and "Download my data"; and a person's data for her coordinator."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import View
 
+from certifications.standing import member_standing
+from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
 from courses.selectors import member_overview
 from jour_core.exports import ExportFile, export_response
 from quality.evaluations import pending_evaluations
 
-from .mydata import collect_personal_data
-from .standing import member_standing
+from .mydata import collect_personal_data, personal_data_as_exported
 
 
 @login_required
@@ -54,3 +56,24 @@ def my_data(request):
         kind="my-data",
         filename=f"mina-uppgifter-{timezone.localdate().isoformat()}",
     )
+
+
+class PersonDataView(PersonMixin, View):
+    """Her data for her coordinator (the action "Download her data" on her page): what "Download
+    my data" gives her (``mydata.collect_personal_data``), served and audited as every export is,
+    a protected identity shown as exports show her. Those who may change the register only."""
+
+    permission_required = "change"
+
+    def get(self, request, pk: int):
+        person = self.get_person()
+        data = personal_data_as_exported(person)
+        counts = sum(len(rows) for rows in data.values() if isinstance(rows, list))
+        content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
+        return export_response(
+            request,
+            ExportFile(content, "json", counts),
+            kind="person-data",
+            filename=f"uppgifter-person-{person.pk}-{timezone.localdate().isoformat()}",
+            person=person.pk,
+        )

@@ -20,13 +20,21 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from .audit import audit
 from .auth import client_address
@@ -89,6 +97,42 @@ def send_password_reset(email: str, *, domain: str, use_https: bool, language: s
         return
     with translation.override(language):
         form.save(domain_override=domain, use_https=use_https)
+
+
+def password_link(user: Any, *, domain: str, use_https: bool) -> str:
+    """A one-time link for ``user`` to choose her password: Django's reset token (it stops working
+    once the password is set, or after ``PASSWORD_RESET_TIMEOUT``), on the reset's own page."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{'https' if use_https else 'http'}://{domain}{path}"
+
+
+def send_invitation(person_id: int, *, domain: str, use_https: bool, language: str) -> None:
+    """Mail the person ``person_id`` an invitation with a link to choose her password (her
+    coordinator sends it from her page; unlike a reset, a person without a usable password is
+    mailed too). Nobody is mailed when she is not active or has no address.
+
+    Runs outside the request; its arguments are plain values so that a task queue can run it.
+    """
+    person = get_user_model()._default_manager.select_related("organisation").filter(pk=person_id).first()
+    if person is None or not person.is_active or not person.email:
+        return
+    with translation.override(language):
+        context = {
+            "person": person,
+            "organisation": person.organisation,
+            "domain": domain,
+            "link": password_link(person, domain=domain, use_https=use_https),
+            "days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
+        }
+        subject = gettext("Welcome: choose your password")
+        body = render_to_string("jour_core/invitation_email.txt", context)
+    send_mail(subject, body, None, [person.email])
 
 
 def send_after_response(response: HttpResponse, task: Callable[..., None], **arguments: Any) -> None:

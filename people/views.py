@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,7 +24,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.admin.widgets.button import BaseButton, Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from jour_core.exports import related_paths
@@ -82,9 +83,41 @@ class ScopedIndexMixin:
         return rows.prefetch_related(*related_paths(self.model, [n for n in names if isinstance(n, str)]))
 
 
+#: The Wagtail hook an app higher up registers to give a person's page in the admin: a function
+#: of the person answering its URL, or None. The register links to the first one answering, so
+#: that ``people`` links to a page it does not import (``certifications`` registers its own).
+PERSON_PAGE_HOOK = "person_page_url"
+
+
+def person_page_url(person) -> str | None:
+    """The URL of the person's page that an app registered (:data:`PERSON_PAGE_HOOK`), or None."""
+    for page_url in hooks.get_hooks(PERSON_PAGE_HOOK):
+        if url := page_url(person):
+            return url
+    return None
+
+
 class PersonIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("organisation")
+
+    def get_list_more_buttons(self, instance):
+        """ "Show" beside her name: her page, where an app registered one."""
+        buttons = list(super().get_list_more_buttons(instance))
+        if url := person_page_url(instance):
+            label = _("Show %(name)s") % {"name": instance}
+            buttons.insert(
+                0,
+                BaseButton(
+                    _("Show"),
+                    url=url,
+                    icon_name="view",
+                    classname="button button-small button-secondary",
+                    attrs={"aria-label": label},
+                    priority=5,
+                ),
+            )
+        return buttons
 
     @property
     def columns(self):

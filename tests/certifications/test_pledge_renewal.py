@@ -1,6 +1,6 @@
 """The confidentiality pledge is given and renewed as a routine: it never "expires". Every place
 that describes a lapsed or soon-to-be-renewed pledge says so in renewal words, and other types
-keep theirs (certifications/clearance.py, describe.py, reminders.py; home/standing.py)."""
+keep theirs (certifications/clearance.py, describe.py, reminders.py; certifications/standing.py)."""
 
 import csv
 import datetime

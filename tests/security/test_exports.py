@@ -111,6 +111,9 @@ EXPORTS: dict[str, Export] = {
     "quality_frozen_review": Export("coordinator", {}, ask="frozen_review", formats=("json",)),
     # Download my data (JSON): her own data, audited like every export.
     "my_data": Export("coordinator", {}, formats=("json",), own_data=True),
+    # Her data for her coordinator (JSON): the register entry, a protected identity, shown as
+    # exports show her.
+    "home_person_data": Export("coordinator", {}, formats=("json",)),
     # Wagtail's own reports, the umbrella administrator's. The site history: the coordinator
     # edited the register entry (its label and her name on one row) and published the course page.
     "people_site_history": Export("superuser", {1: 2, 2: 1}),

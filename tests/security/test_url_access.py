@@ -237,6 +237,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certifications_board": admin(OK, OK, OK, OK),
     "certifications_report": admin(OK, OK, OK, OK),
     "certifications_frozen_report": admin(NOT_FOUND, OK, OK, OK),
+    # A person's page (read by those who read the register) and its actions (asked for with
+    # GET, done with POST; those who change the register): certifications/views.py. Her data
+    # for her coordinator is the host's (home/wagtail_hooks.py).
+    "certifications_person": admin(NOT_FOUND, OK, OK, OK),
+    "certifications_person_invite": admin(NOT_FOUND, OK, DENIED, OK),
+    "certifications_person_calendar": admin(NOT_FOUND, OK, DENIED, OK),
+    "home_person_data": admin(NOT_FOUND, OK, DENIED, OK),
     # Wagtail's admin API for documents and images, scoped to the collections she may choose
     # from (her organisation's; the board has none): people/wagtail_hooks.py.
     "wagtailadmin_api:documents:listing": admin(OK, OK, OK, OK),
@@ -613,6 +620,10 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "quality_evaluation": {"run_pk": world.run.pk, "unit": 1},
         "courses_calendar_feed": {"token": world.token},
         "certifications_frozen_report": {"pk": world.frozen.pk, "fmt": "pdf"},
+        "certifications_person": {"pk": world.person.pk},
+        "certifications_person_invite": {"pk": world.person.pk},
+        "certifications_person_calendar": {"pk": world.person.pk},
+        "home_person_data": {"pk": world.person.pk},
         "quality_frozen_review": {"pk": world.frozen_review.pk, "fmt": "pdf"},
         "wagtailadmin_api:documents:detail": {"pk": world.document.pk},
         "wagtailadmin_api:images:detail": {"pk": world.image.pk},

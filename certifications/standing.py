@@ -1,20 +1,23 @@
-"""My training, the certifications' part: her qualifications and the shifts she may work."""
+"""Her standing: her qualifications and the shifts she may work, in words (My training and the
+coordinator's page of a person show the same)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from certifications.clearance import clearance
-from certifications.describe import describe, renewal_due
-from certifications.models import Qualification
-from certifications.validity import EXPIRED, VALID, standing_on
 from people.models import User
+
+from .clearance import clearance
+from .describe import describe, renewal_due
+from .models import Qualification
+from .validity import EXPIRED, VALID, standing_on
 
 
 @dataclass(frozen=True)
 class MemberStanding:
-    """``qualifications``: ``{"q", "valid", "renewal"}`` per qualification (valid on the day;
+    """``qualifications``: ``{"q", "state", "valid", "renewal"}`` per qualification (its state on
+    the day, ``certifications/validity.py``; valid on the day;
     ``renewal``: for her latest confidentiality pledge when none is valid, that it is due for
     renewal, in words, else empty); ``roles``: ``{"role", "cleared", "reasons", "warnings"}``
     per shift role, in words."""
@@ -45,7 +48,7 @@ def member_standing(person: User, day: datetime.date) -> MemberStanding:
     renewals = _renewals(qualifications, states, day)
     return MemberStanding(
         qualifications=[
-            {"q": q, "valid": states[q.pk] == VALID, "renewal": renewals.get(q.pk, "")}
+            {"q": q, "state": states[q.pk], "valid": states[q.pk] == VALID, "renewal": renewals.get(q.pk, "")}
             for q in qualifications
         ],
         roles=roles,
