@@ -30,7 +30,7 @@ from courses.models import FeedKind
 from jour_core.audit import audit
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
-from jour_core.passwordreset import send_after_response, send_invitation
+from jour_core.passwordreset import invitations_possible, send_after_response, send_invitation
 from people.models import Organisation, Person
 from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
@@ -476,10 +476,14 @@ class PersonView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
     def actions(self, person: Person) -> list[PersonAction]:
         if not self.user_has_permission("change"):
             return []
-        actions = [
-            PersonAction(
-                _("Send an invitation"), reverse("certifications_person_invite", args=[person.pk]), "mail"
-            ),
+        actions = []
+        if invitations_possible():
+            actions.append(
+                PersonAction(
+                    _("Send an invitation"), reverse("certifications_person_invite", args=[person.pk]), "mail"
+                )
+            )
+        actions += [
             PersonAction(
                 _("Reset her calendar link"),
                 reverse("certifications_person_calendar", args=[person.pk]),
@@ -534,6 +538,11 @@ class PersonInviteView(PersonActionView):
         "A password she has already chosen keeps working until she chooses a new one."
     )
     confirm_label = gettext_lazy("Yes, send the invitation")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not invitations_possible():  # a host without a page to choose a password
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
         return _("Send an invitation")

@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
@@ -97,6 +97,16 @@ def send_password_reset(email: str, *, domain: str, use_https: bool, language: s
         return
     with translation.override(language):
         form.save(domain_override=domain, use_https=use_https)
+
+
+def invitations_possible() -> bool:
+    """Whether the host serves Django's page to choose a password (``password_reset_confirm``,
+    as ``django.contrib.auth.urls`` names it): without it there is nothing to invite to."""
+    try:
+        reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"})
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def password_link(user: Any, *, domain: str, use_https: bool) -> str:

@@ -77,6 +77,20 @@ def main() -> None:
     check("member calendar feed", response, "BEGIN:VCALENDAR", "Study circle")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     check("report screen", staff.get(reverse("certifications_report")), "Kvinnojouren Värdsida")
+    # A person's page, linked from the register (a hook: people imports no higher app); no
+    # download of her data (the host's) and no invitation (no page here to choose a password).
+    person_url = reverse("certifications_person", args=[volunteer.pk])
+    check(
+        "register links to the person page", staff.get(reverse("people_person:index")), f'href="{person_url}"'
+    )
+    check("person page", staff.get(person_url), "Phone shift", "Basic training is missing", "Circle spring")
+    body = staff.get(person_url).content.decode()
+    assert "/data/" not in body and "/invite/" not in body, body[:3000]
+    check(
+        "person page invitation",
+        staff.get(reverse("certifications_person_invite", args=[volunteer.pk])),
+        status=404,
+    )
     # She was at the first session: its evaluation, in the host's base.html and language.
     set_marks(session, {volunteer.pk: "present"}, coordinator)
     url = reverse("quality_evaluation", args=[run.pk, 1])
