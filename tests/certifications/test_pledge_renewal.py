@@ -223,3 +223,22 @@ def test_around_midnight_the_local_date_decides(client, clock, org_a, catalogue,
     assert shown in section
     assert not [words for words in not_shown if words in section]
     only_pledge_words(section)
+
+
+def test_the_person_page_says_renew(client, coordinator_a, pledge_people):
+    """The coordinator's page of a person: the pledge's rows and the clearance in renewal words."""
+    lapsed, renewing = pledge_people
+    sign_in(client, coordinator_a)
+    html = client.get(reverse("certifications_person", args=[lapsed.pk])).content.decode()
+    rows = [
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        if "Tystnadslöfte" in row or "Telefonjour" in row
+    ]
+    assert [row for row in rows if row.startswith("Telefonjour")] == [f"Telefonjour Inte behörig {LAPSED}"]
+    assert f"Tystnadslöfte 2025-11-02 2026-11-02 {LAPSED}" in rows
+    assert "Tystnadslöfte 2024-10-01 2025-10-01 inte giltig i dag" in rows
+    for row in rows:
+        only_pledge_words(row)
+    html = client.get(reverse("certifications_person", args=[renewing.pk])).content.decode()
+    assert RENEW_SOON in html and "behöver förnyas" not in html
