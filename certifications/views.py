@@ -31,6 +31,7 @@ from jour_core.audit import audit
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
 from jour_core.passwordreset import invitations_possible, send_after_response, send_invitation
+from people.membership import LEFT, membership_on
 from people.models import Organisation, Person
 from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
@@ -436,6 +437,12 @@ class PersonAction:
     icon: str = "arrow-right"
 
 
+def may_be_invited(person: Person) -> bool:
+    """An invitation goes to an active account with an address, of someone who has not left."""
+    left = membership_on(person.joined_on, person.left_on, timezone.localdate()) == LEFT
+    return person.is_active and bool(person.email) and not left
+
+
 class PersonMixin(AdminPermissionMixin):
     """A person of the register the user may see (``Person.objects.for_user``): another
     organisation's person, or an umbrella administrator, answers 404."""
@@ -477,7 +484,7 @@ class PersonView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
         if not self.user_has_permission("change"):
             return []
         actions = []
-        if invitations_possible():
+        if invitations_possible() and may_be_invited(person):
             actions.append(
                 PersonAction(
                     _("Send an invitation"), reverse("certifications_person_invite", args=[person.pk]), "mail"
@@ -550,9 +557,10 @@ class PersonInviteView(PersonActionView):
     def post(self, request, *args, **kwargs):
         person = self.get_person()
         response = redirect("certifications_person", person.pk)
-        if not person.is_active or not person.email:
+        if not may_be_invited(person):
             messages.error(
-                request, _("%(name)s has no active account: no invitation was sent.") % {"name": person}
+                request,
+                _("%(name)s has left or has no active account: no invitation was sent.") % {"name": person},
             )
             return response
         send_after_response(

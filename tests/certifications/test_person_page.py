@@ -182,10 +182,14 @@ def test_the_invitation_mails_a_link_that_sets_her_password(client, coordinator_
     assert visitor.get(link, follow=True).context["validlink"] is False  # once only
 
 
-def test_no_invitation_for_an_account_that_cannot_log_in(client, coordinator_a, anna):
-    User.objects.filter(pk=anna.pk).update(is_active=False)
+@pytest.mark.parametrize("change", [{"is_active": False}, {"left_on": D(2026, 11, 24)}])
+def test_no_invitation_for_an_account_that_cannot_log_in_or_has_left(client, coordinator_a, anna, change):
+    User.objects.filter(pk=anna.pk).update(**change)
     sign_in(client, coordinator_a)
-    client.post(reverse("certifications_person_invite", args=[anna.pk]))
+    url = reverse("certifications_person_invite", args=[anna.pk])
+    assert url not in page(client, anna).content.decode()  # not offered
+    response = client.post(url, follow=True)
+    assert "ingen inbjudan skickades" in response.content.decode()
     assert not mail.outbox
 
 
@@ -271,3 +275,31 @@ def test_an_umbrella_administrator_has_no_page_for_a_coordinator(client, superus
     assert page(client, superuser).status_code == 404  # never in the register
     sign_in(client, superuser)
     assert page(client, anna).status_code == 200
+
+
+@pytest.mark.awkward_moments
+def test_the_page_decides_on_the_local_date(client, coordinator_a, org_a, catalogue, moment):
+    """Her last day, the qualification's last day and the window's first day are Stockholm's
+    date of the moment: still a member, still valid, still counted."""
+    from django.utils import timezone
+
+    from certifications.dates import add_months
+
+    day = timezone.localdate()
+    assert day == moment.astimezone(timezone.get_current_timezone()).date()
+    lisa = PersonFactory(first_name="Lisa", organisation=org_a, joined_on=D(2020, 1, 1), left_on=day)
+    qualify(lisa, catalogue["basic"], "2020-01-01", day.isoformat())
+    train(org_a, [lisa], add_months(day, -12).isoformat(), "3", title="Första dagen")
+    train(
+        org_a,
+        [lisa],
+        (add_months(day, -12) - datetime.timedelta(days=1)).isoformat(),
+        "5",
+        title="Dagen före",
+    )
+    sign_in(client, coordinator_a)
+    overview = page(client, lisa).context["overview"]
+    assert overview.day == day and overview.status == "active"
+    assert overview.hours == 3 and [row.title for row in overview.training] == ["Första dagen"]
+    assert {item["role"].name: item["cleared"] for item in overview.roles}["Chattjour"] is True
+    assert overview.qualifications[0]["state"] == "valid"
