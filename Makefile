@@ -32,10 +32,13 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## make run: set up everything and serve the demo on http://127.0.0.1:8000
+## make run: set up everything and serve the demo on http://127.0.0.1:8000, with the task worker
+## (email) running beside the server; Ctrl-C stops both.
 run: seed
-	@echo "\nServing on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "\nServing on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/), task worker beside it. Stop with Ctrl-C."
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: lint, the architecture contracts and the whole test suite
 test: checks

@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jour_core.mail import queue_email
 from people.models import User
 from people.permissions import COORDINATORS_GROUP
 
@@ -67,8 +67,9 @@ def due_reminders(today: datetime.date) -> list[Due]:
 
 @transaction.atomic
 def send_reminders(today: datetime.date | None = None) -> int:
-    """Email each person, and her organisation's coordinators, about what expires (a
-    confidentiality pledge: what is to be renewed; it never expires). Idempotent."""
+    """Email each person, and her organisation's coordinators (one message each), about what
+    expires (a confidentiality pledge: what is to be renewed; it never expires), through the
+    task queue. Idempotent."""
     today = today or timezone.localdate()
     due = due_reminders(today)
     if not due:
@@ -78,7 +79,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for item in due:
             q = item.qualification
-            messages.append((*_to_person(q, today), None, [q.person.email]))
+            messages.append((q.person.email, *_to_person(q, today)))
             by_organisation[q.type.organisation_id].append(item)
         coordinators = defaultdict(list)
         for user in User.objects.filter(
@@ -88,12 +89,16 @@ def send_reminders(today: datetime.date | None = None) -> int:
         for organisation_id, items in by_organisation.items():
             if coordinators[organisation_id]:
                 qualifications = sorted((i.qualification for i in items), key=lambda q: q.expires_on)
-                messages.append((*_to_coordinators(qualifications), None, coordinators[organisation_id]))
+                subject, body = _to_coordinators(qualifications)
+                messages.extend((email, subject, body) for email in coordinators[organisation_id])
     ReminderSent.objects.bulk_create(
         ReminderSent(qualification=i.qualification, days_before=i.step, expires_on=i.qualification.expires_on)
         for i in due
     )
-    send_mass_mail(messages, fail_silently=False)
+    # On the queue in this transaction: with the database backend the messages are rows of it,
+    # so they leave once the ReminderSent rows are committed, and never without them.
+    for to, subject, body in messages:
+        queue_email(to, subject, body)
     return len(due)
 
 

@@ -30,7 +30,7 @@ from courses.models import FeedKind
 from jour_core.audit import audit
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
-from jour_core.passwordreset import invitations_possible, send_after_response, send_invitation
+from jour_core.passwordreset import invitations_possible, send_invitation
 from people.membership import LEFT, membership_on
 from people.models import Organisation, Person
 from people.permissions import working_organisation
@@ -536,8 +536,8 @@ class PersonActionView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
 
 
 class PersonInviteView(PersonActionView):
-    """An email to her with a link to choose her password (``jour_core.passwordreset``), sent
-    after the answer as the password reset's mail is."""
+    """An email to her with a link to choose her password (``jour_core.passwordreset``
+    ``send_invitation``), through the task queue as every email."""
 
     header_icon = "mail"
     question = gettext_lazy(
@@ -563,9 +563,7 @@ class PersonInviteView(PersonActionView):
                 _("%(name)s has left or has no active account: no invitation was sent.") % {"name": person},
             )
             return response
-        send_after_response(
-            response,
-            send_invitation,
+        send_invitation.enqueue(
             person_id=person.pk,
             domain=request.get_host(),
             use_https=request.is_secure(),

@@ -27,6 +27,9 @@ DEFAULTS = {
     # seconds; it is keyed on the organisation's data version, so a change is never served
     # stale. 0 turns the page cache off.
     "JOUR_PAGE_CACHE_SECONDS": 600,
+    # Email (jour_core/mail.py): after a mail server error a message is tried again after each
+    # of these delays in seconds (so 5 attempts in all), then given up with an error in the log.
+    "JOUR_MAIL_RETRY_DELAYS": (60, 300, 1800, 7200),
 }
 
 

@@ -3,8 +3,9 @@
 The request does the same work whatever address is typed: it checks the form, counts the
 request against its client address and against the account (the typed address), and answers
 with the redirect to the "sent" page. Looking the address up and mailing the one-time link
-happen after the response has been sent (:func:`send_after_response`), so a known address and
-an unknown one take the same time to answer.
+happen in a task (:func:`send_password_reset`), enqueued after the response has been sent
+(:func:`enqueue_after_response`), so a known address and an unknown one take the same time to
+answer, whichever backend runs the queue.
 
 Rate limits, per ``JOUR_PASSWORD_RESET_WINDOW_SECONDS`` (an hour): at most
 ``JOUR_PASSWORD_RESETS_PER_ADDRESS`` requests (5) from one client address and
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,19 +26,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
+from django_tasks import task
+from django_tasks.base import Task
 
 from .audit import audit
 from .auth import client_address
 from .conf import app_settings
+from .mail import MAIL_SERVER_ERRORS, retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -86,17 +89,37 @@ def count_reset_request(address: str | None, email: str) -> str | None:
     return over
 
 
-def send_password_reset(email: str, *, domain: str, use_https: bool, language: str) -> None:
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, but a mail server error reaches the task (Django's logs and forgets it),
+    so that the task can try again."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        EmailMessage(subject, body, from_email, [to_email]).send()
+
+
+@task()
+def send_password_reset(email: str, *, domain: str, use_https: bool, language: str, attempt: int = 1) -> str:
     """Mail a one-time link to every active person with a usable password whose address is
     ``email`` (Django's ``PasswordResetForm``: nobody, when it is unknown).
 
-    Runs outside the request; its arguments are plain values so that a task queue can run it.
+    A task (jour_core/mail.py): its arguments are plain values, the address and never the link,
+    so no reset token waits in the queue; a mail server error tries again later, with a new
+    link (``retry_later``).
     """
-    form = PasswordResetForm({"email": email})
+    form = QueuedPasswordResetForm({"email": email})
     if not form.is_valid():
-        return
-    with translation.override(language):
-        form.save(domain_override=domain, use_https=use_https)
+        return "invalid"
+    try:
+        with translation.override(language):
+            form.save(domain_override=domain, use_https=use_https)
+    except MAIL_SERVER_ERRORS as error:
+        arguments = {"email": email, "domain": domain, "use_https": use_https, "language": language}
+        if retry_later(send_password_reset, attempt, error, **arguments):
+            return "retrying"
+        raise
+    return "done"
 
 
 def invitations_possible() -> bool:
@@ -122,16 +145,18 @@ def password_link(user: Any, *, domain: str, use_https: bool) -> str:
     return f"{'https' if use_https else 'http'}://{domain}{path}"
 
 
-def send_invitation(person_id: int, *, domain: str, use_https: bool, language: str) -> None:
+@task()
+def send_invitation(person_id: int, *, domain: str, use_https: bool, language: str, attempt: int = 1) -> str:
     """Mail the person ``person_id`` an invitation with a link to choose her password (her
     coordinator sends it from her page; unlike a reset, a person without a usable password is
     mailed too). Nobody is mailed when she is not active or has no address.
 
-    Runs outside the request; its arguments are plain values so that a task queue can run it.
+    A task, as :func:`send_password_reset`: the queue holds her id, never the link; a mail server
+    error tries again later with a new link.
     """
     person = get_user_model()._default_manager.select_related("organisation").filter(pk=person_id).first()
     if person is None or not person.is_active or not person.email:
-        return
+        return "nobody"
     with translation.override(language):
         context = {
             "person": person,
@@ -141,25 +166,33 @@ def send_invitation(person_id: int, *, domain: str, use_https: bool, language: s
             "days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
         }
         subject = gettext("Welcome: choose your password")
-        body = render_to_string("jour_core/invitation_email.txt", context)
-    send_mail(subject, body, None, [person.email])
+        body = loader.render_to_string("jour_core/invitation_email.txt", context)
+    try:
+        EmailMessage(subject, body, None, [person.email]).send()
+    except MAIL_SERVER_ERRORS as error:
+        arguments = {"person_id": person_id, "domain": domain, "use_https": use_https, "language": language}
+        if retry_later(send_invitation, attempt, error, **arguments):
+            return "retrying"
+        raise
+    return "sent"
 
 
-def send_after_response(response: HttpResponse, task: Callable[..., None], **arguments: Any) -> None:
-    """Run ``task(**arguments)`` once ``response`` has been sent: when the WSGI server closes it
-    (gunicorn and Django's test client alike call ``close()`` after the last byte), before
-    Django's ``request_finished`` closes the database connection. A failure is logged; the
-    answer has already gone.
+def enqueue_after_response(response: HttpResponse, queued: Task, **arguments: Any) -> None:
+    """Enqueue ``queued`` with ``arguments`` once ``response`` has been sent: when the WSGI
+    server closes it (gunicorn and Django's test client alike call ``close()`` after the last
+    byte), before Django's ``request_finished`` closes the database connection. A failure is
+    logged; the answer has already gone.
 
-    The one place that decides when mail is sent: a task queue (django-tasks) replaces this
-    with ``enqueue(**arguments)``.
+    After the response, not in the request: what enqueueing costs depends on the backend (a
+    row with the database backend, the whole task with the immediate one), and the answer must
+    cost the same whoever asks.
     """
 
     def run() -> None:
         try:
-            task(**arguments)
+            queued.enqueue(**arguments)
         except Exception:
-            logger.exception("%s failed after the response", getattr(task, "__name__", task))
+            logger.exception("%s failed after the response", getattr(queued, "name", queued))
 
     response._resource_closers.append(run)
 
@@ -175,7 +208,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         if over is not None:
             audit("password_reset.limited", request, limit=over)
             return response
-        send_after_response(
+        enqueue_after_response(
             response,
             send_password_reset,
             email=email,

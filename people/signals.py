@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import Signal, receiver
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from jour_core.audit import audit
+from jour_core.mail import queue_email
 
 from .models import Organisation, PersonManager, User
 from .provisioning import provision_organisation, sync_coordinators_groups
@@ -80,7 +80,7 @@ def _email_changed(user: User, old_email: str, keep_session: str | None) -> None
             "another one. You have been logged out everywhere.\n\n"
             "If you did not know of this change, contact your organisation's coordinator at once."
         ) % {"name": user.first_name or old_email, "site": getattr(settings, "WAGTAIL_SITE_NAME", "")}
-    send_mail(subject, body, None, [old_email])
+    queue_email(old_email, subject, body)
     audit("person.email_changed", None, user="-", person=user.pk, sessions_ended=ended)
 
 

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tables2",
+    # The task queue (django-tasks, the backport of Django's task framework) and its database
+    # backend: email leaves through it (jour_core/mail.py); `manage.py db_worker` runs it.
+    "django_tasks",
+    "django_tasks_db",
     # Security: login throttling, two-factor authentication, Content-Security-Policy.
     "axes",
     "django_otp",
@@ -195,6 +199,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# The task queue: tasks are rows in the database, run by `manage.py db_worker` (README "Email
+# and the task queue"); `make run` starts one next to the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

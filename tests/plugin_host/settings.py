@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    # The task queue the plugins send email through; no TASKS: its immediate backend.
+    "django_tasks",
     # Wagtail, as `wagtail start` lists it.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
