@@ -29,6 +29,7 @@ from .models import (
     Session,
 )
 from .signals import apology_reported
+from .notifications import notify_session_change
 
 
 class AttendanceError(ValueError):
@@ -300,7 +301,14 @@ def record_makeup(
 def save_session(session: Session) -> Session:
     """Save a session added to a run, or one moved, cancelled or reinstated, and apply the
     rule again to everyone it touches, in the same transaction: a cancelled unit stops counting
-    against her, a moved one may now lie ahead, and no one sees the one without the other."""
+    against her, a moved one may now lie ahead, and no one sees the one without the other.
+
+    A session moved keeps when it was to start (``moved_from``), and everyone it concerns is
+    emailed about a cancellation, a move or a reinstatement (courses/notifications.py)."""
+    before = dict(getattr(session, "_loaded", None) or {}) if session.pk else None
+    if before and "starts_at" in before and session.starts_at != before["starts_at"]:
+        session.moved_from = before["starts_at"]
     session.save()
     refresh_completions(enrolments_affected_by_session(session))
+    notify_session_change(session, before)
     return session

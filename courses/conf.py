@@ -13,7 +13,8 @@ DEFAULTS = {
     # Wagtail sends her for a login-restricted page (WAGTAIL_FRONTEND_LOGIN_URL, else Wagtail's
     # own login form), so the course page and its lessons agree.
     "COURSES_LOGIN_URL": None,
-    # The site's address, for calendar links printed by `manage.py calendar_url`. None: Wagtail's
+    # The site's address, for calendar links printed by `manage.py calendar_url` and the links in
+    # emails. None: Wagtail's
     # WAGTAILADMIN_BASE_URL.
     "COURSES_BASE_URL": None,
     # Self check-in (courses/check_in.py): the QR code on the leader's screen is valid from this
@@ -21,6 +22,9 @@ DEFAULTS = {
     "COURSES_CHECK_IN_WINDOW_MINUTES": 30,
     # A check-in later than this many minutes after the start is marked late.
     "COURSES_LATE_AFTER_MINUTES": 10,
+    # The member's page with her sessions (a URL or a URL name), linked from the emails about
+    # sessions (a change, a reminder); None or a name the site does not have: no link.
+    "COURSES_MY_SESSIONS_URL": "my_training",
 }
 
 app_settings = AppSettings(DEFAULTS)

@@ -463,6 +463,13 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text="Grows whenever the time or the status changes (iCalendar)."
     )
+    moved_from = models.DateTimeField(
+        _("moved from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was to start before it was last moved (courses/notifications.py).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
@@ -681,6 +688,26 @@ class MakeUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment.person} – {self.unit_number}: {self.get_kind_display()}"
+
+
+class SessionReminder(models.Model):
+    """The reminder the day before a session, sent to one person once (courses/reminders.py)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: The start it told of: a session moved to another day is reminded of again.
+    starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person", "starts_at"], name="one_reminder_per_session_start_and_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} – {self.session_id} ({self.starts_at:%Y-%m-%d %H:%M})"
 
 
 class CompletionQuerySet(OrganisationScopedQuerySet):

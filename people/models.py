@@ -187,6 +187,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             "never in feeds, exports or reports."
         ),
     )
+    session_reminders = models.BooleanField(
+        _("reminders before sessions"),
+        default=False,
+        help_text=_("An email the day before each of her sessions; she turns it on in My training."),
+    )
     is_active = models.BooleanField(
         _("active account"),
         default=True,
