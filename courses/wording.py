@@ -39,3 +39,10 @@ def span(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
         "start": clock(starts_at),
         "end": clock(ends_at),
     }
+
+
+def greeting(person) -> str:
+    """ "Hej Anna," (a message goes to her alone, so her name is hers to see)."""
+    if person.first_name:
+        return _("Hello %(name)s,") % {"name": person.first_name}
+    return _("Hello,")
