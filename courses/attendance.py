@@ -28,8 +28,8 @@ from .models import (
     Mark,
     Session,
 )
-from .signals import apology_reported
 from .notifications import notify_session_change
+from .signals import apology_reported
 
 
 class AttendanceError(ValueError):

@@ -58,7 +58,8 @@ class RunEntry:
 @dataclass(frozen=True)
 class MemberOverview:
     """My training, the courses' part: her runs (withdrawn ones left out), her next sessions
-    (each with its ``lesson``), her completions and her self-paced courses."""
+    (each with its ``lesson``; a cancelled one stays, marked, with its reason, and a moved one
+    has ``moved_from``), her completions and her self-paced courses."""
 
     runs: list[RunEntry]
     upcoming: list[Session]
@@ -97,7 +98,6 @@ def member_overview(person: User, now: datetime.datetime | None = None) -> Membe
     ]
     upcoming = list(
         sessions_for_person(person, timezone.localdate(now))
-        .not_cancelled()
         .filter(starts_at__gte=now)
         .select_related("run__course")
         .order_by("starts_at")[:UPCOMING_SHOWN]

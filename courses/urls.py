@@ -11,4 +11,5 @@ urlpatterns = [
     path("kalender/ny-lank/", member.reset_my_calendar, name="courses_reset_my_calendar"),
     path("forhinder/<int:pk>/", member.apologise, name="courses_apologise"),
     path("incheckning/<int:pk>/<str:code>/", member.check_in_view, name="courses_check_in"),
+    path("paminnelser/", member.session_reminders, name="courses_session_reminders"),
 ]

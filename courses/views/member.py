@@ -1,6 +1,6 @@
 """What members do: mark a self-paced lesson done, make a new link for their calendar, give
-apologies for a coming session, check in at one. Thin: check access, call courses.completion,
-ical, attendance or check_in."""
+apologies for a coming session, check in at one, turn reminders before sessions on or off.
+Thin: check access, call courses.completion, ical, attendance, check_in or reminders."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ..completion import mark_lesson_done
 from ..forms import ApologyForm
 from ..ical import feed_token
 from ..models import Attendance, Enrolment, FeedKind, LessonPage, Mark, Session
+from ..reminders import set_session_reminders
 from ..selectors import apology_alternatives
 
 
@@ -122,3 +123,22 @@ def check_in_view(request, pk: int, code: str):
     opens, closes = window(session)
     context = {"session": session, "result": result, "code": code, "opens": opens, "closes": closes}
     return render(request, "courses/check_in.html", context)
+
+
+@login_required
+@require_POST
+def session_reminders(request):
+    """She turns her own reminders the day before a session on (``on=1``) or off (``on=0``)."""
+    on = request.POST.get("on")
+    if on not in ("0", "1"):
+        messages.error(request, _("Choose whether you want the reminders."))
+    else:
+        set_session_reminders(request.user, on == "1")
+        if on == "1":
+            messages.success(request, _("You will get an email the day before each of your sessions."))
+        else:
+            messages.success(request, _("You will no longer get reminders before your sessions."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)

@@ -117,3 +117,34 @@ def test_lessons_of_other_courses_cannot_be_marked_done(client, org_a, org_b):
     assert client.post(reverse("courses_lesson_done", args=[lesson.pk])).status_code == 404
     assert client.post(reverse("courses_lesson_done", args=[foreign_lesson.pk])).status_code == 404
     assert not LessonCompletion.objects.exists()
+
+
+@pytest.mark.awkward_moments
+def test_a_cancelled_session_stays_marked_with_its_reason_and_a_moved_one_says_so(client, setting):
+    from courses.attendance import save_session
+    from courses.models import SessionStatus
+
+    sara, run = setting["sara"], setting["run"]
+    coming = list(run.sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at"))
+    cancelled, moved = coming[0], coming[1]
+    cancelled.status, cancelled.cancel_reason = SessionStatus.CANCELLED, "Lokalen är stängd"
+    save_session(cancelled)
+    old_start = timezone.localtime(moved.starts_at)
+    moved.starts_at += datetime.timedelta(days=1)
+    moved.ends_at += datetime.timedelta(days=1)
+    save_session(moved)
+    sign_in(client, sara)
+    response = client.get(reverse("my_training"))
+    assert cancelled in response.context["upcoming"]
+    html = response.content.decode()
+    assert '<span class="status status--cancelled">Inställd</span>' in html
+    assert "Anledning: Lokalen är stängd" in html
+    day = old_start.strftime("%-d")
+    assert f"Flyttad från {WEEKDAYS[old_start.weekday()]} {day} " in html
+    assert f"kl. {old_start:%H.%M}" in html
+    # The cancelled one has no "Add to calendar"; the moved one has.
+    assert reverse("courses_session_ics", args=[cancelled.pk]) not in html
+    assert reverse("courses_session_ics", args=[moved.pk]) in html
+
+
+WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]

@@ -268,6 +268,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # session has begun, so she is told why not and nothing changes); everyone else: not found.
     "courses_apologise": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "courses_check_in": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "courses_session_reminders": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     # The evaluation of unit 1 of A's run: the volunteer was there; the others were not (another
     # organisation's run is not found).
     "quality_evaluation": site(LOGIN, OK, NOT_FOUND, DENIED, DENIED, NOT_FOUND),
