@@ -32,7 +32,17 @@ from people.models import User
 from . import wording
 from .conf import app_settings, base_url
 from .ical import build_calendar
-from .models import CourseRun, CourseUnit, Enrolment, EnrolmentStatus, MakeUp, Session, SessionStatus
+from .models import (
+    Attendance,
+    CourseRun,
+    CourseUnit,
+    Enrolment,
+    EnrolmentStatus,
+    MakeUp,
+    Mark,
+    Session,
+    SessionStatus,
+)
 
 CANCELLED = "cancelled"
 REINSTATED = "reinstated"
@@ -156,4 +166,40 @@ def notify_session_change(session: Session, before: dict[str, Any] | None) -> in
             queue_email(
                 person.email, subject, "\n".join([greeting, "", *lines, ""]), attachments=[attachment]
             )
+    return len(people)
+
+
+def notify_apology(attendance: Attendance, note: str | None = None) -> int:
+    """Queue a message to each of the run's leaders (who may see her name: they see her in the
+    register; nothing else about her is said) that she gave apologies for the session, with
+    her note if any (``note``, else the attendance's own ``note`` if it has one). Answer how
+    many were queued."""
+    if attendance.mark != Mark.EXCUSED:
+        return 0
+    session = attendance.session
+    leaders = CourseRun.leaders.through.objects.filter(courserun_id=session.run_id).values("user_id")
+    people = list(
+        current_members(User.objects.filter(pk__in=leaders), timezone.localdate())
+        .exclude(pk=attendance.person_id)
+        .only("email", "first_name")
+    )
+    if not people:
+        return 0
+    note = (note if note is not None else getattr(attendance, "note", "")) or ""
+    person = attendance.person
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Apologies for the session %(when)s") % {
+            "when": wording.at(session.starts_at, year=False)
+        }
+        lines = [
+            _("%(name)s has given apologies for the session:")
+            % {"name": person.get_full_name() or _("A participant")},
+            f"{session_title(session)} ({session.run.title})",
+            wording.span(session.starts_at, session.ends_at),
+        ]
+        if note.strip():
+            lines.append(_("Her note: %(note)s") % {"note": note.strip()})
+        lines += ["", _("The register opens with her marked as having given apologies.")]
+        for leader in people:
+            queue_email(leader.email, subject, "\n".join([wording.greeting(leader), "", *lines, ""]))
     return len(people)

@@ -13,11 +13,14 @@ from people.signals import person_deactivated
 
 from .ical import revoke_feeds
 from .models import CourseIndexPage, LessonPage, seed_themes
+from .notifications import notify_apology
 from .page_access import ensure_course_index, grant_course_editing
 
 #: Sent after completions are recorded, with ``completions``: the new Completion rows.
 #: Apps built on courses (e.g. certifications) award what a completed course grants.
 completions_recorded = Signal()
+# Sent on commit with ``attendance`` (Mark.EXCUSED) when an apology is given before the session.
+apology_reported = Signal()
 
 #: Sent when the transaction commits after a participant gave apologies for a coming session
 #: (courses.attendance.report_apology), with ``attendance``: her Attendance row, marked excused,
@@ -61,3 +64,9 @@ def remove_empty_course_index(sender, instance: Organisation, **kwargs) -> None:
     course index with it."""
     for index in CourseIndexPage.objects.filter(organisation=instance, numchild=0):
         index.delete()
+
+
+@receiver(apology_reported, dispatch_uid="courses_apology_to_leaders")
+def tell_leaders_of_apology(sender, attendance, **kwargs) -> None:
+    """The run's leaders are emailed who gave apologies for which session, with her note."""
+    notify_apology(attendance, note=kwargs.get("note"))

@@ -180,3 +180,52 @@ def test_the_coordinator_cancels_in_the_admin_and_everyone_is_told(client, comin
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == EVERYONE
     assert all("Anledning: Lokalen är stängd" in m.body for m in mail.outbox)
+
+
+# Apologies in advance: the contract with the apology screens (courses.signals.apology_reported) --
+
+
+def apology(run, person, mark="excused"):
+    from courses.models import Attendance
+
+    return Attendance.objects.create(session=first_session(run), person=person, mark=mark)
+
+
+def test_an_apology_is_told_to_the_leaders_only_with_her_note(coming):
+    from courses.signals import apology_reported
+
+    cilla = coming.enrolments.get(person__first_name="Cilla").person
+    cilla.phone = "070-123 45 67"
+    cilla.save()
+    apology_reported.send(sender=None, attendance=apology(coming, cilla), note="Jag är bortrest.")
+    (message,) = mail.outbox
+    assert message.to == ["lena@example.org"]
+    assert message.subject == "Förhinder till träffen torsdag 4 mars kl. 18.00"
+    assert f"{cilla.get_full_name()} har anmält förhinder till träffen:" in message.body
+    assert "Studiecirkel – 1. Avsnitt 1 (Studiecirkel VT 2027)" in message.body
+    assert "torsdag 4 mars 2027 kl. 18.00–20.30" in message.body
+    assert "Hennes meddelande: Jag är bortrest." in message.body
+    # Her name, as in the register, and nothing else about her (protected identity).
+    assert cilla.email not in message.message().as_string() and "070" not in message.body
+    assert "Cilla" not in message.subject
+
+
+def test_an_apology_without_a_note_and_a_mark_that_is_no_apology(coming):
+    from courses.signals import apology_reported
+
+    anna = coming.enrolments.get(person__first_name="Anna").person
+    apology_reported.send(sender=None, attendance=apology(coming, anna))
+    (message,) = mail.outbox
+    assert "Hennes meddelande" not in message.body
+    mail.outbox.clear()
+    apology_reported.send(sender=None, attendance=apology(coming, coming.leaders.get(), mark="absent"))
+    assert mail.outbox == []
+
+
+def test_a_leader_who_has_left_is_not_told(coming):
+    from courses.signals import apology_reported
+
+    coming.leaders.update(left_on=datetime.date(2026, 10, 1))
+    anna = coming.enrolments.get(person__first_name="Anna").person
+    apology_reported.send(sender=None, attendance=apology(coming, anna))
+    assert mail.outbox == []
