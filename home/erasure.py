@@ -16,6 +16,7 @@ from django.db import transaction
 
 from courses.models import Attendance, FeedToken, MakeUp
 from jour_core.audit import audit
+from jour_core.mail import forget_messages_to
 from people.signals import end_sessions
 
 ERASED_FIRST_NAME = "Raderad"
@@ -88,6 +89,7 @@ def erase_person(person) -> ErasurePlan:
     user_model = get_user_model()
     old_email = person.email
     FeedToken.objects.filter(person=person).delete()
+    forget_messages_to(old_email)
     for device in _otp_devices(person):
         device.delete()
     for model in _axes_models():

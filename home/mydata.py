@@ -20,6 +20,7 @@ from courses.models import (
     FeedToken,
     LessonCompletion,
     MakeUp,
+    SessionReminder,
 )
 from jour_core.exports import Pseudonyms, without_protected_names
 from people.models import User
@@ -51,6 +52,12 @@ def collect_personal_data(person: User) -> dict[str, Any]:
             .order_by("run__title", "run_id", "unit_number")
             .values("run__title", "run__course__title", "unit_number")
         ),
+        # The reminders sent her the day before a session.
+        "session_reminders_sent": _rows(
+            SessionReminder.objects.filter(person=person)
+            .order_by("sent_at")
+            .values("session__run__title", "session__unit_number", "starts_at", "sent_at")
+        ),
         # That her calendar links exist and since when; never the token.
         "calendar_feeds": _rows(
             FeedToken.objects.filter(person=person).order_by("created_at").values("kind", "created_at")
@@ -76,6 +83,7 @@ def _profile(person: User) -> dict[str, Any]:
             "left_on",
             "protected_identity",
             "is_active",
+            "session_reminders",
             "created_at",
             "last_login",
         )

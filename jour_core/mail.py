@@ -78,6 +78,24 @@ def send_email(message: dict, attempt: int = 1) -> str:
     return "sent"
 
 
+def forget_messages_to(address: str) -> int:
+    """Delete the queued and finished messages to ``address`` and password resets asked for it
+    (erasure: the queue's table holds their addresses and bodies). Answer how many; 0 without
+    the database backend, whose rows these are."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(
+        Q(task_path=f"{__name__}.send_email", args_kwargs__kwargs__message__to__0=address)
+        | Q(task_path="jour_core.passwordreset.send_password_reset", args_kwargs__kwargs__email=address)
+    )
+    return rows.delete()[0]
+
+
 def queue_email(
     to: str,
     subject: str,

@@ -173,3 +173,17 @@ def test_every_message_in_the_code_goes_through_the_queue():
             ):
                 assert sender not in text, f"{path.relative_to(ROOT)} sends mail itself ({sender})"
     assert (smtplib.SMTPException, OSError) == jour_mail.MAIL_SERVER_ERRORS
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_erasure_forgets_the_messages_to_her_and_her_password_resets(client, volunteer_a, coordinator_a):
+    from home.erasure import erase_person
+
+    queue_email(volunteer_a.email, "Till henne", "Hej!")
+    queue_email(coordinator_a.email, "Till någon annan", "Hej!")
+    client.post(reverse("password_reset"), {"email": volunteer_a.email}, REMOTE_ADDR="10.9.0.3")
+    assert DBTaskResult.objects.count() == 3
+    erase_person(volunteer_a)
+    (kept,) = DBTaskResult.objects.all()
+    assert kept.args_kwargs["kwargs"]["message"]["to"] == [coordinator_a.email]
