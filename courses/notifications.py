@@ -53,7 +53,7 @@ def change_of(session: Session, before: dict[str, Any] | None, now: datetime.dat
     """What people are to be told of ``session`` saved over ``before`` (its ``starts_at``,
     ``ends_at`` and ``status`` as loaded): ``CANCELLED``, ``REINSTATED``, ``MOVED`` or None
     (a new session, a reason reworded, a cancelled one moved, a correction in the past)."""
-    if not before:
+    if not before or not {"starts_at", "ends_at", "status"} <= before.keys():
         return None
     if max(session.starts_at, before["starts_at"]) < now:
         return None  # the records of what was, corrected
