@@ -65,7 +65,9 @@ def test_her_next_sessions_are_those_of_sessions_for_person(circle, coordinator_
     fifth.status, fifth.cancel_reason = SessionStatus.CANCELLED, "Sjuk"
     save_session(fifth)
     overview = member_overview(sara)
-    assert [s.unit_number for s in overview.upcoming] == [6, 7, 8, 3]
+    # A cancelled session stays, marked (issue 18: it used to disappear).
+    assert [s.unit_number for s in overview.upcoming] == [5, 6, 7, 8, 3]
+    assert overview.upcoming[0].is_cancelled and overview.upcoming[0].cancel_reason == "Sjuk"
     assert overview.upcoming[-1] == makeup_session
     assert overview.upcoming[-1].lesson.title == "Cirkel 3"
     (entry,) = overview.runs
