@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_themes'),
+        ('courses', '0007_attendance_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
