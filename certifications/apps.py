@@ -37,3 +37,8 @@ class CertificationsConfig(AppConfig):
         report = ["certifications.view_frozenreport", "certifications.add_frozenreport"]
         register_role_permissions(COORDINATORS_GROUP, report)
         register_role_permissions(BOARD_GROUP, report)
+        # Certificates: coordinators see their organisation's and revoke them ("change"); they are
+        # issued by downloading and never added or deleted by hand (views.CertificatePermissionPolicy).
+        register_role_permissions(
+            COORDINATORS_GROUP, ["certifications.view_certificate", "certifications.change_certificate"]
+        )

@@ -14,6 +14,7 @@ from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
 from people.models import MEMBER_GROUPS, Organisation, User
 
 from .applicability import GROUP_CHOICES, normalised
+from .certificates import normalised_code
 from .models import QualificationSource, QualificationType, ShiftRole
 
 
@@ -218,3 +219,38 @@ class ReportForm(PeriodForm):
                 _("The period has not begun: a report tells what has happened. Choose one that has begun."),
             )
         return cleaned
+
+
+class RevokeCertificateForm(forms.Form):
+    """Revoking a certificate: the reason is required (kept in its history)."""
+
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        max_length=300,
+        help_text=_("Kept with the certificate; the public check shows only that it was revoked, and when."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for revoking."))
+        return reason
+
+
+class VerifyCodeForm(forms.Form):
+    """The public check's form: the code as printed (spaces and dashes allowed)."""
+
+    kod = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("12 letters and digits, as on the certificate, e.g. K7QF-2MXR-9HTD."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_kod(self) -> str:
+        code = normalised_code(self.cleaned_data["kod"])
+        if not code or not code.isalnum() or not code.isascii():
+            raise forms.ValidationError(_("Type the code as it is printed on the certificate."))
+        return code

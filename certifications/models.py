@@ -410,3 +410,83 @@ class FrozenReport(models.Model):
         "csv": "csv_file",
         "html": "html_file",
     }
+
+
+class CertificateQuerySet(OrganisationScopedQuerySet):
+    organisation_lookup = "organisation"
+
+    def live(self) -> CertificateQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """A certificate (intyg) of a completed course, issued the first time it is downloaded
+    (``certifications/certificates.py``). What it states (the course, the units and their hours,
+    the dates, the organisation) is kept in ``details`` as it was on that day; the holder's name
+    is read from the register whenever the PDF is made. One per completion, ever: a revoked
+    certificate is never replaced by a new one. Every change is kept in ``history``."""
+
+    completion = models.OneToOneField(
+        "courses.Completion",
+        verbose_name=_("completion"),
+        on_delete=models.CASCADE,
+        related_name="certificate",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    #: The organisation that gave the course (the completion's course's).
+    organisation = models.ForeignKey(
+        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(_("verification code"), max_length=20, unique=True, editable=False)
+    details = models.JSONField(_("what it states"), editable=False)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self) -> str:
+        return f"{self.details.get('course', '')} – {self.display_code}"
+
+    @property
+    def display_code(self) -> str:
+        """The code as printed: groups of four, e.g. ``K7QF-2MXR-9HTD``."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def course_title(self) -> str:
+        return self.details.get("course", "")
+
+    course_title.short_description = _("course")

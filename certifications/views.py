@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -23,22 +25,35 @@ from wagtail.admin import messages as admin_messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses.ical import feed_token
 from courses.models import FeedKind
 from jour_core.audit import audit
+from jour_core.auth import client_address
 from jour_core.exports import ExportFile, PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
 from jour_core.passwordreset import invitations_possible, send_invitation
+from jour_core.ratelimit import count_request
 from people.membership import LEFT, membership_on
 from people.models import Organisation, Person
 from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
 from .board import BoardFilters, clearance_board
-from .forms import BoardFilterForm, ReportForm
-from .models import FrozenReport, ShiftRole, TrainingRecord
+from .certificate_pdf import certificate_pdf
+from .certificates import (
+    CODE_LENGTH,
+    completion_for_download,
+    issue_certificate,
+    normalised_code,
+    revoke_certificate,
+    verify,
+)
+from .conf import app_settings
+from .forms import BoardFilterForm, ReportForm, RevokeCertificateForm, VerifyCodeForm
+from .models import Certificate, FrozenReport, ShiftRole, TrainingRecord
 from .person import person_overview
 from .report import (
     ALL_ORGANISATIONS,
@@ -595,3 +610,136 @@ class PersonCalendarResetView(PersonActionView):
             self.request,
             _("%(name)s has a new calendar link; the old one no longer works.") % {"name": person},
         )
+
+
+# Certificates ------------------------------------------------------------------------------------
+
+
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are issued by downloading them and never deleted (revoked instead): nobody
+    adds or deletes one in the admin, the umbrella administrator neither. ``change`` is revoking."""
+
+    REFUSED = frozenset({"add", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.REFUSED and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [a for a in actions if a not in self.REFUSED])
+
+
+class CertificateView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """One certificate of the user's organisations (another's answers 404): what it states, its
+    state, and the form that revokes it: a reason is required, and the page says what revoking
+    does before the button does it. Recorded in the certificate's history, Wagtail's log and the
+    audit log."""
+
+    template_name = "certifications/admin/certificate.html"
+    header_icon = "doc-full-inverse"
+    permission_policy = CertificatePermissionPolicy(Certificate)
+    permission_required = "change"
+
+    def get_page_title(self):
+        return _("Certificate")
+
+    def get_page_subtitle(self):
+        return self.certificate.display_code
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("certifications_certificate:index"), "label": _("Certificates")},
+            {"url": "", "label": self.certificate.display_code},
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.certificate = get_object_or_404(
+            Certificate.objects.for_user(request.user).select_related(
+                "person", "organisation", "revoked_by", "issued_by"
+            ),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        certificate = self.certificate
+        context.update(
+            certificate=certificate,
+            form=kwargs.get("form") or RevokeCertificateForm(),
+            download_url=None
+            if certificate.is_revoked or certificate.person.protected_identity
+            else reverse("certifications_certificate_pdf", args=[certificate.completion_id]),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = RevokeCertificateForm(request.POST)
+        if self.certificate.is_revoked:
+            messages.error(request, _("The certificate was already revoked."))
+            return redirect("certifications_certificate:edit", self.certificate.pk)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if revoke_certificate(self.certificate, request.user, form.cleaned_data["reason"]):
+            log(instance=self.certificate, action="certifications.revoke", user=request.user)
+            audit("certificate.revoked", request, certificate=self.certificate.pk)
+            messages.success(
+                request, _("Certificate %(code)s was revoked.") % {"code": self.certificate.display_code}
+            )
+        return redirect("certifications_certificate:index")
+
+
+@login_required
+def certificate_download(request, pk: int):
+    """Her certificate of a completion as a PDF (issued on the first download): hers, or for a
+    coordinator of the course's organisation (``certificates.completion_for_download``); anyone
+    else, a flagged completion or a revoked certificate: 404. Served and audited as an export."""
+    completion = completion_for_download(request.user, pk)
+    certificate = issue_certificate(completion, by=request.user) if completion is not None else None
+    if certificate is None or certificate.is_revoked:
+        raise Http404
+    verify_url = request.build_absolute_uri(reverse("certifications_verify", args=[certificate.code]))
+    content = certificate_pdf(certificate, completion.person.get_full_name(), verify_url)
+    return export_response(
+        request,
+        ExportFile(content, "pdf", None),
+        kind="certificate",
+        filename=f"intyg-{slugify(certificate.details['course'])[:50] or 'kurs'}",
+        certificate=certificate.pk,
+    )
+
+
+def _verification_headers(response):
+    """Nothing of a check kept by a shared cache or a search engine."""
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def verify_form(request):
+    """The public page where a code from a paper is typed (``?kod=``): on to its answer."""
+    typed = request.GET.get("kod")
+    form = VerifyCodeForm(request.GET if typed is not None else None)
+    if form.is_bound and form.is_valid():
+        return redirect("certifications_verify", code=form.cleaned_data["kod"])
+    return _verification_headers(render(request, "certifications/verify.html", {"form": form}))
+
+
+def verify_code(request, code: str):
+    """The public answer for a code: genuine (course, dates, organisation, initials; nothing but
+    "valid" for a protected identity), revoked (and when), or no certificate with that code
+    (404, after the same one query). Rate-limited per client address."""
+    looked_up = count_request(
+        "certificate-verify",
+        client_address(request) or "-",
+        app_settings.CERTIFICATIONS_VERIFY_WINDOW_SECONDS,
+    )
+    context = {"form": VerifyCodeForm(), "code": normalised_code(code)[:CODE_LENGTH]}
+    if looked_up > app_settings.CERTIFICATIONS_VERIFY_LIMIT:
+        audit("certificate.verify_limited", request)
+        response = render(request, "certifications/verify.html", {**context, "limited": True}, status=429)
+        return _verification_headers(response)
+    verification = verify(code)
+    context.update(verification=verification, asked=True)
+    status = 200 if verification is not None else 404
+    return _verification_headers(render(request, "certifications/verify.html", context, status=status))

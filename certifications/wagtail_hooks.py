@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.permissions import register_permission_policy
 
 from jour_core.columns import DayColumn
 from people.views import PERSON_PAGE_HOOK, ScopedModelViewSet
@@ -22,7 +23,7 @@ from .clearance import clearance
 from .describe import describe
 from .filters import QualificationFilterSet
 from .forms import QualificationForm, QualificationTypeForm, ShiftRoleForm, TrainingRecordForm
-from .models import Qualification, QualificationType, ShiftRole, TrainingRecord
+from .models import Certificate, Qualification, QualificationType, ShiftRole, TrainingRecord
 
 
 class QualificationTypeViewSet(ScopedModelViewSet):
@@ -141,11 +142,50 @@ class ShiftRoleViewSet(ScopedModelViewSet):
     )
 
 
+register_permission_policy(Certificate, views.CertificatePermissionPolicy(Certificate))
+
+
+class CertificateViewSet(ScopedModelViewSet):
+    """The certificates issued by the user's organisations (on their first download). Nobody adds
+    or deletes one here (``CertificatePermissionPolicy``); a certificate's page ("edit") shows it
+    and revokes it (``views.CertificateView``)."""
+
+    model = Certificate
+    icon = "doc-full-inverse"
+    url_prefix = "competence/certificates"
+    name = "certifications_certificate"
+    list_display = [
+        Column("display_code", label=_("Verification code")),
+        Column("person", label=_("Holder"), sort_key="person__last_name"),
+        Column("course_title", label=_("Course")),
+        DayColumn("issued_at", label=_("Issued"), sort_key="issued_at"),
+        DayColumn("revoked_at", label=_("Revoked"), sort_key="revoked_at"),
+    ]
+    search_fields = ["code", "person__first_name", "person__last_name"]
+    search_backend_name = None
+    form_fields = ["revoke_reason"]
+
+    @property
+    def edit_view(self):
+        return views.CertificateView.as_view()
+
+
 class CompetenceGroup(ViewSetGroup):
     menu_label = _("Competence")
     menu_icon = "tick-inverse"
     menu_order = 160
-    items = (QualificationViewSet, TrainingRecordViewSet, QualificationTypeViewSet, ShiftRoleViewSet)
+    items = (
+        QualificationViewSet,
+        TrainingRecordViewSet,
+        CertificateViewSet,
+        QualificationTypeViewSet,
+        ShiftRoleViewSet,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    actions.register_action("certifications.revoke", _("Revoke certificate"), _("Certificate revoked"))
 
 
 @hooks.register("register_admin_viewset")

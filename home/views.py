@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from certifications.certificates import certificate_entries
 from certifications.standing import member_standing
 from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
@@ -24,7 +25,7 @@ from .mydata import collect_personal_data, personal_data_as_exported
 @login_required
 def my_training(request):
     """Her evaluations to answer, runs, sessions, calendar link, self-paced courses,
-    qualifications and completions."""
+    qualifications and completions (each with its certificate)."""
     overview = member_overview(request.user)
     standing = member_standing(request.user, timezone.localdate())
     # Her calendar link is made on her first visit.
@@ -37,6 +38,8 @@ def my_training(request):
         "runs": overview.runs,
         "upcoming": overview.upcoming,
         "completions": overview.completions,
+        # Her completed courses with their certificates (certifications/certificates.py).
+        "certificates": certificate_entries(overview.completions),
         "self_paced": overview.self_paced,
         "evaluations": pending_evaluations(request.user),
     }

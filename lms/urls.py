@@ -47,6 +47,8 @@ urlpatterns = [
     path("konto/", include("jour_core.urls")),
     path("kurser/", include("courses.urls")),
     path("kvalitet/", include("quality.urls")),
+    # Certificates: the public check of a code, and the holder's download.
+    path("intyg/", include("certifications.urls")),
     path("", include("home.urls")),
 ]
 

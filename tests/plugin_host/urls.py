@@ -1,4 +1,4 @@
-"""The plugin host's URLs: Wagtail's, the courses' and quality's member URLs and a login page of
+"""The plugin host's URLs: Wagtail's, the courses', quality's and certifications' member URLs and a login page of
 its own."""
 
 from django.contrib.auth import views as auth_views
@@ -13,5 +13,6 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(), name="sign_in"),
     path("training/", include("courses.urls")),
     path("quality/", include("quality.urls")),
+    path("certificates/", include("certifications.urls")),
     path("", include(wagtail_urls)),
 ]
