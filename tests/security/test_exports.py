@@ -114,6 +114,9 @@ EXPORTS: dict[str, Export] = {
     # Her data for her coordinator (JSON): the register entry, a protected identity, shown as
     # exports show her.
     "home_person_data": Export("coordinator", {}, formats=("json",)),
+    # A certificate (PDF, read with pdftotext): the volunteer's own, her own name on it; nobody
+    # else's (a protected identity's certificate is served to her alone).
+    "certifications_certificate_pdf": Export("volunteer", {}, formats=("pdf",), own_data=True),
     # Wagtail's own reports, the umbrella administrator's. The site history: the coordinator
     # edited the register entry (its label and her name on one row) and published the course page.
     "people_site_history": Export("superuser", {1: 2, 2: 1}),
@@ -138,6 +141,7 @@ NO_EXPORT = {
         "courses_run:index",
         "certifications_type:index",
         "certifications_role:index",
+        "certifications_certificate:index",
         "quality_question:index",
         "wagtailadmin_workflows:index",
         "wagtailadmin_workflows:task_index",
@@ -240,7 +244,7 @@ def ask(client, key: str, export: Export, fmt: str, ew: ExportWorld):
     if export.ask == "frozen_review":
         return client.get(reverse(key, args=[ew.frozen_review_pk, fmt]))
     path = path_of(routes_by_key()[key], ew)
-    return client.get(path, {"export": fmt} if export.formats != ("json",) else {})
+    return client.get(path, {"export": fmt} if fmt in exports.SPREADSHEET_FORMATS else {})
 
 
 def is_download(response) -> bool:
@@ -277,6 +281,22 @@ def sheets_of(response) -> list[list[list[object]]]:
     return sheets
 
 
+def pdf_text(content: bytes) -> str:
+    """A PDF's text as pdftotext reads it (poppler-utils; CI installs them)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("poppler-utils are required in CI")
+        pytest.skip("poppler-utils are not installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(content)
+        file.flush()
+        return subprocess.run(["pdftotext", file.name, "-"], capture_output=True, check=True).stdout.decode()
+
+
 def secrets_of(person: User) -> list[str]:
     return [person.first_name, person.last_name, person.email, person.phone]
 
@@ -291,6 +311,8 @@ def check_file(key: str, fmt: str, export: Export, response, ew: ExportWorld) ->
     if fmt == "json":
         text = json.dumps(json.loads(response.content), ensure_ascii=False)
         cells_text = text
+    elif fmt == "pdf":
+        cells_text = pdf_text(response.content)
     else:
         sheets = sheets_of(response)
         cells = [str(value) for rows in sheets for row in rows for value in row if value is not None]
@@ -426,7 +448,7 @@ def test_walk_every_export(export_world, audit_log):
             if file_problems and response.status_code != 200:
                 continue
             data_rows = None
-            if fmt != "json":
+            if fmt not in ("json", "pdf"):
                 data_rows = sum(len(rows) - 1 for rows in sheets_of(response))
             records = [r.getMessage() for r in audit_log.records if r.name == "audit"]
             problems += check_audit(

@@ -42,7 +42,9 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.log_actions import log
 from wagtail.models import PageViewRestriction
 
+from certifications.certificates import issue_certificate
 from certifications.models import (
+    Certificate,
     FrozenReport,
     Qualification,
     QualificationType,
@@ -234,6 +236,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     "quality_question:history": admin(NOT_FOUND, OK, DENIED, OK),
     "quality_question:history_results": admin(NOT_FOUND, OK, DENIED, OK),
     "quality_question:usage": admin(NOT_FOUND, OK, DENIED, OK),
+    # Certificates: the coordinators' list, each one's page where it is revoked ("edit"); nobody
+    # adds or deletes one (they are issued by downloading, revoked instead); not the board's.
+    "certifications_certificate:index": admin(OK, OK, DENIED, OK),
+    "certifications_certificate:index_results": admin(OK, OK, DENIED, OK),
+    "certifications_certificate:add": admin(DENIED, DENIED, DENIED, DENIED),
+    "certifications_certificate:edit": admin(NOT_FOUND, OK, DENIED, OK),
+    "certifications_certificate:delete": admin(NOT_FOUND, DENIED, DENIED, DENIED),
+    "certifications_certificate:history": admin(NOT_FOUND, OK, DENIED, OK),
+    "certifications_certificate:history_results": admin(NOT_FOUND, OK, DENIED, OK),
+    "certifications_certificate:usage": admin(NOT_FOUND, OK, DENIED, OK),
     "certifications_board": admin(OK, OK, OK, OK),
     "certifications_report": admin(OK, OK, OK, OK),
     "certifications_frozen_report": admin(NOT_FOUND, OK, OK, OK),
@@ -269,6 +281,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "courses_apologise": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "courses_check_in": site(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "courses_session_reminders": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    # Certificates: the public check (the form, and the answer for the volunteer's code) for
+    # anyone; her certificate's PDF for her and her organisation's coordinator (and the umbrella
+    # administrator), 404 for everyone else.
+    "certifications_verify_form": site(OK, OK, OK, OK, OK, OK),
+    "certifications_verify": site(OK, OK, OK, OK, OK, OK),
+    "certifications_certificate_pdf": site(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK),
     # The evaluation of unit 1 of A's run: the volunteer was there; the others were not (another
     # organisation's run is not found).
     "quality_evaluation": site(LOGIN, OK, NOT_FOUND, DENIED, DENIED, NOT_FOUND),
@@ -310,6 +328,7 @@ class World:
     plan_item: PlanItem
     question: EvaluationQuestion
     frozen_review: FrozenReview
+    certificate: Certificate  # the volunteer's, of organisation A's course
     token: str
     # Wagtail's objects of organisation A (its pages, a private document, an image) and B's index.
     index: CourseIndexPage
@@ -328,6 +347,9 @@ def world(org_a, org_b, coordinator_a, coordinator_b, board_a, volunteer_a, supe
     courses = world_courses(org_a, org_b, people["person"], people["person_b"], volunteer_a)
     certifications = world_certifications(org_a, org_b, people["person"], coordinator_a)
     token = token_of(feed_token(volunteer_a, FeedKind.MY_SESSIONS))
+    # The volunteer completed A's course and has its certificate.
+    completion = Completion.objects.create(person=volunteer_a, course=courses["course"], completed_on=FIRST)
+    certifications["certificate"] = issue_certificate(completion, by=volunteer_a)
     wagtail = world_wagtail_objects(
         org_a,
         org_b,
@@ -606,6 +628,7 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "quality_theme": world.theme,
         "quality_planitem": world.plan_item,
         "quality_question": world.question,
+        "certifications_certificate": world.certificate,
     }
     by_name = {
         "certifications_training:restore": {"pk": world.deleted_record.pk},
@@ -620,6 +643,8 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "courses_lesson_done": {"pk": world.lesson.pk},
         "quality_evaluation": {"run_pk": world.run.pk, "unit": 1},
         "courses_calendar_feed": {"token": world.token},
+        "certifications_verify": {"code": world.certificate.code},
+        "certifications_certificate_pdf": {"pk": world.certificate.completion_id},
         "certifications_frozen_report": {"pk": world.frozen.pk, "fmt": "pdf"},
         "certifications_person": {"pk": world.person.pk},
         "certifications_person_invite": {"pk": world.person.pk},
@@ -786,6 +811,7 @@ def fingerprint() -> dict[str, list]:
         "evaluation questions": EvaluationQuestion.objects.values(),
         "evaluation answers": EvaluationResponse.objects.values(),
         "evaluations answered": EvaluationReceipt.objects.values(),
+        "certificates": Certificate.objects.values(),
     }
     return {name: list(rows.order_by("pk")) for name, rows in tables.items()}
 
@@ -839,6 +865,7 @@ def post_data(route: Route, world: World) -> dict[str, object]:
         "certifications_type": {"name": "Ny typ"},
         "certifications_role": role,
         "quality_question": {"course_kind": "basic", "kind": "text", "text": "Ny fråga", "sort_order": "0"},
+        "certifications_certificate": {"reason": "Återkallat av obehörig", "revoke_reason": "Obehörig"},
     }
     by_name = {
         "people_import": {"pending": world.pending_import.token},
@@ -1049,8 +1076,9 @@ HARMLESS_FOR_OTHERS = {
 #: Wagtail's "test the error page" view raises on purpose, for every admin user.
 WAGTAIL_ERROR_TEST = "wagtailadmin_error_test"
 
-#: The member's calendar link is a secret capability: whoever holds it reads the feed.
-CAPABILITY_URLS = {"courses_calendar_feed"}
+#: The member's calendar link is a secret capability: whoever holds it reads the feed. So is a
+#: certificate's code: whoever holds the paper checks it (course, dates, organisation).
+CAPABILITY_URLS = {"courses_calendar_feed", "certifications_verify"}
 
 
 def split_routes() -> tuple[list[Route], list[Route]]:
