@@ -3,8 +3,8 @@
 The person's row is kept, anonymised, so that her attendance, completions, qualifications and
 training hours still count in the aggregates of past and future reports; everything that
 identifies her is removed: names, email, phone, password, sessions, calendar links,
-authenticator devices, failed-login records, free-text notes about her, and the history rows
-that hold her old names and address.
+authenticator devices, failed-login records, free-text notes about her, her certificates (a code
+on a paper then checks as unknown), and the history rows that hold her old names and address.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from certifications.models import Certificate
 from courses.models import Attendance, FeedToken, MakeUp
 from jour_core.audit import audit
 from jour_core.mail import forget_messages_to
@@ -71,6 +72,7 @@ def plan_erasure(person) -> ErasurePlan:
         "make-up notes": MakeUp.objects.filter(enrolment__person=person).exclude(note="", led_by="").count(),
         "apology notes": Attendance.objects.filter(person=person).exclude(note="").count(),
         "authenticator devices": len(_otp_devices(person)),
+        "certificates": Certificate.objects.filter(person=person).count(),
         "failed-login records": sum(
             m.objects.filter(username__iexact=person.email).count() for m in _axes_models()
         ),
@@ -94,6 +96,10 @@ def erase_person(person) -> ErasurePlan:
         device.delete()
     for model in _axes_models():
         model.objects.filter(username__iexact=old_email).delete()
+    # Her certificates go, their history too: a code on a paper she kept is then unknown.
+    certificates = list(Certificate.objects.filter(person=person).values_list("pk", flat=True))
+    Certificate.objects.filter(pk__in=certificates).delete()
+    Certificate.history.filter(id__in=certificates).delete()
     makeups = MakeUp.objects.filter(enrolment__person=person)
     makeups.update(note="", led_by="")
     if hasattr(MakeUp, "history"):

@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from certifications.models import Qualification, ReminderSent, TrainingRecord
+from certifications.models import Certificate, Qualification, ReminderSent, TrainingRecord
 from courses.models import (
     Attendance,
     Completion,
@@ -142,12 +142,18 @@ def _training(person: User) -> dict[str, list[dict[str, Any]]]:
 
 
 def _qualifications(person: User) -> dict[str, list[dict[str, Any]]]:
-    """Her qualifications, the external training she attended, the expiry reminders sent."""
+    """Her qualifications, her certificates, the external training she attended, the expiry
+    reminders sent."""
     return {
         "qualifications": _rows(
             Qualification.objects.filter(person=person)
             .order_by("issued_on")
             .values("type__name", "issued_on", "expires_on", "revoked_on", "revoke_reason", "source")
+        ),
+        "certificates": _rows(
+            Certificate.objects.filter(person=person)
+            .order_by("issued_at")
+            .values("completion__course__title", "code", "issued_at", "revoked_at", "revoke_reason")
         ),
         "training_records": _rows(
             TrainingRecord.objects.filter(attendees=person)

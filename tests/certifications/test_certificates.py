@@ -435,3 +435,19 @@ def test_hours_on_the_certificate_are_the_units_hours(org_a, anna, coordinator_a
     attend(run, anna, coordinator_a, ["present", "late"])
     details = certificate_details(Completion.objects.get(person=anna))
     assert [u["hours"] for u in details["units"]] == ["2.50", "1.25"] and details["total_hours"] == "3.75"
+
+
+def test_her_data_lists_her_certificates_and_erasure_removes_them(client, completed, anna):
+    from home.erasure import erase_person, plan_erasure
+
+    certificate = issue_certificate(completed, by=anna)
+    sign_in(client, anna)
+    data = client.get(reverse("my_data")).json()
+    assert [(c["completion__course__title"], c["code"]) for c in data["certificates"]] == [
+        ("Studiecirkel för jourkvinnor", certificate.code)
+    ]
+    client.logout()
+    assert plan_erasure(anna).counts["certificates"] == 1
+    erase_person(anna)
+    assert not Certificate.objects.exists() and not Certificate.history.exists()
+    assert check(client, certificate.code).status_code == 404

@@ -98,6 +98,24 @@ def main() -> None:
     answers = {f"question-{question.pk}": "4" for question in questions_for(organisation, "basic")}
     check("evaluation answered", member.post(url, answers), status=302)
     check("evaluation results", staff.get(reverse("quality_evaluations:results")), "Study circle", "1 answer")
+    # A certificate: downloaded by its holder, checked by anyone in the host's base.html.
+    from certifications.models import Certificate
+    from courses.models import Completion
+
+    completion = Completion.objects.create(
+        person=volunteer, course=course, completed_on=datetime.date(2026, 11, 20)
+    )
+    response = member.get(reverse("certifications_certificate_pdf", args=[completion.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    print("OK certificate download", flush=True)
+    code = Certificate.objects.get(completion=completion).code
+    check(
+        "certificate check",
+        anonymous.get(reverse("certifications_verify", args=[code])),
+        "PLUGIN-HOST-BASE",
+        "Study circle",
+    )
 
 
 if __name__ == "__main__":

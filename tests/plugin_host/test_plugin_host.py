@@ -44,4 +44,6 @@ def test_the_plugins_migrate_and_serve_their_pages_in_another_host(tmp_path):
         "evaluation form",
         "evaluation answered",
         "evaluation results",
+        "certificate download",
+        "certificate check",
     ]
