@@ -486,6 +486,11 @@ class Certificate(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    def grouped_code(self) -> str:
+        return self.display_code
+
+    grouped_code.short_description = _("verification code")
+
     def course_title(self) -> str:
         return self.details.get("course", "")
 

@@ -42,7 +42,7 @@ from people.permissions import working_organisation
 from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
 
 from .board import BoardFilters, clearance_board
-from .certificate_pdf import certificate_pdf
+from .certificate_pdf import certificate_pdf, hours_text
 from .certificates import (
     CODE_LENGTH,
     completion_for_download,
@@ -666,6 +666,7 @@ class CertificateView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateV
         certificate = self.certificate
         context.update(
             certificate=certificate,
+            total_hours=hours_text(certificate.details["total_hours"]),
             form=kwargs.get("form") or RevokeCertificateForm(),
             download_url=None
             if certificate.is_revoked or certificate.person.protected_identity

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
@@ -155,11 +156,11 @@ class CertificateViewSet(ScopedModelViewSet):
     url_prefix = "competence/certificates"
     name = "certifications_certificate"
     list_display = [
-        Column("display_code", label=_("Verification code")),
+        "grouped_code",  # the title column: it opens the certificate's page
         Column("person", label=_("Holder"), sort_key="person__last_name"),
         Column("course_title", label=_("Course")),
         DayColumn("issued_at", label=_("Issued"), sort_key="issued_at"),
-        DayColumn("revoked_at", label=_("Revoked"), sort_key="revoked_at"),
+        DayColumn("revoked_at", label=pgettext_lazy("a certificate", "Revoked"), sort_key="revoked_at"),
     ]
     search_fields = ["code", "person__first_name", "person__last_name"]
     search_backend_name = None

@@ -54,3 +54,26 @@ def test_a_volunteer_downloads_her_certificate_and_anyone_checks_it(page, tmp_pa
     page.goto("/intyg/INTE-EN-KOD/")
     assert page.get_by_role("heading", name="Inget intyg med den koden").is_visible()
     assert serious_violations(page) == []
+
+
+def test_a_coordinator_revokes_a_certificate_with_a_reason(page):
+    from certifications.certificates import issue_certificate
+    from courses.models import Completion
+
+    holder = User.objects.get(email=HOLDER)
+    certificate = issue_certificate(Completion.objects.filter(person=holder).first(), by=holder)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "samordnare@example.org", admin=True)
+    page.goto("/admin/competence/certificates/")
+    page.get_by_role("link", name=certificate.display_code).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Återkalla intyget").is_visible()
+    assert serious_violations(page) == []
+    page.fill("textarea[name=reason], input[name=reason]", "Utfärdat på fel kurs")
+    screenshot(page, "certificate-admin-revoke")
+    page.get_by_role("button", name="Ja, återkalla intyget").click()
+    page.wait_for_load_state()
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revoke_reason == "Utfärdat på fel kurs"
+    assert "/admin/competence/certificates/" in page.url
+    screenshot(page, "certificate-admin-list")

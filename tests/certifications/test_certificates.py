@@ -451,3 +451,16 @@ def test_her_data_lists_her_certificates_and_erasure_removes_them(client, comple
     erase_person(anna)
     assert not Certificate.objects.exists() and not Certificate.history.exists()
     assert check(client, certificate.code).status_code == 404
+
+
+def test_issued_on_new_years_eve_late_in_the_evening_is_the_31st(client, clock, completed, anna, tmp_path):
+    """The day printed and checked is Stockholm's: 23:30 on New Year's Eve is the 31st (22:30
+    UTC), and 02:30 the second time on the autumn DST Sunday is that Sunday."""
+    clock.move_to(datetime.datetime(2026, 12, 31, 22, 30, tzinfo=datetime.UTC))  # 23:30 local
+    sign_in(client, anna)
+    text, pages = pdf_text(download(client, completed).content, tmp_path)
+    assert pages == 1 and "den 31 december 2026" in " ".join(text.split())
+    clock.move_to(datetime.datetime(2027, 10, 31, 1, 30, tzinfo=datetime.UTC))  # 02:30, the second time
+    certificate = Certificate.objects.get()
+    revoke_certificate(certificate, anna, "Prov")
+    assert verify(certificate.code).revoked_on == datetime.date(2027, 10, 31)
