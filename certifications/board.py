@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from jour_core.collation import name_key
+from people.membership import is_member_on
 from people.models import Organisation
 
 from .clearance import Clearance, clearance
@@ -48,7 +50,18 @@ def filter_board(results: list[Clearance], filters: BoardFilters) -> list[Cleara
 
 
 def clearance_board(organisation: Organisation, on: datetime.date, filters: BoardFilters) -> list[Clearance]:
-    """The board's rows on a date: every person of the organisation for the filters' role (every
-    role without one), then only those the other filters keep."""
+    """The board's rows on a date: every member of the organisation on that date (people who
+    have left or not yet joined are not on the board) for the filters' role (every role without
+    one), then only those the other filters keep; by name in Swedish order, then the roles'
+    order."""
     results = clearance(organisation, on, roles=[filters.role] if filters.role else None)
-    return filter_board(results, filters)
+    members = [r for r in results if is_member_on(r.person.joined_on, r.person.left_on, on)]
+    order = {role.pk: n for n, role in enumerate(_roles_in_order(members))}
+    members.sort(key=lambda r: (name_key(r.person), order[r.role.pk]))
+    return filter_board(members, filters)
+
+
+def _roles_in_order(results: list[Clearance]) -> list[ShiftRole]:
+    return sorted(
+        {r.role.pk: r.role for r in results}.values(), key=lambda role: (role.sort_order, role.name)
+    )

@@ -63,6 +63,8 @@ from courses.models import (
     with_unit_hours,
 )
 from courses.scheduling import held_within
+from jour_core.collation import by_name as in_swedish_order
+from jour_core.collation import name_key
 from people.membership import is_member_on
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
 
@@ -167,6 +169,11 @@ class Member(NamedTuple):
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def name_key(self) -> tuple:
+        """Her place in a list by name, in Swedish order (``jour_core/collation.py``)."""
+        return name_key(self)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -279,11 +286,9 @@ def clearance_of_members(
 
 def members_of(organisation_ids: tuple[int, ...], by_name: bool = False) -> list[Member]:
     """Every person of the organisations, in no order or (``by_name``) by last name, first
-    name and id, as the database sorts names. One query."""
-    rows = User.objects.filter(organisation__in=organisation_ids).order_by(
-        *(("last_name", "first_name", "pk") if by_name else ())
-    )
-    rows = rows.values_list(*Member.FIELDS)
+    name and email in Swedish order. One query."""
+    rows = User.objects.filter(organisation__in=organisation_ids)
+    rows = (in_swedish_order(rows) if by_name else rows.order_by()).values_list(*Member.FIELDS)
     return [Member.from_row(row) for row in rows]
 
 

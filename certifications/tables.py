@@ -11,9 +11,7 @@ from .describe import describe
 
 
 class ClearanceTable(tables.Table):
-    name = tables.Column(
-        verbose_name=_("Name"), accessor="person", order_by=("person__last_name", "person__first_name")
-    )
+    name = tables.Column(verbose_name=_("Name"), accessor="person", order_by=("person__name_key",))
     groups = tables.Column(verbose_name=_("Groups"), accessor="person", orderable=False, empty_values=())
     role = tables.Column(
         verbose_name=_("Shift role"), accessor="role__name", order_by=("role__sort_order", "role__name")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from jour_core.collation import by_name
 from people.models import User
 
 from .completion import enrolments_affected_by_session, refresh_completions
@@ -103,9 +104,13 @@ def withdraw(enrolment: Enrolment, on: datetime.date | None = None) -> None:
 
 def register_people(session: Session) -> list[tuple[User, Enrolment | None, MakeUp | None]]:
     """Who belongs on a session's register: the run's enrolled participants, then the people
-    making up this unit here from another run."""
-    enrolments = Enrolment.objects.active().filter(run_id=session.run_id).select_related("person")
-    guests = MakeUp.objects.filter(session=session).select_related("enrolment__person")
+    making up this unit here from another run; each by name in Swedish order."""
+    enrolments = by_name(
+        Enrolment.objects.active().filter(run_id=session.run_id).select_related("person"), "person__"
+    )
+    guests = by_name(
+        MakeUp.objects.filter(session=session).select_related("enrolment__person"), "enrolment__person__"
+    )
     rows = [(e.person, e, None) for e in enrolments]
     seen = {person.pk for person, _e, _m in rows}
     for makeup in guests:

@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from jour_core.collation import by_name
+
 from .models import (
     ATTENDED_MARKS,
     Attendance,
@@ -244,7 +246,8 @@ def _unit_progress(
 
 
 def progress_for_run(run) -> list[Progress]:
-    return progress_for_enrolments(Enrolment.objects.filter(run=run))
+    """Every enrolment's progress, by name in Swedish order (``jour_core/collation.py``)."""
+    return progress_for_enrolments(by_name(Enrolment.objects.filter(run=run), "person__"))
 
 
 @transaction.atomic

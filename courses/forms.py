@@ -49,7 +49,9 @@ class CourseRunForm(WagtailAdminModelForm):
             people = User.objects.for_user(user).filter(is_active=True)
             if self.instance.pk:
                 people = people.filter(organisation_id=self.instance.organisation_id)
-            self.fields["leaders"].queryset = people
+            # Members today; a run keeps its leaders if one has left since.
+            kept = list(self.instance.leaders.values_list("pk", flat=True)) if self.instance.pk else []
+            self.fields["leaders"].queryset = people.choosable(timezone.localdate(), keep=kept)
 
     def clean(self):
         cleaned = super().clean()
@@ -138,9 +140,8 @@ class EnrolForm(forms.Form):
         enrolled = run.enrolments.active().values("person_id")
         self.fields["people"].queryset = (
             User.objects.filter(organisation_id=run.organisation_id, is_active=True)
-            .active_on(timezone.localdate())
             .exclude(pk__in=enrolled)
-            .order_by("last_name", "first_name")
+            .choosable(timezone.localdate())
         )
 
 

@@ -59,7 +59,7 @@ class SessionColumn(tables.Column):
             empty_values=(),
             orderable=False,
             footer=footer,
-            attrs={"th": {"class": "session-cancelled" if session.is_cancelled else ""}},
+            attrs={"th": {"class": "session-cancelled" if session.is_cancelled else "", "scope": "col"}},
             **kwargs,
         )
 
@@ -75,14 +75,29 @@ class SessionColumn(tables.Column):
 
 class AttendanceMatrixTable(tables.Table):
     name = tables.Column(
-        verbose_name=gettext_lazy("Participant"), empty_values=(), footer=gettext_lazy("Attended")
+        verbose_name=gettext_lazy("Participant"),
+        empty_values=(),
+        footer=gettext_lazy("Attended"),
+        attrs={"th": {"scope": "col"}, "td": {"class": "matrix-name"}},
     )
-    done = tables.Column(verbose_name=gettext_lazy("Units done"), empty_values=(), orderable=False)
-    completed = tables.Column(verbose_name=gettext_lazy("Completed"), empty_values=(), orderable=False)
+    done = tables.Column(
+        verbose_name=gettext_lazy("Units done"),
+        empty_values=(),
+        orderable=False,
+        attrs={"th": {"scope": "col"}},
+    )
+    completed = tables.Column(
+        verbose_name=gettext_lazy("Completed"),
+        empty_values=(),
+        orderable=False,
+        attrs={"th": {"scope": "col"}},
+    )
 
     class Meta:
         attrs = {"class": "listing attendance-matrix"}
         orderable = False
+        #: Django-tables2's table with a caption; the name column sticks (courses/admin.css).
+        template_name = "courses/admin/matrix_table.html"
 
     def __init__(self, rows: list[MatrixRow], sessions: list[Session], **kwargs):
         extra = [(f"session_{s.pk}", SessionColumn(s, rows)) for s in sessions]

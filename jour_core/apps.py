@@ -8,8 +8,13 @@ class JourCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import audit  # noqa: F401  (the login signal receivers)
+        from .collation import register_sqlite_collation
         from .exports import route_wagtail_exports
 
         # Every Wagtail listing export (ModelViewSet indexes, reports) through jour_core/exports.py.
         route_wagtail_exports()
+        # Names in Swedish order on SQLite too (jour_core/collation.py).
+        connection_created.connect(register_sqlite_collation, dispatch_uid="jour_core_swedish_collation")

@@ -1,10 +1,12 @@
+import datetime
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .conf import app_settings
-from .models import Organisation, PersonManager, User
+from .models import Organisation, PersonManager, User, today
 from .permissions import has_admin_access
 
 #: What only the umbrella administrator changes on an account with access to the administration
@@ -109,3 +111,21 @@ class ImportConfirmForm(forms.Form):
     person only (``people.importing.find_pending_import``)."""
 
     pending = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+def day_of(form: forms.BaseForm, name: str, default: datetime.date | None = None) -> datetime.date:
+    """The day a form is about, for its person chooser: the date posted in field ``name`` when
+    it reads as one, else the instance's (an existing record's), else ``default`` or today."""
+    field = form.fields.get(name)
+    if form.is_bound and field is not None:
+        try:
+            value = field.clean(
+                field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            )
+        except forms.ValidationError:
+            value = None
+        if isinstance(value, datetime.date):
+            return value
+    instance = getattr(form, "instance", None)
+    value = getattr(instance, name, None) if instance is not None else None
+    return value if isinstance(value, datetime.date) else (default or today())

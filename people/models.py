@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jour_core.collation import by_name
 from jour_core.scoping import OrganisationScopedQuerySet, visible_organisation_ids
 
 from . import membership
@@ -123,6 +125,14 @@ class PersonQuerySet(OrganisationScopedQuerySet):
     def active_on(self, day: datetime.date) -> PersonQuerySet:
         """People who are members on ``day``: joined on or before it and not yet left."""
         return self.filter(membership.members_on(day))
+
+    def choosable(self, day: datetime.date, keep: Iterable[int] = ()) -> PersonQuerySet:
+        """The people a chooser offers: members on ``day`` (the record's, the qualification's,
+        or today), and those already chosen (``keep``: ids), who may have left since, so that
+        an old record can still be edited. In Swedish name order."""
+        keep = [pk for pk in keep if pk is not None]
+        condition = membership.members_on(day) | Q(pk__in=keep) if keep else membership.members_on(day)
+        return by_name(self.filter(condition))
 
 
 class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):

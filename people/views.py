@@ -27,6 +27,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import BaseButton, Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from jour_core.collation import swedish_ordering
 from jour_core.exports import related_paths
 
 from .conf import app_settings
@@ -81,6 +82,11 @@ class ScopedIndexMixin:
         rows = super().get_base_queryset().for_user(self.request.user)
         names = [getattr(column, "accessor", column) for column in getattr(self, "list_display", ())]
         return rows.prefetch_related(*related_paths(self.model, [n for n in names if isinstance(n, str)]))
+
+    def order_queryset(self, queryset):
+        """Names (a person's, or the person's a row leads to) in Swedish order."""
+        swedish = swedish_ordering(self.ordering)
+        return super().order_queryset(queryset) if swedish is None else queryset.order_by(*swedish)
 
 
 #: The Wagtail hook an app higher up registers to give a person's page in the admin: a function

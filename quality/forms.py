@@ -6,16 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from certifications.forms import PeriodForm, ScopedOrganisationForm
 from courses.models import Theme
-from people.models import User
+from people.models import User, today
 
 from .evaluations import MAX_TEXT_LENGTH
 from .models import RATINGS, AnswerKind, EvaluationQuestion
 
 
 class ActionForm(ScopedOrganisationForm):
-    """The responsible is one of the organisation's people."""
+    """The responsible is one of the organisation's members today (or the one already
+    responsible, who may have left since)."""
 
     scoped_fields = {"responsible": User}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("responsible")
+        if field is not None and self.for_user is not None:
+            field.queryset = field.queryset.choosable(today(), keep=[self.instance.responsible_id])
 
 
 class ThemeForm(ScopedOrganisationForm):

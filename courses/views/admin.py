@@ -189,6 +189,11 @@ class RunOverviewView(RunScreenMixin, TemplateView):
         return [*self.run_breadcrumbs(self.run)[:-1], {"url": "", "label": self.run.title}]
 
     def get_header_buttons(self):
+        """None in the slim header, which clips them on a phone: the run's actions are a row
+        of buttons in the page that wraps (``run_actions``)."""
+        return []
+
+    def run_actions(self) -> list[HeaderButton]:
         buttons = []
         if self.request.user.has_perm("courses.change_courserun"):
             buttons += [
@@ -229,6 +234,7 @@ class RunOverviewView(RunScreenMixin, TemplateView):
             can_change=can_change,
             enrol_form=EnrolForm(run=self.run) if can_change else None,
             leaders=list(self.run.leaders.all()),
+            actions=self.run_actions(),
         )
         return context
 
