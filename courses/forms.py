@@ -189,7 +189,11 @@ class MakeUpForm(forms.Form):
                 self.add_error("session", _("Choose the session she attends instead."))
             elif session.unit_number != cleaned.get("unit_number"):
                 self.add_error("session", _("The session must be the same unit."))
-        elif cleaned.get("kind") == MakeUpKind.CATCH_UP and not cleaned.get("date"):
+        elif (
+            cleaned.get("kind") == MakeUpKind.CATCH_UP
+            and not cleaned.get("date")
+            and "date" not in self.errors
+        ):
             self.add_error("date", _("Give the date of the catch-up."))
         return cleaned
 

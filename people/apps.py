@@ -11,12 +11,18 @@ class PeopleConfig(AppConfig):
         from django.db import models
         from django.db.models.signals import post_migrate
         from wagtail.admin.forms.models import register_form_field_override
-        from wagtail.admin.widgets import AdminDateTimeInput
+        from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
         from jour_core.versions import keep_versions_in, track
 
         from . import signals  # noqa: F401
-        from .bounds import BoundedDateTimeField, FiniteDecimalField, IntegerFieldIn, bound_filter_dates
+        from .bounds import (
+            BoundedDateTimeField,
+            DateInWordsField,
+            FiniteDecimalField,
+            IntegerFieldIn,
+            bound_filter_dates,
+        )
         from .documents import searchable_usage_count_filter
         from .models import Organisation, User
         from .permissions import ensure_role_groups
@@ -33,6 +39,13 @@ class PeopleConfig(AppConfig):
         # within the bounds (bounds.py); Wagtail's own widget kept.
         register_form_field_override(
             models.DateTimeField, override={"widget": AdminDateTimeInput, "form_class": BoundedDateTimeField}
+        )
+        # Dates typed into any Wagtail admin form: what is not a date is said in words
+        # ("skriv ett giltigt datum, till exempel ..."), as in every other form (bounds.py).
+        register_form_field_override(
+            models.DateField,
+            override={"widget": AdminDateInput, "form_class": DateInWordsField},
+            exact_class=True,
         )
         # An id no column can hold matches nothing in an ``__in`` lookup, as in ``exact`` (bounds.py).
         models.IntegerField.register_lookup(IntegerFieldIn)

@@ -26,6 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import In
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,9 +109,30 @@ class MaxValue(LocalizedLimit, MaxValueValidator):
     pass
 
 
-class BoundedDateField(forms.DateField):
+def _invalid_date() -> str:
+    from django.utils import timezone
+
+    return _("write a valid date, for example %(example)s") % {"example": timezone.localdate().isoformat()}
+
+
+#: What a person reads when what she typed is not a date ("2026-13-45", "igår"): with an example
+#: in the form the fields read (today's date), after the field's label ("Datum: skriv ett ...").
+INVALID_DATE = lazy(_invalid_date, str)()
+
+
+class DateInWordsField(forms.DateField):
+    """A form date field that answers what is not a date with :data:`INVALID_DATE`. Every
+    Wagtail admin form uses it for a model's DateField (``people.apps``; the model field carries
+    its own bounds), and django-filter's date filters read their dates with the same message
+    (:func:`bound_filter_dates`)."""
+
+    default_error_messages = {"invalid": INVALID_DATE}
+
+
+class BoundedDateField(DateInWordsField):
     """A form date field (for dates that are not a model's field, and for query strings) that
-    refuses dates outside the bounds with a clear message."""
+    refuses what is not a date with :data:`INVALID_DATE` and dates outside the bounds with a
+    clear message."""
 
     default_validators = [validate_date_in_range]
 
@@ -130,6 +152,8 @@ def bound_filter_dates() -> None:
                 super().__init__(*args, **kwargs)
                 for field in getattr(self, "fields", None) or (self,):  # "from – to": both
                     field.validators.append(validate_date_in_range)
+                    if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                        field.error_messages["invalid"] = INVALID_DATE
 
         Bounded.__name__ = Bounded.__qualname__ = f"Bounded{field_class.__name__}"
         return Bounded

@@ -25,6 +25,7 @@ from certifications.models import (
 )
 from certifications.report import CHART_MONTHS, GROUPS, chart_bars
 from courses.models import Completion
+from people.models import User
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.certifications.test_commands import CATALOGUE, RECORDS_HEADER, run
@@ -69,6 +70,10 @@ def test_the_board_refuses_a_date_outside_the_bounds_with_a_message(
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2100-12-31"])
 def test_the_board_answers_for_the_first_and_the_last_date(client, coordinator_a, board_people, day):
+    # The board lists the members on its date: here both have been members since the first day.
+    User.objects.filter(pk__in=[coordinator_a.pk, board_people.pk]).update(
+        joined_on=datetime.date(1900, 1, 1)
+    )
     sign_in(client, coordinator_a)
     response = get_sv(client, reverse("certifications_board"), {"on": day})
     assert response.status_code == 200 and response.context["day"] == datetime.date.fromisoformat(day)
