@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jour_core.mail import queue_email
 from people.models import User
@@ -147,11 +148,15 @@ def _to_coordinators(qualifications: list[Qualification]) -> tuple[str, str]:
             _("These confidentiality pledges are to be renewed soon:\n\n%(lines)s\n")
             % {"lines": "\n".join(renewing)}
         )
-    count = {"count": len(qualifications)}
+    count = len(qualifications)
     if renewing:
-        subject = _("Qualifications to renew soon: %(count)d") % count
+        subject = ngettext(
+            "%(count)d qualification to renew soon", "%(count)d qualifications to renew soon", count
+        ) % {"count": count}
     else:
-        subject = _("Qualifications expiring soon: %(count)d") % count
+        subject = ngettext(
+            "%(count)d qualification expiring soon", "%(count)d qualifications expiring soon", count
+        ) % {"count": count}
     return subject, "\n".join(parts)
 
 

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F, Lookup
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .bounds import clean_field, parse_date
@@ -76,7 +77,11 @@ def too_many_problems(problems: list[ImportProblem], line: int) -> bool:
             ImportProblem(
                 line,
                 "file",
-                _("more than %(count)d problems: the lines from here on were not checked")
+                ngettext(
+                    "more than %(count)d problem: the lines from here on were not checked",
+                    "more than %(count)d problems: the lines from here on were not checked",
+                    MAX_PROBLEMS,
+                )
                 % {"count": MAX_PROBLEMS},
             )
         )
@@ -196,7 +201,11 @@ def read_csv(
             ImportProblem(
                 1,
                 "header",
-                _("the header has %(count)d columns; expected at most %(columns)s")
+                ngettext(
+                    "the header has %(count)d column; expected at most %(columns)s",
+                    "the header has %(count)d columns; expected at most %(columns)s",
+                    len(header),
+                )
                 % {"count": len(header), "columns": ", ".join(known)},
             )
         )

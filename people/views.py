@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -312,15 +312,15 @@ class ImportPeopleView(AdminPermissionMixin, View):
             return self.render(problems=parsed.problems)
         messages.success(
             request,
-            _(
-                "Imported into %(organisation)s: %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged."
-            )
+            _("Imported into %(organisation)s: %(created)s, %(updated)s, %(unchanged)s.")
             % {
                 "organisation": pending.organisation,
-                "created": summary.created,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
+                "created": ngettext("%(count)d created", "%(count)d created", summary.created)
+                % {"count": summary.created},
+                "updated": ngettext("%(count)d updated", "%(count)d updated", summary.updated)
+                % {"count": summary.updated},
+                "unchanged": ngettext("%(count)d unchanged", "%(count)d unchanged", summary.unchanged)
+                % {"count": summary.unchanged},
             },
         )
         return redirect("people_person:index")

@@ -375,7 +375,7 @@ class EvaluationResult:
     def answers_label(self) -> str:
         """ "12 svar", "<5 svar"."""
         if self.withheld:
-            return _("%(count)s answers") % {"count": self.answers}
+            return _("%(withheld)s answers") % {"withheld": self.answers}  # "<5 svar"
         return ngettext("%(count)d answer", "%(count)d answers", self.answers) % {"count": self.answers}
 
 

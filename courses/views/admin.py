@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -330,7 +330,15 @@ class RegisterView(RunScreenMixin, TemplateView):
         except AttendanceError as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(errors=[str(exc)]))
-        messages.success(request, _("Attendance saved: %(count)d marks changed.") % {"count": changed})
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved: %(count)d mark changed.",
+                "Attendance saved: %(count)d marks changed.",
+                changed,
+            )
+            % {"count": changed},
+        )
         return redirect("courses_run_overview", self.session.run_id)
 
 

@@ -156,7 +156,7 @@ def test_the_reminders_say_renew(org_a, catalogue, coordinator_a, pledge_people)
     assert to_her.to == ["rut@example.org"]
     assert to_her.subject == RENEW_SOON
     assert "Ditt tystnadslöfte förnyades senast 2025-12-10 och ska förnyas senast 2026-12-10" in to_her.body
-    assert to_coordinators.subject == "Kvalifikationer att förnya snart: 1"
+    assert to_coordinators.subject == "1 kvalifikation att förnya snart"
     assert "Dessa tystnadslöften ska snart förnyas:" in to_coordinators.body
     assert ": Tystnadslöfte, förnya senast 2026-12-10" in to_coordinators.body
     for message in mail.outbox:
