@@ -19,6 +19,20 @@ if TYPE_CHECKING:
 COORDINATORS_GROUP = "Coordinators"
 BOARD_GROUP = "Board"
 
+#: Wagtail's own top-level menus that only the umbrella administrator (a superuser) uses: a
+#: coordinator and the board see what their work needs (their screens, the pages, documents
+#: and images), not Wagtail's help, its reports (workflows, ageing pages) or its settings.
+ADMINISTRATOR_ONLY_MENUS = frozenset({"help", "reports", "settings", "snippets"})
+
+
+def menu_items_for_role(user: AbstractBaseUser | AnonymousUser, items: list) -> list:
+    """The top-level admin menu items ``user`` is shown: all of them for the umbrella
+    administrator, without :data:`ADMINISTRATOR_ONLY_MENUS` for everyone else."""
+    if getattr(user, "is_superuser", False):
+        return items
+    return [item for item in items if item.name not in ADMINISTRATOR_ONLY_MENUS]
+
+
 #: The model permissions each role gets, added after every ``migrate`` (only ever added, never
 #: removed). Each app registers its own with :func:`register_role_permissions` in its ``ready()``.
 ROLE_PERMISSIONS: dict[str, set[str]] = {COORDINATORS_GROUP: set(), BOARD_GROUP: set()}

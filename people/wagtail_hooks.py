@@ -20,6 +20,7 @@ from .documents import may_read, owners_of
 from .filters import PersonFilterSet
 from .forms import PersonForm
 from .models import Organisation, Person
+from .permissions import menu_items_for_role
 
 # The register has permissions of its own (people.view_person, ...), not the account
 # administration's (people.change_user), which only superusers have.
@@ -153,6 +154,12 @@ def hide_umbrella_reports(request, menu_items):
     if not request.user.is_superuser:
         hidden = {name for _path, _url_name, name, _view in views.UMBRELLA_ONLY_REPORTS if name}
         menu_items[:] = [item for item in menu_items if item.name not in hidden]
+
+
+@hooks.register("construct_main_menu")
+def menus_for_the_role(request, menu_items):
+    """Each role sees the menus it uses (``permissions.ADMINISTRATOR_ONLY_MENUS``)."""
+    menu_items[:] = menu_items_for_role(request.user, menu_items)
 
 
 @hooks.register("before_serve_document")
