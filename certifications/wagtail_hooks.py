@@ -16,6 +16,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from jour_core.collation import name_key
 from jour_core.columns import DayColumn
 from people.views import PERSON_PAGE_HOOK, ScopedModelViewSet
 
@@ -264,8 +265,15 @@ class ExpiringClearancePanel(Component):
         if organisation is not None:
             for result in clearance(organisation, timezone.localdate()):
                 for warning in result.warnings:
-                    rows.append({"person": result.person, "role": result.role, "text": describe(warning)})
-        rows.sort(key=lambda row: (row["text"], str(row["person"])))
+                    rows.append(
+                        {
+                            "person": result.person,
+                            "role": result.role,
+                            "text": describe(warning),
+                            "key": (warning.on, name_key(result.person), result.role.sort_order),
+                        }
+                    )
+        rows.sort(key=lambda row: row["key"])  # the first to lapse first, then by name
         return {"rows": rows, "board_url": reverse("certifications_board")}
 
 

@@ -4,18 +4,21 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.models import Page
 
 from jour_core.columns import DayColumn
 from people.views import ScopedModelViewSet
 
+from .duties import LEAD_DAYS, REGISTERS_SHOWN, registers_not_taken, sessions_to_lead
 from .forms import CourseRunForm
 from .models import Completion, CourseIndexPage, CoursePage, CourseRun
 from .page_access import organisation_of_page, other_organisations_pages
@@ -194,3 +197,60 @@ def explore_only_own_organisations_pages(parent_page, pages, request):
     """Wagtail's explorer already lists only pages the user has permissions on; this holds even
     when a site turns ``WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS`` off."""
     return pages.exclude(other_organisations_pages(request.user))
+
+
+# The admin's start page: what is waiting for her (courses/duties.py) -----------------------------
+
+
+class SessionsToLeadPanel(Component):
+    """Her next sessions to lead (the coming 14 days), each linked to its run."""
+
+    name = "sessions_to_lead"
+    order = 30
+    template_name = "courses/admin/panels/sessions_to_lead.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        sessions = sessions_to_lead(self.request.user, timezone.now())
+        return {
+            "sessions": [(s, reverse("courses_run_overview", args=[s.run_id])) for s in sessions],
+            "days": LEAD_DAYS,
+            "list_url": reverse("courses_run:index"),
+        }
+
+
+class RegistersNotTakenPanel(Component):
+    """Held sessions of her organisation with people on the register and no marks yet, each
+    linked to its register."""
+
+    name = "registers_not_taken"
+    order = 40
+    template_name = "courses/admin/panels/registers_not_taken.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        sessions = list(
+            registers_not_taken(self.request.user.organisation_id, timezone.now())[: REGISTERS_SHOWN + 1]
+        )
+        return {
+            "sessions": [
+                (s, reverse("courses_session_register", args=[s.pk])) for s in sessions[:REGISTERS_SHOWN]
+            ],
+            "more": len(sessions) > REGISTERS_SHOWN,
+            "list_url": reverse("courses_run:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_course_panels(request, panels):
+    user = request.user
+    if not user.organisation_id:
+        return
+    if user.has_perm("courses.view_courserun"):
+        panels.append(SessionsToLeadPanel(request))
+    if user.has_perm("courses.change_attendance"):
+        panels.append(RegistersNotTakenPanel(request))
