@@ -286,7 +286,7 @@ def clearance_of_members(
 
 def members_of(organisation_ids: tuple[int, ...], by_name: bool = False) -> list[Member]:
     """Every person of the organisations, in no order or (``by_name``) by last name, first
-    name and email in Swedish order. One query."""
+    name and id in Swedish order. One query."""
     rows = User.objects.filter(organisation__in=organisation_ids)
     rows = (in_swedish_order(rows) if by_name else rows.order_by()).values_list(*Member.FIELDS)
     return [Member.from_row(row) for row in rows]

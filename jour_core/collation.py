@@ -13,8 +13,8 @@ Two ways to the same order:
   engine's).
 
 :func:`by_name` orders a queryset of people (or of rows leading to people) by last name, first
-name and email in that order; :func:`name_key` is its twin for loaded people.
-``tests/test_swedish_order.py`` pins the two equal.
+name and id (two people of the same name: the one added first first); :func:`name_key` is its
+twin for people already loaded. ``tests/test_swedish_order.py`` pins the two equal.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def register_sqlite_collation(sender, connection, **kwargs) -> None:
 
 def by_name(queryset: QuerySet, path: str = "") -> QuerySet:
     """``queryset`` ordered by the names of the people reached by ``path`` (e.g. ``"person__"``)
-    in Swedish order: last name, first name, then email."""
+    in Swedish order: last name, first name, then id."""
     return queryset.order_by(*name_ordering(path))
 
 
@@ -73,19 +73,19 @@ def name_ordering(path: str = "") -> list:
     return [
         Collate(F(f"{path}last_name"), SWEDISH),
         Collate(F(f"{path}first_name"), SWEDISH),
-        F(f"{path}email"),
+        F(f"{path}pk"),
     ]
 
 
 def name_key(person) -> tuple:
     """The twin of :func:`by_name` for a person already loaded (any object with ``last_name``,
-    ``first_name`` and ``email``)."""
-    return (swedish_key(person.last_name), swedish_key(person.first_name), person.email or "")
+    ``first_name`` and ``pk``)."""
+    return (swedish_key(person.last_name), swedish_key(person.first_name), person.pk)
 
 
 def swedish_ordering(ordering: str | list | tuple | None) -> list | None:
     """A listing's ``ordering`` (``"-person__last_name"``, ``["last_name", "first_name"]``)
-    with its names in Swedish order: a last name brings the first name and email after it (see
+    with its names in Swedish order: a last name brings the first name and id after it (see
     :func:`name_ordering`); None when it names no name."""
     terms = [ordering] if isinstance(ordering, str) else list(ordering or ())
     if not any(isinstance(t, str) and t.lstrip("-").endswith(("last_name", "first_name")) for t in terms):
