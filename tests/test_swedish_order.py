@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from certifications.clearance import members_of
-from certifications.models import ShiftRole
+from certifications.models import Qualification, QualificationType, ShiftRole
 from courses.attendance import enrol, register_people
 from jour_core.collation import by_name, name_key, swedish_key
 from people.models import User
@@ -71,3 +71,15 @@ def test_the_run_lists_names_in_swedish_order(client, scrambled, coordinator_a, 
     assert [row.progress.enrolment.person.last_name for row in response.context["rows"]] == SWEDISH_ORDER
     session = run.sessions.order_by("starts_at").first()
     assert [person.last_name for person, _e, _m in register_people(session)] == SWEDISH_ORDER
+
+
+def test_a_listing_sorted_by_the_persons_name_is_in_swedish_order(client, scrambled, coordinator_a, org_a):
+    qtype = QualificationType.objects.create(organisation=org_a, name="Grundutbildning")
+    for person in scrambled:
+        Qualification.objects.create(person=person, type=qtype, issued_on=datetime.date(2026, 1, 1))
+    sign_in(client, coordinator_a)
+    url = reverse("certifications_qualification:index")
+    for ordering, descending in (("person__last_name", False), ("-person__last_name", True)):
+        html = client.get(url, {"ordering": ordering}).content.decode()
+        found = positions(html, SWEDISH_ORDER)
+        assert found == sorted(found, reverse=descending), ordering
