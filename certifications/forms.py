@@ -11,7 +11,7 @@ from wagtail.permissions import policy_registry
 
 from courses.models import CoursePage, Theme
 from people.bounds import EARLIEST_DATE, LATEST_DATE, BoundedDateField
-from people.forms import day_of
+from people.forms import day_of, offer_members
 from people.models import MEMBER_GROUPS, Organisation, User
 
 from .applicability import GROUP_CHOICES, normalised
@@ -106,8 +106,9 @@ class TrainingRecordForm(ScopedOrganisationForm):
         if self.for_user is not None and "attendees" in self.fields:
             # Members on the record's date; an existing record keeps those who have left since.
             kept = self.instance.attendees.values_list("pk", flat=True) if self.instance.pk else ()
-            self.fields["attendees"].queryset = User.objects.for_user(self.for_user).choosable(
-                day_of(self, "date"), keep=list(kept)
+            offer_members(
+                self.fields["attendees"],
+                User.objects.for_user(self.for_user).choosable(day_of(self, "date"), keep=list(kept)),
             )
 
 
@@ -116,8 +117,11 @@ class QualificationForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:
             # Members on the day it was issued; an existing one keeps her if she has left since.
-            self.fields["person"].queryset = User.objects.for_user(self.for_user).choosable(
-                day_of(self, "issued_on"), keep=[self.instance.person_id]
+            offer_members(
+                self.fields["person"],
+                User.objects.for_user(self.for_user).choosable(
+                    day_of(self, "issued_on"), keep=[self.instance.person_id]
+                ),
             )
             self.fields["type"].queryset = QualificationType.objects.for_user(self.for_user)
             if "document" in self.fields:

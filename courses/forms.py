@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 
 from people.bounds import LATEST_DATE, BoundedDateField
+from people.forms import offer_members
 from people.models import Organisation, User
 
 from .models import ATTENDANCE_NOTE_MAX_LENGTH, CoursePage, MakeUpKind, Session, SessionStatus
@@ -51,7 +52,7 @@ class CourseRunForm(WagtailAdminModelForm):
                 people = people.filter(organisation_id=self.instance.organisation_id)
             # Members today; a run keeps its leaders if one has left since.
             kept = list(self.instance.leaders.values_list("pk", flat=True)) if self.instance.pk else []
-            self.fields["leaders"].queryset = people.choosable(timezone.localdate(), keep=kept)
+            offer_members(self.fields["leaders"], people.choosable(timezone.localdate(), keep=kept))
 
     def clean(self):
         cleaned = super().clean()
@@ -138,10 +139,11 @@ class EnrolForm(forms.Form):
     def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
         enrolled = run.enrolments.active().values("person_id")
-        self.fields["people"].queryset = (
+        offer_members(
+            self.fields["people"],
             User.objects.filter(organisation_id=run.organisation_id, is_active=True)
             .exclude(pk__in=enrolled)
-            .choosable(timezone.localdate())
+            .choosable(timezone.localdate()),
         )
 
 

@@ -113,6 +113,20 @@ class ImportConfirmForm(forms.Form):
     pending = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
+#: A chooser's answer to someone it does not offer (posted anyway): who has left or not yet joined.
+NOT_A_MEMBER = _(
+    "Choose among the people offered: the organisation's members on the day (not someone who had "
+    "left or had not yet joined)."
+)
+
+
+def offer_members(field: forms.ModelChoiceField, people) -> None:
+    """A person chooser offers ``people`` (``PersonQuerySet.choosable``) and says why another
+    is refused."""
+    field.queryset = people
+    field.error_messages = {**field.error_messages, "invalid_choice": NOT_A_MEMBER}
+
+
 def day_of(form: forms.BaseForm, name: str, default: datetime.date | None = None) -> datetime.date:
     """The day a form is about, for its person chooser: the date posted in field ``name`` when
     it reads as one, else the instance's (an existing record's), else ``default`` or today."""

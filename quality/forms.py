@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certifications.forms import PeriodForm, ScopedOrganisationForm
 from courses.models import Theme
+from people.forms import offer_members
 from people.models import User, today
 
 from .evaluations import MAX_TEXT_LENGTH
@@ -22,7 +23,7 @@ class ActionForm(ScopedOrganisationForm):
         super().__init__(*args, **kwargs)
         field = self.fields.get("responsible")
         if field is not None and self.for_user is not None:
-            field.queryset = field.queryset.choosable(today(), keep=[self.instance.responsible_id])
+            offer_members(field, field.queryset.choosable(today(), keep=[self.instance.responsible_id]))
 
 
 class ThemeForm(ScopedOrganisationForm):

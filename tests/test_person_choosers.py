@@ -67,6 +67,7 @@ def test_a_record_of_a_day_she_was_a_member_offers_her_and_keeps_her(client, coo
         reverse("certifications_training:add"), {**posted, "date": "2026-10-01", "attendees": [left.pk]}
     )
     assert refused.status_code == 200 and TrainingRecord.objects.count() == 1
+    assert "Välj bland dem som visas: föreningens medlemmar den dagen" in refused.content.decode()
 
     qtype = QualificationType.objects.create(organisation=org_a, name="Grundutbildning")
     qualification = Qualification.objects.create(person=left, type=qtype, issued_on=datetime.date(2026, 5, 1))
