@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
@@ -444,7 +445,9 @@ class Certificate(models.Model):
     )
     code = models.CharField(_("verification code"), max_length=20, unique=True, editable=False)
     details = models.JSONField(_("what it states"), editable=False)
-    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    issued_at = models.DateTimeField(
+        pgettext_lazy("a certificate", "issued"), default=timezone.now, editable=False
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -454,7 +457,9 @@ class Certificate(models.Model):
         related_name="+",
         editable=False,
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("a certificate", "revoked"), null=True, blank=True, editable=False
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
