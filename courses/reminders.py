@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +25,7 @@ from jour_core.mail import queue_email
 from people.models import User
 
 from . import wording
+from .conf import base_url
 from .ical import with_titles_and_lessons
 from .models import CourseRun, Enrolment, EnrolmentStatus, MakeUp, Session, SessionReminder
 from .notifications import current_members, my_sessions_url
@@ -34,6 +36,18 @@ from .scheduling import held_within
 class Due:
     person: User
     sessions: list[Session]
+    #: The sessions she is on the register of (her run's, or a make-up), where she may give
+    #: apologies; not those she only leads.
+    on_register: frozenset[int] = frozenset()
+
+
+def apology_url(session: Session) -> str:
+    """The page where she gives apologies for ``session`` (``courses_apologise``), or "" when
+    the site does not serve it."""
+    try:
+        return base_url().rstrip("/") + reverse("courses_apologise", args=[session.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def set_session_reminders(person: User, on: bool) -> None:
@@ -55,20 +69,24 @@ def due_session_reminders(today: datetime.date) -> list[Due]:
     by_run = defaultdict(list)
     for session in sessions.values():
         by_run[session.run_id].append(session.pk)
-    pairs: set[tuple[int, int]] = set()  # (session id, person id)
     enrolled = Enrolment.objects.filter(
         run_id__in=by_run, status=EnrolmentStatus.ENROLLED, person__in=wanting
     )
     leading = CourseRun.leaders.through.objects.filter(courserun_id__in=by_run, user__in=wanting)
-    for run_id, person_id in [
-        *enrolled.values_list("run_id", "person_id"),
-        *leading.values_list("courserun_id", "user_id"),
-    ]:
-        pairs.update((session_id, person_id) for session_id in by_run[run_id])
+    registered: set[tuple[int, int]] = {  # (session id, person id): on the session's register
+        (session_id, person_id)
+        for run_id, person_id in enrolled.values_list("run_id", "person_id")
+        for session_id in by_run[run_id]
+    }
     making_up = MakeUp.objects.filter(
         session_id__in=sessions, enrolment__status=EnrolmentStatus.ENROLLED, enrolment__person__in=wanting
     )
-    pairs.update(making_up.values_list("session_id", "enrolment__person_id"))
+    registered.update(making_up.values_list("session_id", "enrolment__person_id"))
+    pairs = registered | {
+        (session_id, person_id)
+        for run_id, person_id in leading.values_list("courserun_id", "user_id")
+        for session_id in by_run[run_id]
+    }
     sent = set(
         SessionReminder.objects.filter(session_id__in=sessions).values_list(
             "session_id", "person_id", "starts_at"
@@ -79,7 +97,14 @@ def due_session_reminders(today: datetime.date) -> list[Due]:
     grouped: dict[int, list[Session]] = defaultdict(list)
     for session_id, person_id in sorted(pairs, key=lambda pair: (sessions[pair[0]].starts_at, pair[0])):
         grouped[person_id].append(sessions[session_id])
-    return [Due(people[person_id], grouped[person_id]) for person_id in sorted(grouped)]
+    return [
+        Due(
+            people[person_id],
+            grouped[person_id],
+            frozenset(s.pk for s in grouped[person_id] if (s.pk, person_id) in registered),
+        )
+        for person_id in sorted(grouped)
+    ]
 
 
 def _message(due: Due) -> tuple[str, str]:
@@ -100,6 +125,8 @@ def _message(due: Due) -> tuple[str, str]:
         lines += ["", f"{title} ({session.run.title})", wording.span(session.starts_at, session.ends_at)]
         if session.run.location:
             lines.append(_("Place: %(place)s") % {"place": session.run.location})
+        if session.pk in due.on_register and (url := apology_url(session)):
+            lines.append(_("Cannot come? Give apologies: %(url)s") % {"url": url})
     url = my_sessions_url()
     if url:
         lines += ["", _("Your sessions: %(url)s") % {"url": url}]

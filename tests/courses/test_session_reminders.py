@@ -52,6 +52,12 @@ def test_those_who_asked_get_one_email_of_tomorrows_session_once(course, people)
     assert "Plats: Lokalen" in message.body
     assert "http://testserver/min-utbildning/" in message.body
     assert "Lena" not in message.body  # no one else is named
+    first = run.sessions.get(unit_number=1)
+    apologise = f"Kan du inte komma? Anmäl förhinder: http://testserver/kurser/forhinder/{first.pk}/"
+    assert apologise in message.body
+    # The leader is reminded too, but has no register place to give apologies from.
+    leader = next(m for m in mail.outbox if m.to == ["lena@example.org"])
+    assert "förhinder" not in leader.body
     # Once only: the same day again, or the cron job run twice.
     mail.outbox.clear()
     assert send_session_reminders(datetime.date(2027, 3, 3)) == 0
@@ -85,6 +91,7 @@ def test_a_make_up_guest_is_reminded_of_the_session_she_makes_up_at(course, peop
     )
     (due,) = due_session_reminders(datetime.date(2027, 3, 3))
     assert due.person == people["anna"] and [s.run for s in due.sessions] == [run]
+    assert due.on_register == {run.sessions.get(unit_number=1).pk}  # she may give apologies there
 
 
 def test_a_session_moved_to_another_day_is_reminded_of_again(course, people):
