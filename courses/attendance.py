@@ -189,6 +189,12 @@ def set_marks(session: Session, marks: dict[int, str], by: User) -> int:
     delete_with_history(cleared, by, APOLOGY_WITHDRAWN_REASON)
     if new or changed or cleared:
         refresh_completions(enrolments_affected_by_session(session))
+    if now < session.starts_at:
+        # A phoned-in apology reaches the circle leaders as her own does.
+        for attendance in [*new, *changed]:
+            transaction.on_commit(
+                lambda attendance=attendance: apology_reported.send(sender=Attendance, attendance=attendance)
+            )
     return len(new) + len(changed) + len(cleared)
 
 

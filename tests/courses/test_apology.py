@@ -159,15 +159,17 @@ def test_the_register_opens_with_her_excused_and_her_note(client, session, anna,
 
 
 def test_a_coordinator_records_a_phoned_in_apology_before_the_start(
-    client, clock, session, anna, coordinator_a
+    client, clock, session, anna, coordinator_a, received, django_capture_on_commit_callbacks
 ):
     sign_in(client, coordinator_a)
     register = reverse("courses_session_register", args=[session.pk])
     response = client.post(register, {f"mark-{anna.pk}": "present"})
     assert response.status_code == 200 and not Attendance.objects.exists()
-    assert client.post(register, {f"mark-{anna.pk}": "excused"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(register, {f"mark-{anna.pk}": "excused"}).status_code == 302
     attendance = Attendance.objects.get()
     assert (attendance.mark, attendance.marked_by) == (Mark.EXCUSED, coordinator_a)
+    assert received == [attendance]  # the circle leaders are told, as of her own apology
     client.post(register, {f"mark-{anna.pk}": CLEAR})
     assert not Attendance.objects.exists()
     clock.move_to(session.starts_at + datetime.timedelta(minutes=1))
