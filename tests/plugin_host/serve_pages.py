@@ -36,10 +36,9 @@ def main() -> None:
     setup_test_environment()
 
     from certifications.models import QualificationType, ShiftRole, ShiftRoleRequirement
-    from courses.attendance import enrol, set_marks
+    from courses.attendance import enrol
     from courses.ical import feed_token, token_of
     from courses.models import FeedKind, LessonPage
-    from quality.evaluations import questions_for
     from tests.factories import OrganisationFactory, PersonFactory, make_course, make_run
 
     organisation = OrganisationFactory(name="Kvinnojouren Värdsida", slug="vardsida")
@@ -77,6 +76,11 @@ def main() -> None:
     check("member calendar feed", response, "BEGIN:VCALENDAR", "Study circle")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     check("report screen", staff.get(reverse("certifications_report")), "Kvinnojouren Värdsida")
+    check_person_page(staff, volunteer)
+    check_evaluation_and_certificate(anonymous, member, staff, run, session, coordinator, volunteer)
+
+
+def check_person_page(staff: Client, volunteer) -> None:
     # A person's page, linked from the register (a hook: people imports no higher app); no
     # download of her data (the host's) and no invitation (no page here to choose a password).
     person_url = reverse("certifications_person", args=[volunteer.pk])
@@ -91,6 +95,15 @@ def main() -> None:
         staff.get(reverse("certifications_person_invite", args=[volunteer.pk])),
         status=404,
     )
+
+
+def check_evaluation_and_certificate(anonymous, member, staff, run, session, coordinator, volunteer) -> None:
+    from certifications.models import Certificate
+    from courses.attendance import set_marks
+    from courses.models import Completion
+    from quality.evaluations import questions_for
+
+    organisation, course = run.organisation, run.course
     # She was at the first session: its evaluation, in the host's base.html and language.
     set_marks(session, {volunteer.pk: "present"}, coordinator)
     url = reverse("quality_evaluation", args=[run.pk, 1])
@@ -99,9 +112,6 @@ def main() -> None:
     check("evaluation answered", member.post(url, answers), status=302)
     check("evaluation results", staff.get(reverse("quality_evaluations:results")), "Study circle", "1 answer")
     # A certificate: downloaded by its holder, checked by anyone in the host's base.html.
-    from certifications.models import Certificate
-    from courses.models import Completion
-
     completion = Completion.objects.create(
         person=volunteer, course=course, completed_on=datetime.date(2026, 11, 20)
     )
