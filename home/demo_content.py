@@ -347,6 +347,11 @@ CURRENT_ATTENDANCE = {
     "tove.isaksson@example.org": ("present absent - - - -", []),
 }
 CURRENT_WITHDRAWN = ["tove.isaksson@example.org"]
+#: The week: who gives apologies for the run's next session, and her note; how many days later
+#: its last session is moved (the same hours); who wants reminders the day before a session.
+APOLOGY = ("volontar2@example.org", "Jobbar kväll den veckan, tar igen avsnittet i nästa omgång.")
+MOVED_DAYS = 1
+REMINDERS = ["volontar1@example.org"]
 #: The earlier run: everyone attended everything except one unit made up with the leader.
 EARLIER_PARTICIPANTS = [
     "sofia.bergman@example.org",
@@ -604,6 +609,7 @@ EVENING_UNITS = [
 EVENING = (
     20,
     [
+        "volontar1@example.org",
         "anna.berg@example.org",
         "hanna.nyberg@example.org",
         "johanna.wik@example.org",

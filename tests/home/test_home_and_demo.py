@@ -180,3 +180,41 @@ def test_the_demo_tells_the_readmes_story_at_any_moment(moment):
     results = clearance(Organisation.objects.get(slug="bjorkdalen"), timezone.localdate())
     kinds = {code.split(":")[0] for r in results for code in r.reason_codes}
     assert kinds == {"inactive", "missing", "revoked", "renewal_due", "hours"}
+
+
+@pytest.mark.awkward_moments
+@pytest.mark.django_db
+def test_the_demo_shows_the_weeks_loop_at_any_moment(moment, client):
+    """README "Demo data": Leila has given apologies for the next session, the last session is
+    moved a day (still at 18.00), Sara wants reminders and has a certificate of the evening to
+    download, whatever the moment the demo is loaded."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from courses.models import Attendance, Completion, CourseRun, Mark
+
+    seed()
+    now = timezone.now()
+    current = next(
+        run
+        for run in CourseRun.objects.all()
+        if run.sessions.filter(starts_at__lt=now).exists() and run.sessions.filter(starts_at__gt=now).exists()
+    )
+    coming = list(current.sessions.filter(starts_at__gt=now).order_by("starts_at"))
+    apology = Attendance.objects.get(session=coming[0], person__email="volontar2@example.org")
+    assert apology.mark == Mark.EXCUSED and apology.note
+    moved = coming[-1]
+    assert moved.local_date - timezone.localdate(moved.moved_from) == datetime.timedelta(days=1)
+    assert timezone.localtime(moved.starts_at).time() == datetime.time(18)
+    sara = User.objects.get(email="volontar1@example.org")
+    assert sara.session_reminders
+    evening = Completion.objects.get(person=sara, course__title__startswith="Fördjupningskväll")
+
+    sign_in(client, sara)
+    html = client.get(reverse("my_training")).content.decode()
+    assert "Flyttad från" in html
+    assert reverse("certifications_certificate_pdf", args=[evening.pk]) in html
+    response = client.get(reverse("certifications_certificate_pdf", args=[evening.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -15,7 +15,7 @@ from wagtail.models import Page, Site
 
 from certifications.importing import apply_catalogue, apply_records, parse_catalogue, parse_records
 from certifications.models import QualificationType, TrainingRecord
-from courses.attendance import enrol, record_makeup, set_marks, withdraw
+from courses.attendance import enrol, record_makeup, report_apology, save_session, set_marks, withdraw
 from courses.completion import mark_lesson_done
 from courses.models import (
     ATTENDED_MARKS,
@@ -32,7 +32,7 @@ from courses.models import (
     Theme,
 )
 from courses.page_access import ensure_course_index
-from courses.scheduling import generate_sessions
+from courses.scheduling import generate_sessions, local_datetime
 from home import demo_content as demo
 from home.models import HomePage
 from people.models import MEMBER_GROUPS, Organisation, User, group_field
@@ -272,6 +272,21 @@ class Command(BaseCommand):
                     )
         for email in demo.CURRENT_WITHDRAWN:
             withdraw(Enrolment.objects.get(run=current, person=people[email]))
+        self.week(current, people)
+
+    def week(self, current: CourseRun, people: dict[str, User]) -> None:
+        """The week's loop in the run in progress (``demo_content.APOLOGY``, ``MOVED_DAYS``,
+        ``REMINDERS``): apologies given for the next session, the last session moved, reminders
+        wanted. The emails they send wait in the task queue for ``make run``'s worker."""
+        coming = list(current.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at"))
+        email, note = demo.APOLOGY
+        report_apology(coming[0], people[email], note)
+        last = coming[-1]
+        day = last.local_date + datetime.timedelta(days=demo.MOVED_DAYS)
+        last.starts_at = local_datetime(day, timezone.localtime(last.starts_at).time())
+        last.ends_at = local_datetime(day, timezone.localtime(last.ends_at).time())
+        save_session(last)
+        User.objects.filter(email__in=demo.REMINDERS).update(session_reminders=True)
 
     # Competence ---------------------------------------------------------------------------------
 
