@@ -17,7 +17,6 @@ in Django's cache (``default``), under keys that are keyed hashes of the address
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.conf import settings
@@ -25,13 +24,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
@@ -42,32 +39,9 @@ from .audit import audit
 from .auth import client_address
 from .conf import app_settings
 from .mail import MAIL_SERVER_ERRORS, retry_later
+from .ratelimit import count_request
 
 logger = logging.getLogger(__name__)
-
-
-def _counter_key(kind: str, value: str) -> str:
-    digest = salted_hmac("jour_core.passwordreset", f"{kind}:{value}").hexdigest()
-    return f"people:password-reset:{kind}:{digest}"
-
-
-def _count(key: str, window: int) -> int:
-    """Add one to the counter of ``key`` in the current window of ``window`` seconds. The
-    window is part of the key, so the count does not depend on how a cache keeps expiry times
-    (Django's database and file caches reset them on ``incr``). A cache that is down counts
-    nothing: the reset works, unlimited, and the failure is logged (a cache degrades, never
-    breaks the site)."""
-    key = f"{key}:{int(time.time()) // window}"
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            return cache.incr(key)
-        except ValueError:  # it expired between add and incr
-            cache.set(key, 1, timeout=window)
-            return 1
-    except Exception:  # the cache's own errors differ by backend
-        logger.exception("password reset counter %s not counted: the cache failed", key.split(":")[2])
-        return 0
 
 
 def count_reset_request(address: str | None, email: str) -> str | None:
@@ -84,7 +58,7 @@ def count_reset_request(address: str | None, email: str) -> str | None:
     ]
     over = None
     for kind, value, limit in limits:
-        if _count(_counter_key(kind, value), window) > limit and over is None:
+        if count_request(f"password-reset:{kind}", value, window) > limit and over is None:
             over = kind
     return over
 

@@ -3,8 +3,8 @@
 The window is part of the key, so the count does not depend on how a cache keeps expiry times
 (Django's database and file caches reset them on ``incr``). A cache that is down counts
 nothing: the page works, unlimited, and the failure is logged (a cache degrades, never breaks
-the site). Keys are keyed hashes of what is counted (a client address), never the value.
-(``passwordreset.py`` counts the same way with its own keys.)
+the site). Keys are keyed hashes of what is counted (a client address, an account), never the
+value. Used by the password reset (``passwordreset.py``) and the certificate check.
 """
 
 from __future__ import annotations

@@ -22,9 +22,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import In
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -255,3 +257,16 @@ def clean_field(model: type[models.Model], name: str, value: Any) -> tuple[Any, 
         return field.clean(value, None), []
     except ValidationError as exc:
         return None, list(exc.messages)
+
+
+def date_option(option: str, value: str | None) -> datetime.date | None:
+    """A management command's date option (``--on``): None when it was not given, else the date
+    as :func:`parse_date` reads it; a ``CommandError`` naming the option and the problem, in
+    English as the rest of a command's output, otherwise."""
+    if not value:
+        return None
+    try:
+        with translation.override("en"):
+            return parse_date(value)
+    except ValueError as exc:
+        raise CommandError(f"{option}: {exc}") from exc

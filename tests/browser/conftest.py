@@ -126,3 +126,19 @@ def serious_violations(page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def last_held_session():
+    """The demo's run in progress: its sixth session, the last one held."""
+    from django.utils import timezone
+
+    from courses.models import Session
+
+    return (
+        Session.objects.filter(
+            unit_number=6, starts_at__lt=timezone.now(), run__enrolments__status="enrolled"
+        )
+        .distinct()
+        .order_by("-starts_at")
+        .first()
+    )

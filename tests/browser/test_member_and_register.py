@@ -4,8 +4,8 @@ accessibility (axe-core) on the public and member pages."""
 import pytest
 from django.utils import timezone
 
-from courses.models import Attendance, Session
-from tests.browser.conftest import login, screenshot, serious_violations
+from courses.models import Attendance
+from tests.browser.conftest import last_held_session, login, screenshot, serious_violations
 
 
 @pytest.mark.awkward_moments
@@ -24,14 +24,7 @@ def test_volunteer_logs_in_and_sees_her_progress(page, moment):
 
 def test_coordinator_marks_everyone_and_the_matrix_updates(page):
     # The demo's run in progress: its sixth session was the last one held; mark it anew.
-    session = (
-        Session.objects.filter(
-            unit_number=6, starts_at__lt=timezone.now(), run__enrolments__status="enrolled"
-        )
-        .distinct()
-        .order_by("-starts_at")
-        .first()
-    )
+    session = last_held_session()
     run = session.run
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "samordnare@example.org", admin=True)

@@ -5,12 +5,10 @@ for her. Screenshots, and axe-core clean."""
 
 import datetime
 
-from django.utils import timezone
-
 from courses.attendance import enrol
-from courses.models import Attendance, Session
+from courses.models import Attendance
 from people.models import User
-from tests.browser.conftest import login, screenshot, serious_violations
+from tests.browser.conftest import last_held_session, login, screenshot, serious_violations
 from tests.factories import PersonFactory
 
 NAMES = [("Åsa", "Östlund-Bergqvist"), ("Märta", "Ängström"), ("Zelda", "Zetterlund"), ("Anna", "Andersson")]
@@ -18,14 +16,7 @@ NAMES = [("Åsa", "Östlund-Bergqvist"), ("Märta", "Ängström"), ("Zelda", "Ze
 
 def twelve_person_run():
     """The demo's run in progress, with people enrolled up to twelve (long Swedish names)."""
-    session = (
-        Session.objects.filter(
-            unit_number=6, starts_at__lt=timezone.now(), run__enrolments__status="enrolled"
-        )
-        .distinct()
-        .order_by("-starts_at")
-        .first()
-    )
+    session = last_held_session()
     run = session.run
     missing = 12 - run.enrolments.active().count()
     people = [

@@ -194,7 +194,7 @@ def test_a_cache_that_is_down_counts_nothing_and_the_reset_still_works(client, v
     are as usual, and the failure is in the log."""
     from unittest import mock
 
-    with mock.patch("jour_core.passwordreset.cache.add", side_effect=ConnectionError("cache down")):
+    with mock.patch("jour_core.ratelimit.cache.add", side_effect=ConnectionError("cache down")):
         response = reset(client, volunteer_a.email)
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[volunteer_a.email]]

@@ -3,12 +3,12 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from certifications.clearance import clearance
 from jour_core.audit import audit
 from jour_core.exports import PersonCell, Sheet, protected_people, pseudonymised, spreadsheet_file
-from people.bounds import parse_date
+from people.bounds import date_option
 from people.models import Organisation
 
 
@@ -21,11 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args, organisation, on, format, **options):
-        try:
-            with translation.override("en"):
-                day = parse_date(on) if on else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"--on: {exc}") from exc
+        day = date_option("--on", on) or timezone.localdate()
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"no organisation with the short name '{organisation}'")

@@ -1,10 +1,9 @@
 """python manage.py send_session_reminders [--on YYYY-MM-DD] — run daily from cron."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.core.management.base import BaseCommand
 
 from courses.reminders import send_session_reminders
-from people.bounds import parse_date
+from people.bounds import date_option
 
 
 class Command(BaseCommand):
@@ -17,10 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--on", metavar="YYYY-MM-DD", help="pretend today is this date (for testing)")
 
     def handle(self, *args, on=None, **options):
-        try:
-            with translation.override("en"):
-                day = parse_date(on) if on else None
-        except ValueError as exc:
-            raise CommandError(f"--on: {exc}") from exc
+        day = date_option("--on", on)
         count = send_session_reminders(day)
         self.stdout.write(f"Queued reminders for {count} people.")
