@@ -191,14 +191,19 @@ def notify_apology(attendance: Attendance, note: str | None = None) -> int:
         subject = _("Apologies for the session %(when)s") % {
             "when": wording.at(session.starts_at, year=False)
         }
+        # A protected identity is named in the register only: an email leaves the system, so it
+        # says neither her name nor her note (which may tell who she is).
+        protected = person.protected_identity
+        name = _("A participant with a protected identity") if protected else person.get_full_name()
         lines = [
-            _("%(name)s has given apologies for the session:")
-            % {"name": person.get_full_name() or _("A participant")},
+            _("%(name)s has given apologies for the session:") % {"name": name or _("A participant")},
             f"{session_title(session)} ({session.run.title})",
             wording.span(session.starts_at, session.ends_at),
         ]
-        if note.strip():
+        if note.strip() and not protected:
             lines.append(_("Her note: %(note)s") % {"note": note.strip()})
+        if protected:
+            lines.append(_("Who she is, and her note, are in the register."))
         lines += ["", _("The register opens with her marked as having given apologies.")]
         for leader in people:
             queue_email(leader.email, subject, "\n".join([wording.greeting(leader), "", *lines, ""]))

@@ -194,20 +194,34 @@ def apology(run, person, mark="excused"):
 def test_an_apology_is_told_to_the_leaders_only_with_her_note(coming):
     from courses.signals import apology_reported
 
-    cilla = coming.enrolments.get(person__first_name="Cilla").person
-    cilla.phone = "070-123 45 67"
-    cilla.save()
-    apology_reported.send(sender=None, attendance=apology(coming, cilla), note="Jag är bortrest.")
+    anna = coming.enrolments.get(person__first_name="Anna").person
+    anna.phone = "070-123 45 67"
+    anna.save()
+    apology_reported.send(sender=None, attendance=apology(coming, anna), note="Jag är bortrest.")
     (message,) = mail.outbox
     assert message.to == ["lena@example.org"]
     assert message.subject == "Förhinder till träffen torsdag 4 mars kl. 18.00"
-    assert f"{cilla.get_full_name()} har anmält förhinder till träffen:" in message.body
+    assert f"{anna.get_full_name()} har anmält förhinder till träffen:" in message.body
     assert "Studiecirkel – 1. Avsnitt 1 (Studiecirkel VT 2027)" in message.body
     assert "torsdag 4 mars 2027 kl. 18.00–20.30" in message.body
     assert "Hennes meddelande: Jag är bortrest." in message.body
-    # Her name, as in the register, and nothing else about her (protected identity).
-    assert cilla.email not in message.message().as_string() and "070" not in message.body
-    assert "Cilla" not in message.subject
+    # Her name, as in the register, and nothing else about her.
+    assert anna.email not in message.message().as_string() and "070" not in message.body
+    assert "Anna" not in message.subject
+
+
+def test_an_apology_of_a_protected_identity_names_her_nowhere(coming):
+    """An email leaves the system: neither her name nor her note (which may tell who she is)."""
+    from courses.signals import apology_reported
+
+    cilla = coming.enrolments.get(person__first_name="Cilla").person
+    apology_reported.send(sender=None, attendance=apology(coming, cilla), note="Jag är hos mamma i Luleå.")
+    (message,) = mail.outbox
+    assert message.to == ["lena@example.org"]
+    assert "En deltagare med skyddade personuppgifter har anmält förhinder till träffen:" in message.body
+    assert cilla.first_name not in message.body and cilla.last_name not in message.body
+    assert "Luleå" not in message.body and cilla.email not in message.message().as_string()
+    assert "Vem hon är och hennes meddelande finns i närvarolistan." in message.body
 
 
 def test_an_apology_without_a_note_and_a_mark_that_is_no_apology(coming):
