@@ -41,6 +41,16 @@ class FlakyBackend:
         return self.delivering.send_messages(messages)
 
 
+def run_worker() -> None:
+    """``manage.py db_worker --batch``: the queue's tasks, then it stops. The worker checks its
+    database connection as a long-running process should (``close_old_connections``), which in
+    a test's transaction would close the test's own connection (PostgreSQL): not here."""
+    from unittest import mock
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
 @pytest.fixture
 def flaky(settings):
     settings.EMAIL_BACKEND = "tests.jour_core.test_mail_queue.FlakyBackend"
@@ -118,14 +128,14 @@ def test_the_worker_sends_what_was_queued_and_the_retry_after_its_delay(flaky, c
     flaky.failures = 1
     queue_email("a@example.org", "Ämne", "Hej!")
     assert mail.outbox == [] and DBTaskResult.objects.count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert mail.outbox == [] and flaky.calls == 1
     waiting = DBTaskResult.objects.filter(status="READY").get()
     assert waiting.run_after is not None
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert mail.outbox == []  # not before its delay
     clock.shift(datetime.timedelta(seconds=61))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
 
 
@@ -137,7 +147,7 @@ def test_a_password_reset_queues_the_address_never_the_link(client, volunteer_a)
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path == "jour_core.passwordreset.send_password_reset"
     assert "reset" not in str(queued.args_kwargs).replace("send_password_reset", "")
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert [m.to for m in mail.outbox] == [[volunteer_a.email]] and "/accounts/reset/" in mail.outbox[0].body
 
 
