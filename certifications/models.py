@@ -300,7 +300,7 @@ class TrainingRecord(models.Model):
 
 
 class ShiftRole(ClusterableModel):
-    """A kind of shift (jourpass), e.g. Telefonjour, and what it requires."""
+    """A shift role (jourroll), e.g. Telefonjour, and what it requires (a jourpass is one shift)."""
 
     organisation = models.ForeignKey(
         "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"

@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .completion import Progress
 from .models import ATTENDED_MARKS, Completion, Mark, Session
@@ -77,7 +77,7 @@ class AttendanceMatrixTable(tables.Table):
     name = tables.Column(
         verbose_name=gettext_lazy("Participant"),
         empty_values=(),
-        footer=gettext_lazy("Attended"),
+        footer=pgettext_lazy("matrix footer: people present", "Attended"),
         attrs={"th": {"scope": "col"}, "td": {"class": "matrix-name"}},
     )
     done = tables.Column(

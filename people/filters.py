@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 
 from . import membership
@@ -19,9 +20,9 @@ class PersonFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[
-            (membership.ACTIVE, _("Active")),
-            (membership.LEFT, _("Left")),
-            (membership.NOT_YET_JOINED, _("Not yet joined")),
+            (membership.ACTIVE, pgettext_lazy("membership", "Active")),
+            (membership.LEFT, pgettext_lazy("membership", "Left")),
+            (membership.NOT_YET_JOINED, pgettext_lazy("membership", "Not yet joined")),
         ],
         method="filter_status",
     )

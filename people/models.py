@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from jour_core.collation import by_name
@@ -265,10 +266,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def status_display(self) -> str:
         status = membership.membership_on(self.joined_on, self.left_on, today())
         if status == membership.LEFT:
-            return str(_("Left"))
+            return pgettext("membership", "Left")
         if status == membership.ACTIVE:
-            return str(_("Active"))
-        return str(_("Not yet joined"))
+            return pgettext("membership", "Active")
+        return pgettext("membership", "Not yet joined")
 
     status_display.short_description = _("status")
 

@@ -432,12 +432,12 @@ class FrozenReview(models.Model):
     pdf_file = models.BinaryField()
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("frozen by"),
+        verbose_name=pgettext_lazy("an annual review", "frozen by"),
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
     )
-    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    frozen_at = models.DateTimeField(pgettext_lazy("an annual review", "frozen at"), default=timezone.now)
 
     objects = OrganisationScopedQuerySet.as_manager()
 

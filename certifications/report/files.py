@@ -109,7 +109,12 @@ def _people_table(report: dict) -> Table:
     people = report["people"]
     return (
         _("People"),
-        [_("Group"), _("Active"), _("Joined"), _("Left")],
+        [
+            _("Group"),
+            pgettext("report column: members counted", "Active"),
+            pgettext("report column: members counted", "Joined"),
+            pgettext("report column: members counted", "Left"),
+        ],
         [[str(MEMBER_GROUPS[g]), *(people[g][what] for what in ("active", "joined", "left"))] for g in GROUPS]
         + [
             [_("Active volunteers and staff (each person once)"), people["shift_workers"], "", ""],

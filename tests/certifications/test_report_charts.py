@@ -120,7 +120,7 @@ def test_the_coverage_chart_marks_a_suppressed_cell_and_keeps_a_real_zero():
 
     assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse", "<5: färre än 5 personer, döljs"]
     # The title, axis and ticks are as they were.
-    assert axes.get_title() == "Behörigheter vid periodens slut, andel per grupp"
+    assert axes.get_title() == "Kvalifikationer vid periodens slut, andel per grupp"
     assert axes.get_ylabel() == "Procent av de aktiva medlemmarna"
     assert axes.get_ylim() == (0, 100)
     assert [tick.get_text() for tick in axes.get_xticklabels()] == ["Grundutbildning", "Tystnadslöfte"]

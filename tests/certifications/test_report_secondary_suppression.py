@@ -223,7 +223,7 @@ def _report(active: dict, trained: dict, lines: list[dict], per_year: list[dict]
         "basic_holders": 0,
         "pledge": {"current": 0, "due": 0, "renewed_on_time": 0},
         "clearance": [
-            {"role": "Jourpass", "cleared": 0, "shift_workers": active["volunteer"] + active["staff"]}
+            {"role": "Telefonjour", "cleared": 0, "shift_workers": active["volunteer"] + active["staff"]}
         ],
     }
     if per_year:

@@ -103,7 +103,7 @@ def test_a_cancellation_in_swedish_with_the_reason_and_the_cancelled_event(comin
     session = cancel(first_session(coming))
     message = next(m for m in mail.outbox if m.to == ["anna@example.org"])
     assert message.subject == "Inställd: Studiecirkel – 1. Avsnitt 1, torsdag 4 mars 2027"
-    assert message.body.startswith("Hej Anna,\n\nTräffen är inställd:\n")
+    assert message.body.startswith("Hej Anna!\n\nTräffen är inställd:\n")
     assert "torsdag 4 mars 2027 kl. 18.00–20.30" in message.body
     assert "Anledning: Cirkelledaren är sjuk" in message.body
     assert "http://testserver/min-utbildning/" in message.body

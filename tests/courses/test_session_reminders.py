@@ -46,7 +46,7 @@ def test_those_who_asked_get_one_email_of_tomorrows_session_once(course, people)
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "lena@example.org"]
     message = next(m for m in mail.outbox if m.to == ["anna@example.org"])
     assert message.subject == "Påminnelse: din träff i morgon, torsdag 4 mars kl. 18.00"
-    assert message.body.startswith("Hej Anna,\n\nDin träff i morgon:\n")
+    assert message.body.startswith("Hej Anna!\n\nDin träff i morgon:\n")
     assert "Studiecirkel – 1. Avsnitt 1 (Studiecirkel VT 2027)" in message.body
     assert "torsdag 4 mars 2027 kl. 18.00–20.30" in message.body
     assert "Plats: Lokalen" in message.body
