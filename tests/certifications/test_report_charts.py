@@ -118,7 +118,7 @@ def test_the_coverage_chart_marks_a_suppressed_cell_and_keeps_a_real_zero():
     assert marks == [(x, SUPPRESSED) for x in centres]  # "<5" above each stub, nowhere else
     assert {text.get_position()[1] for text in axes.texts} == {SUPPRESSED_STUB + 1}
 
-    assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse", "<5: färre än 5 personer, döljs"]
+    assert legend_texts(axes) == ["Volontär", "Anställd", "Styrelse", "<5: färre än 5 personer, visas inte"]
     # The title, axis and ticks are as they were.
     assert axes.get_title() == "Kvalifikationer vid periodens slut, andel per grupp"
     assert axes.get_ylabel() == "Procent av de aktiva medlemmarna"
@@ -180,7 +180,7 @@ def test_the_external_hours_chart_draws_only_what_its_tables_show(org_a):
     assert stub.get_x() + stub.get_width() / 2 == pytest.approx(2)  # the board's place
     assert [text.get_text() for text in axes.texts] == ["<5"]
     assert axes.get_title() == "Fortbildningstimmar per grupp"
-    assert legend_texts(axes) == ["<5: färre än 5 personer, döljs"]
+    assert legend_texts(axes) == ["<5: färre än 5 personer, visas inte"]
     png = report_chart(external_report(), org_a, "chart-hours", external=True)
     assert png.startswith(b"\x89PNG")
 
