@@ -222,4 +222,14 @@ COUNTS = (
         "n",
     ),
     ngettext_lazy("%(num_pages)d page", "%(num_pages)d pages", "n"),
+    ngettext_lazy(
+        "This workflow is in progress on %(states_in_progress)d page/snippet. Disabling this workflow will cancel moderation on this page/snippet.",
+        "This workflow is in progress on %(states_in_progress)d pages/snippets. Disabling this workflow will cancel moderation on these pages/snippets.",
+        "n",
+    ),
+    ngettext_lazy(
+        "This task is in progress on %(states_in_progress)d page/snippet. Disabling this task will cause it to be skipped in the moderation workflow and not be listed for selection when editing a workflow.",
+        "This task is in progress on %(states_in_progress)d pages/snippets. Disabling this task will cause it to be skipped in the moderation workflow and not be listed for selection when editing a workflow.",
+        "n",
+    ),
 )
