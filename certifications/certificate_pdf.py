@@ -28,6 +28,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
 from courses.models import CourseKind
+from jour_core.numbers import number
 
 from .models import Certificate
 from .report.pdf import GRID, HEADER_BACKGROUND, a4_document
@@ -35,8 +36,7 @@ from .report.pdf import GRID, HEADER_BACKGROUND, a4_document
 
 def hours_text(value: str | Decimal) -> str:
     """Hours as Swedish writes them: "2,5", "20"."""
-    number = Decimal(value).normalize()
-    return formats.localize(number if number != number.to_integral() else int(number))
+    return number(Decimal(value))
 
 
 def day_text(day: datetime.date) -> str:

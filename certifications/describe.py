@@ -7,11 +7,11 @@ reminders)."""
 
 import datetime
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from jour_core.numbers import number
+
 from .clearance import EXPIRING, RENEW_BY, RENEWAL_DUE, Reason
-from .dates import format_hours
 
 
 def renewal_due(last_renewed: datetime.date) -> str:
@@ -44,8 +44,8 @@ def describe(reason: Reason, window_months: int | None = None) -> str:
         return renew_by(reason.on)
     if reason.code == "hours":
         return _("%(have)s of %(need)s hours of continuing education in the last %(months)s months") % {
-            "have": number_format(format_hours(reason.have)),
-            "need": number_format(format_hours(reason.need)),
+            "have": number(reason.have),
+            "need": number(reason.need),
             "months": window_months or 12,
         }
     return str(reason)

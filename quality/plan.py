@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certifications.clearance import COURSE, RECORD, SESSION, Scope, members_of, trainings
 from certifications.models import TrainingRecord
 from certifications.report.figures import ReportPeriod, counted, suppress, year_period
 from courses.models import CoursePage, CourseRun, Theme
+from jour_core.numbers import number
 from people.models import Organisation
 
 from .models import PlanItem
@@ -41,11 +42,7 @@ def state_label(state: str) -> str:
 def figure(value: Decimal | float | int | str) -> str:
     """A figure as the plan and the review write it: "2,5", "6" (not "6,0" or "2,50"); a
     withheld one ("<5") as it is."""
-    if isinstance(value, str):
-        return value
-    number = Decimal(str(value))
-    number = number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
-    return formats.localize(number)
+    return number(value)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from jour_core.numbers import number
 from people.models import MEMBER_GROUPS, Organisation
 
 from ..applicability import applies
@@ -36,6 +37,14 @@ def _figure() -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(8, 3.5), layout="constrained")
+
+
+def _swedish_axis(axes, percent: bool = False) -> None:
+    """The value axis's numbers as the tables write them (``jour_core.numbers.number``: "2,5",
+    "12 500"; "68 %" for a share), not matplotlib's "2.5"."""
+    from matplotlib.ticker import FuncFormatter
+
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: number(value, percent=percent)))
 
 
 def _suppressed_patch(colour: str, label: str):
@@ -114,6 +123,7 @@ def hours_figure(months: dict[str, dict[str, Decimal]], title: str) -> Figure:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_title(title)
     axes.set_ylabel(_("Hours"))
+    _swedish_axis(axes)
     axes.tick_params(axis="x", labelrotation=45)
     _legend(figure, handles)
     axes.spines[["top", "right"]].set_visible(False)
@@ -189,6 +199,7 @@ def coverage_figure(report: dict) -> Figure:
     axes.set_xticks([i + width for i in range(len(types))], types)
     axes.set_ylim(0, 100)
     axes.set_ylabel(_("Percent of active members"))
+    _swedish_axis(axes, percent=True)
     axes.set_title(_("Qualification coverage at the end of the period"))
     _legend(figure, handles)
     axes.spines[["top", "right"]].set_visible(False)
@@ -245,6 +256,7 @@ def external_hours_figure(report: dict) -> Figure:
             _suppressed_marks(axes, [(n, value)], 0.6, colour, height)
     axes.set_xticks(range(len(bars)), [label for label, _value, _colour in bars])
     axes.set_ylabel(_("Hours"))
+    _swedish_axis(axes)
     axes.set_title(external_hours_title(report))
     marks = {value for _label, value, _colour in bars if is_withheld(value)}
     handles = []

@@ -38,6 +38,7 @@ from courses.models import (
 )
 from courses.scheduling import held_within
 from jour_core.exports import Pseudonyms
+from jour_core.numbers import number, percent
 from people.membership import is_member_on, members_on
 from people.models import MEMBER_GROUPS, Organisation
 
@@ -952,9 +953,10 @@ def _basic_share(report: dict) -> str:
     )
     if not workers or not _shown(workers, holders):
         return ""
-    sentence = _(
-        "%(share)s %% of the active volunteers and staff hold the basic qualification on %(date)s."
-    ) % {"share": round(100 * holders / workers), "date": report["as_of"]}
+    sentence = _("%(share)s of the active volunteers and staff hold the basic qualification on %(date)s.") % {
+        "share": percent(round(100 * holders / workers)),
+        "date": report["as_of"],
+    }
     if board and _shown(board):
         sentence += " " + ngettext(
             "%(count)s board member who does not work shifts is not counted.",
@@ -991,7 +993,7 @@ def spoken_list(items: list[str]) -> str:
 
 def _spoken_hours(hours: float | int) -> str:
     """Hours with the decimal comma the narrative is read with."""
-    return format_hours(Decimal(str(hours))).replace(".", ",")
+    return number(hours)
 
 
 def narrative_key(report: dict, external: bool) -> str:

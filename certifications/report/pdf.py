@@ -23,7 +23,7 @@ from decimal import Decimal
 from functools import partial
 from xml.sax.saxutils import escape
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -34,6 +34,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from jour_core.numbers import number
 from people.models import Organisation
 
 from .charts import CHARTS, report_chart
@@ -63,7 +64,7 @@ def is_number(value) -> bool:
 def pdf_text(value) -> str:
     """A cell as the PDF writes it: numbers localised as the HTML writes them (decimal comma in
     Swedish), everything else as text."""
-    return formats.localize(value) if is_number(value) else str(value)
+    return number(value) if is_number(value) else str(value)
 
 
 def numeric_column(rows: list[list], index: int) -> bool:
@@ -262,9 +263,9 @@ class FooterCanvas(Canvas):
 
     def save(self):
         total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
+        for page_number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
-            self._draw_footer(number, total)
+            self._draw_footer(page_number, total)
             super().showPage()
         super().save()
 
