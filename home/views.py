@@ -6,9 +6,12 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views import View
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from certifications.certificates import certificate_entries
 from certifications.standing import member_standing
@@ -16,10 +19,12 @@ from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
 from courses.selectors import member_overview
-from jour_core.exports import ExportFile, export_response
+from jour_core.audit import audit
+from jour_core.exports import ExportFile, Pseudonyms, export_response
 from quality.evaluations import pending_evaluations
 
-from .mydata import collect_personal_data, personal_data_as_exported
+from .mydata import collect_personal_data, data_for_reading, personal_data_as_exported, row_count
+from .mydata_pdf import personal_data_pdf
 
 
 @login_required
@@ -46,36 +51,86 @@ def my_training(request):
     return render(request, "home/my_training.html", context)
 
 
+def _data_file(request, data: dict, fmt: str, title: str, organisation_name: str, **audit) -> HttpResponse:
+    """``data`` as a JSON or PDF file, served and audited as every export is (``audit``: the
+    kind, the file name, ids)."""
+    if fmt == "pdf":
+        content = personal_data_pdf(data, title, organisation_name)
+    else:
+        content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
+    return export_response(request, ExportFile(content, fmt, row_count(data)), **audit)
+
+
+def _reading_context(data: dict) -> dict:
+    profile, roles, sections = data_for_reading(data)
+    return {"profile": profile, "roles": roles, "sections": sections}
+
+
 @login_required
-def my_data(request):
-    """Download my data: everything the register holds about the signed-in person."""
+def my_data_page(request):
+    """My data: everything the register holds about the signed-in person, to read, with the
+    same as a PDF and as a JSON file. Audited as the files are (``format=html``)."""
     data = collect_personal_data(request.user)
-    counts = sum(len(rows) for rows in data.values() if isinstance(rows, list))
-    content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
+    audit("export", request, kind="my-data", format="html", rows=row_count(data))
+    return render(request, "home/my_data.html", _reading_context(data))
+
+
+@login_required
+def my_data(request, fmt: str = "json"):
+    """Download my data (JSON or PDF): everything the register holds about the signed-in person."""
+    data = collect_personal_data(request.user)
     # Her own data, her own name (the right of access): served and audited like every export.
-    return export_response(
+    return _data_file(
         request,
-        ExportFile(content, "json", counts),
+        data,
+        fmt,
+        _("My data"),
+        request.user.organisation.name if request.user.organisation_id else "",
         kind="my-data",
         filename=f"mina-uppgifter-{timezone.localdate().isoformat()}",
     )
 
 
-class PersonDataView(PersonMixin, View):
-    """Her data for her coordinator (the action "Download her data" on her page): what "Download
-    my data" gives her (``mydata.collect_personal_data``), served and audited as every export is,
-    a protected identity shown as exports show her. Those who may change the register only."""
+def shown_name(person) -> str:
+    """Her name in the PDF's title: her pseudonym for a protected identity, as exports show her."""
+    return (
+        Pseudonyms([person])(person) if person.protected_identity else person.get_full_name() or person.email
+    )
+
+
+class PersonDataView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Her data for her coordinator (the action "Her data" on her page): what "My data" shows
+    her (``mydata.collect_personal_data``), as a page, a PDF or a JSON file, served and audited as
+    every export is, a protected identity shown as exports show her
+    (``mydata.personal_data_as_exported``). Those who may change the register only."""
 
     permission_required = "change"
+    template_name = "home/admin/person_data.html"
+    header_icon = "download"
+    fmt = "html"
+
+    def get_page_title(self):
+        return _("Her data")
+
+    def get_breadcrumbs_items(self):
+        *items, her_page = super().get_breadcrumbs_items()
+        her_page = {**her_page, "label": shown_name(self.get_person())}  # as the data shows her
+        return [*items, her_page, {"url": "", "label": self.get_page_title()}]
 
     def get(self, request, pk: int):
         person = self.get_person()
         data = personal_data_as_exported(person)
-        counts = sum(len(rows) for rows in data.values() if isinstance(rows, list))
-        content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode()
-        return export_response(
+        if self.fmt == "html":
+            audit(
+                "export", request, kind="person-data", format="html", rows=row_count(data), person=person.pk
+            )
+            return self.render_to_response(self.get_context_data(person=person, **_reading_context(data)))
+        return _data_file(
             request,
-            ExportFile(content, "json", counts),
+            data,
+            self.fmt,
+            _("Data about %(name)s") % {"name": shown_name(person)},
+            person.organisation.name,
             kind="person-data",
             filename=f"uppgifter-person-{person.pk}-{timezone.localdate().isoformat()}",
             person=person.pk,

@@ -15,10 +15,26 @@ from . import views
 
 @hooks.register("register_admin_urls")
 def register_person_data_url():
-    return [path("competence/people/<int:pk>/data/", views.PersonDataView.as_view(), name="home_person_data")]
+    return [
+        path(
+            "competence/people/<int:pk>/data/",
+            views.PersonDataView.as_view(fmt="json"),
+            name="home_person_data",
+        ),
+        path(
+            "competence/people/<int:pk>/data/page/",
+            views.PersonDataView.as_view(fmt="html"),
+            name="home_person_data_page",
+        ),
+        path(
+            "competence/people/<int:pk>/data/pdf/",
+            views.PersonDataView.as_view(fmt="pdf"),
+            name="home_person_data_pdf",
+        ),
+    ]
 
 
 @hooks.register(PERSON_ACTIONS_HOOK)
 def person_data_action(request, person):
     """Only offered to those who may change the register (the page asks before calling)."""
-    return [PersonAction(_("Download her data"), reverse("home_person_data", args=[person.pk]), "download")]
+    return [PersonAction(_("Her data"), reverse("home_person_data_page", args=[person.pk]), "download")]

@@ -20,6 +20,7 @@ from people.models import User
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.factories import PersonFactory, make_course, make_run
+from tests.security.test_exports import pdf_text
 
 D = datetime.date
 
@@ -110,7 +111,7 @@ def test_the_page_shows_groups_runs_qualifications_hours_and_clearance(
     assert {item["role"].name: item["reasons"] for item in overview.roles} == expected
     assert expected["Telefonjour"] == ["Tystnadslöftet behöver förnyas (senast förnyat 2025-10-01)"]
     # The actions, for the coordinator.
-    for name in ("certifications_person_invite", "certifications_person_calendar", "home_person_data"):
+    for name in ("certifications_person_invite", "certifications_person_calendar", "home_person_data_page"):
         assert reverse(name, args=[anna.pk]) in response.content.decode()
 
 
@@ -215,8 +216,8 @@ def test_her_data_downloads_audited(client, coordinator_a, anna, audit_log):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="uppgifter-person-')
     data = json.loads(response.content)
-    assert data["profile"]["email"] == anna.email
-    assert {row["run__title"] for row in data["enrolments"]} >= {"Cirkeln hösten 2026", "Fortbildning våld"}
+    assert data["profil"]["e-post"] == anna.email
+    assert {row["kursomgång"] for row in data["anmälningar"]} >= {"Cirkeln hösten 2026", "Fortbildning våld"}
     (line,) = [r.getMessage() for r in audit_log.records if r.getMessage().startswith("event=export ")]
     assert "kind=person-data format=json" in line and f"person={anna.pk}" in line
     assert f"user={coordinator_a.pk} " in line
@@ -229,7 +230,13 @@ def test_a_protected_identity_is_named_on_the_page_but_not_in_her_data(client, c
     body = client.get(reverse("home_person_data", args=[anna.pk])).content.decode()
     for secret in ("Anna", "Ödman", anna.email, "070-123 45 67"):
         assert secret not in body
-    assert json.loads(body)["profile"]["first_name"] == "Skyddad identitet 1"
+    assert json.loads(body)["profil"]["förnamn"] == "Skyddad identitet 1"
+    for name in ("home_person_data_page", "home_person_data_pdf"):  # the page and the PDF alike
+        response = client.get(reverse(name, args=[anna.pk]))
+        text = text_of(response) if name.endswith("page") else pdf_text(response.content)
+        assert "Skyddad identitet 1" in text, name
+        for secret in ("Anna", "Ödman", anna.email, "070-123 45 67"):
+            assert secret not in text, (name, secret)
 
 
 ACTIONS = (
@@ -237,6 +244,8 @@ ACTIONS = (
     "certifications_person_invite",
     "certifications_person_calendar",
     "home_person_data",
+    "home_person_data_page",
+    "home_person_data_pdf",
 )
 
 

@@ -375,7 +375,7 @@ def test_her_data_says_which_evaluations_she_answered_never_what(client, circle,
     submit_evaluation(sara, circle["run"].pk, 1, answers(org_a, text="Ett hemligt medskick"))
     sign_in(client, sara)
     data = client.get(reverse("my_data")).content.decode()
-    assert "evaluations_answered" in data and "Cirkeln HT" in data
+    assert "besvarade_utvärderingar" in data and "Cirkeln HT" in data
     assert "Ett hemligt medskick" not in data
     assert str(EvaluationResponse.objects.get().pk) not in data
 

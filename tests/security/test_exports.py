@@ -111,9 +111,11 @@ EXPORTS: dict[str, Export] = {
     "quality_frozen_review": Export("coordinator", {}, ask="frozen_review", formats=("json",)),
     # Download my data (JSON): her own data, audited like every export.
     "my_data": Export("coordinator", {}, formats=("json",), own_data=True),
+    "my_data_pdf": Export("coordinator", {}, formats=("pdf",), own_data=True),
     # Her data for her coordinator (JSON): the register entry, a protected identity, shown as
     # exports show her.
     "home_person_data": Export("coordinator", {}, formats=("json",)),
+    "home_person_data_pdf": Export("coordinator", {}, formats=("pdf",)),
     # A certificate (PDF, read with pdftotext): the volunteer's own, her own name on it; nobody
     # else's (a protected identity's certificate is served to her alone).
     "certifications_certificate_pdf": Export("volunteer", {}, formats=("pdf",), own_data=True),

@@ -256,6 +256,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certifications_person_invite": admin(NOT_FOUND, OK, DENIED, OK),
     "certifications_person_calendar": admin(NOT_FOUND, OK, DENIED, OK),
     "home_person_data": admin(NOT_FOUND, OK, DENIED, OK),
+    "home_person_data_page": admin(NOT_FOUND, OK, DENIED, OK),
+    "home_person_data_pdf": admin(NOT_FOUND, OK, DENIED, OK),
     # Wagtail's admin API for documents and images, scoped to the collections she may choose
     # from (her organisation's; the board has none): people/wagtail_hooks.py.
     "wagtailadmin_api:documents:listing": admin(OK, OK, OK, OK),
@@ -272,6 +274,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # "Forgot your password?" (jour_core/passwordreset.py): the form, for anyone.
     "password_reset": site(OK, OK, OK, OK, OK, OK),
     "my_data": site(LOGIN, OK, OK, OK, OK, OK),
+    "my_data_page": site(LOGIN, OK, OK, OK, OK, OK),
+    "my_data_pdf": site(LOGIN, OK, OK, OK, OK, OK),
     "courses_calendar_feed": site(OK, OK, OK, OK, OK, OK),
     "courses_session_ics": site(LOGIN, OK, NOT_FOUND, OK, OK, OK),
     "courses_lesson_done": site(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
@@ -650,6 +654,8 @@ def project_values(route: Route, world: World) -> dict[str, object]:
         "certifications_person_invite": {"pk": world.person.pk},
         "certifications_person_calendar": {"pk": world.person.pk},
         "home_person_data": {"pk": world.person.pk},
+        "home_person_data_page": {"pk": world.person.pk},
+        "home_person_data_pdf": {"pk": world.person.pk},
         "quality_frozen_review": {"pk": world.frozen_review.pk, "fmt": "pdf"},
         "wagtailadmin_api:documents:detail": {"pk": world.document.pk},
         "wagtailadmin_api:images:detail": {"pk": world.image.pk},
