@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
@@ -17,7 +18,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from jour_core.collation import name_key
-from jour_core.columns import DayColumn
+from jour_core.columns import DayColumn, NumberColumn
 from people.views import PERSON_PAGE_HOOK, ScopedModelViewSet
 
 from . import views
@@ -97,7 +98,9 @@ class TrainingRecordViewSet(ScopedModelViewSet):
         "title",
         "provider",
         DayColumn("date", label=_("Date"), sort_key="date"),
-        "hours",
+        NumberColumn(
+            "hours", label=capfirst(TrainingRecord._meta.get_field("hours").verbose_name), sort_key="hours"
+        ),
         Column("theme", label=_("Theme"), sort_key="theme__name"),
     ]
     search_fields = ["title", "provider"]
@@ -127,7 +130,15 @@ class ShiftRoleViewSet(ScopedModelViewSet):
     icon = "list-ol"
     url_prefix = "competence/roles"
     name = "certifications_role"
-    list_display = ["name", "min_training_hours", "training_window_months"]
+    list_display = [
+        "name",
+        NumberColumn(
+            "min_training_hours",
+            label=capfirst(ShiftRole._meta.get_field("min_training_hours").verbose_name),
+            sort_key="min_training_hours",
+        ),
+        "training_window_months",
+    ]
     ordering = ["sort_order", "name"]
     edit_handler = ObjectList(
         [

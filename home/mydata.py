@@ -26,7 +26,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from certifications.models import (
@@ -52,6 +52,7 @@ from courses.models import (
 from jour_core.exports import Pseudonyms, without_protected_names
 from jour_core.numbers import number
 from people.models import MEMBER_GROUPS, User
+from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 from quality.models import EvaluationReceipt
 
 
@@ -273,11 +274,26 @@ def _profile(person: User) -> dict[str, Any]:
     return {column.key: _plain(row[column.source]) for column in PROFILE}
 
 
+def role_name(group: str) -> str:
+    """An admin role's group as people call it: "Samordnare", "Samordnare: jour-a" (her
+    organisation's coordinators), "Styrelse"; another group by its name."""
+    role, _colon, organisation = group.partition(":")
+    names = {
+        COORDINATORS_GROUP: pgettext("admin role", "Coordinators"),
+        BOARD_GROUP: pgettext("admin role", "Board"),
+    }
+    if role not in names:
+        return group
+    return f"{names[role]}:{organisation}" if organisation else names[role]
+
+
 def collect_personal_data(person: User) -> dict[str, Any]:
     """The person's own data as plain JSON-ready values (the module's docstring: the structure)."""
     return {
         "profil": _profile(person),
-        "adminroller": list(person.groups.order_by("name").values_list("name", flat=True)),
+        "adminroller": [
+            role_name(name) for name in person.groups.order_by("name").values_list("name", flat=True)
+        ],
         **{section.key: _rows(section, person) for section in SECTIONS},
     }
 

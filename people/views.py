@@ -341,6 +341,17 @@ def scoped_view_class(view_class: type) -> type:
     return type(f"Scoped{view_class.__name__}", (*mixins, view_class), {"__module__": view_class.__module__})
 
 
+class PlainInspectView(generic.InspectView):
+    """Wagtail's inspect view, a yes/no field as "Ja"/"Nej" and nothing as "–" (Wagtail shows
+    Python's True, False and None)."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return "–" if value is None else value
+
+
 class ScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose every view sees only the rows of the user's organisations (the
     model's manager offers ``for_user``); another organisation's object answers 404.
@@ -352,6 +363,7 @@ class ScopedModelViewSet(ModelViewSet):
     copy_view_enabled = False
     sort_order_field = None
     delete_view_class = ProtectedDeleteView
+    inspect_view_class = PlainInspectView
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(scoped_view_class(view_class), **kwargs)

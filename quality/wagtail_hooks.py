@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
 from courses.models import Theme
-from jour_core.columns import DayColumn
+from jour_core.columns import DayColumn, YesNoColumn
 from people.views import ScopedModelViewSet
 
 from .filters import ActionFilterSet, EvaluationQuestionFilterSet, PlanItemFilterSet
@@ -125,7 +125,7 @@ class EvaluationQuestionViewSet(ScopedModelViewSet):
         Column("get_course_kind_display", label=_("For courses of the kind"), sort_key="course_kind"),
         Column("get_kind_display", label=_("Answered with"), sort_key="kind"),
         Column("sort_order", label=_("Order"), sort_key="sort_order"),
-        Column("active", label=_("Asked"), sort_key="active"),
+        YesNoColumn("active", label=_("Asked"), sort_key="active"),
     ]
     ordering = ["course_kind", "sort_order", "pk"]
     filterset_class = EvaluationQuestionFilterSet
