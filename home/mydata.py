@@ -132,7 +132,7 @@ SECTIONS: tuple[Section, ...] = (
         lambda person: Completion.objects.filter(person=person).order_by("completed_on"),
     ),
     Section(
-        "lektioner_klara",
+        "avsnitt_klara",
         _("Lessons done"),
         (Column("lektion", _("Lesson"), "lesson__title"), Column("klar", _("Done at"), "done_at")),
         lambda person: LessonCompletion.objects.filter(person=person).order_by("done_at"),
