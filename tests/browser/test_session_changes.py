@@ -16,6 +16,8 @@ from tests.browser.conftest import login, screenshot, serious_violations
 
 def test_a_volunteer_sees_her_cancelled_and_moved_sessions_and_asks_for_reminders(page):
     volunteer = User.objects.get(email="volontar1@example.org")
+    volunteer.session_reminders = False  # the demo's Sara wants them: start from off
+    volunteer.save(update_fields=["session_reminders"])
     cancelled, moved = (
         sessions_for_person(volunteer)
         .not_cancelled()
