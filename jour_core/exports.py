@@ -31,23 +31,30 @@ snippets, reports) are routed through here by :func:`route_wagtail_exports`, cal
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Protocol
 
-import tablib
+import openpyxl
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .audit import audit
 
@@ -125,6 +132,8 @@ class Sheet:
     headers: Sequence[object]
     rows: Iterable[Sequence[object]]
     title: str = ""
+    #: Lists to pick from in XLSX: a column's index -> its options (an import's template).
+    choices: dict[int, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -379,17 +388,111 @@ def without_protected_names(value: object, protected: Iterable[Identified]) -> o
 
 # Files ------------------------------------------------------------------------------------------
 
+#: How a CSV cell writes a number, a date, a time and a yes or no (for Swedish Excel: ";"
+#: between cells, a decimal comma, ISO dates); an XLSX cell keeps the value typed instead.
+CSV_DELIMITER = ";"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
 
-def _dataset(sheet: ShownSheet) -> tablib.Dataset:
-    title = SHEET_TITLE_FORBIDDEN.sub("", sheet.title)[:31]
-    data = tablib.Dataset(headers=[str(neutralise(str(h))) for h in sheet.headers], title=title or None)
+
+def yes_no(value: bool) -> str:
+    """A yes or no in a file: "ja" or "nej" (never True or False)."""
+    return pgettext("spreadsheet cell", "yes") if value else pgettext("spreadsheet cell", "no")
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """A number as Swedish Excel reads it: a decimal comma and no trailing zeros ("6", "2,5")."""
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(str(value)) if isinstance(value, float) else value
+    if not number.is_finite():
+        return str(number)
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def cell_text(value: object) -> str:
+    """A shown cell as CSV text: ISO dates ("2026-11-25", "2026-11-25 18:00"), times "18:00",
+    numbers with a decimal comma, yes or no as "ja" or "nej"."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int | float | Decimal):
+        return number_text(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
+
+
+def _csv(sheet: ShownSheet) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([cell_text(neutralise(str(header))) for header in sheet.headers])
     for row in sheet.rows:
-        data.append([neutralise(value) for value in row])
-    return data
+        writer.writerow([cell_text(neutralise(value)) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def _csv(data: tablib.Dataset) -> bytes:
-    return ("\ufeff" + data.export("csv")).encode()
+def _xlsx_cell(worksheet, value: object) -> WriteOnlyCell:
+    """A typed cell: a date as a date (with a date format), a number as a number, yes or no as
+    "ja" or "nej", text as text (never a formula)."""
+    if isinstance(value, bool):
+        value = yes_no(value)
+    elif isinstance(value, float | Decimal) and not math.isfinite(value):
+        value = str(value)
+    cell = WriteOnlyCell(worksheet, value)
+    if isinstance(value, datetime.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, datetime.time):
+        cell.number_format = TIME_FORMAT
+    if cell.data_type == "f":
+        cell.data_type = "s"  # neutralised text never starts with "=", but never a formula
+    return cell
+
+
+def _xlsx(shown: list[ShownSheet], choices: list[dict[int, Sequence[str]]]) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    titles: set[str] = set()
+    for number, (sheet, lists) in enumerate(zip(shown, choices, strict=True), start=1):
+        title = SHEET_TITLE_FORBIDDEN.sub("", sheet.title)[:31] or f"Sheet{number}"
+        if title.lower() in titles:
+            title = f"{title[:27]} ({number})"
+        titles.add(title.lower())
+        worksheet = book.create_sheet(title)
+        for column, options in lists.items():
+            _add_list(worksheet, column, options, len(sheet.rows))
+        header_font = Font(bold=True)
+        headers = []
+        for header in sheet.headers:
+            cell = WriteOnlyCell(worksheet, str(neutralise(str(header))))
+            cell.font = header_font
+            headers.append(cell)
+        worksheet.append(headers)
+        for row in sheet.rows:
+            worksheet.append([_xlsx_cell(worksheet, neutralise(value)) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+#: Rows below the last one that a list to pick from still covers (a template's empty rows).
+LIST_ROWS = 1000
+
+
+def _add_list(worksheet, column: int, options: Sequence[str], rows: int) -> None:
+    """A list to pick from on ``column`` (0-based) under the header: ``options``, or a text of
+    them separated by ", " typed by hand (a cell may name more than one)."""
+    letter = get_column_letter(column + 1)
+    formula = '"' + ",".join(str(option).replace('"', "") for option in options) + '"'
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+    validation.add(f"{letter}2:{letter}{rows + LIST_ROWS}")
+    worksheet.add_data_validation(validation)
 
 
 def spreadsheet_file(
@@ -397,21 +500,26 @@ def spreadsheet_file(
 ) -> ExportFile:
     """The one place a spreadsheet is made: CSV (a zip of CSV files, one per sheet, when there
     is more than one sheet) or XLSX (a sheet each), every cell neutralised and every person
-    shown as the module docstring says."""
+    shown as the module docstring says.
+
+    For Swedish Excel: CSV in UTF-8 with a byte-order mark, ";" between cells, numbers with a
+    decimal comma, ISO dates, "ja"/"nej" (:func:`cell_text`); XLSX with typed cells (dates as
+    dates with a date format, numbers as numbers). A sheet's ``choices`` (column -> options)
+    become a list to pick from in XLSX."""
     if fmt not in SPREADSHEET_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
+    if isinstance(sheets, Sheet):
+        sheets = [sheets]
     shown = pseudonymised(sheets, protected)
-    datasets = [_dataset(sheet) for sheet in shown]
-    rows = sum(len(data) for data in datasets)
+    rows = sum(len(sheet.rows) for sheet in shown)
     if fmt == "xlsx":
-        book = tablib.Databook(datasets) if len(datasets) > 1 else datasets[0]
-        return ExportFile(book.export("xlsx"), "xlsx", rows)
-    if len(datasets) == 1:
-        return ExportFile(_csv(datasets[0]), "csv", rows)
+        return ExportFile(_xlsx(shown, [sheet.choices for sheet in sheets]), "xlsx", rows)
+    if len(shown) == 1:
+        return ExportFile(_csv(shown[0]), "csv", rows)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, (sheet, data) in enumerate(zip(shown, datasets, strict=True), start=1):
-            archive.writestr(f"{number:02d}-{slugify(sheet.title) or 'section'}.csv", _csv(data))
+        for number, sheet in enumerate(shown, start=1):
+            archive.writestr(f"{number:02d}-{slugify(sheet.title) or 'section'}.csv", _csv(sheet))
     return ExportFile(buffer.getvalue(), "zip", rows)
 
 
@@ -547,8 +655,17 @@ def listing_export(view, queryset, spreadsheet_format: str) -> HttpResponse:
                 cells.append(view.preprocess_field_value(name, value, spreadsheet_format))
         return cells
 
-    headers = [view.get_heading(queryset, name) for name in fields]
     items = list(queryset)
+    # The headings from the model's verbose names (Swedish), also when the listing is a list.
+    model = getattr(queryset, "model", None) or getattr(view, "model", None)
+    if model is None and items and isinstance(items[0], models.Model):
+        model = type(items[0])
+    if model is None:
+        try:
+            model = view.get_queryset().model
+        except (ImproperlyConfigured, AttributeError):
+            model = None
+    headers = [view.get_heading(SimpleNamespace(model=model), name) for name in fields]
     # The related rows the columns show, one query per relation (never one per row).
     if items and isinstance(items[0], models.Model):
         models.prefetch_related_objects(items, *related_paths(type(items[0]), fields))

@@ -4,6 +4,7 @@ jour_core/exports.py, the one export function); and a report frozen with every f
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.template.loader import render_to_string
@@ -146,7 +147,7 @@ def _continuing_table(report: dict) -> Table:
         [_("Date"), _("Title"), _("Provider"), _("Hours"), *_group_names(), _("Participants (each once)")],
         [
             [
-                item["date"],
+                _as_date(item["date"]),
                 item["title"],
                 item["provider"],
                 item["hours"],
@@ -156,6 +157,17 @@ def _continuing_table(report: dict) -> Table:
             for item in report["continuing_education"]
         ],
     )
+
+
+def _as_date(value: object) -> object:
+    """An ISO date of the report (text in its JSON and frozen copies) as a date, so that a
+    spreadsheet gets a date cell; anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _years_table(report: dict) -> Table:

@@ -245,7 +245,10 @@ class RunOverviewView(RunScreenMixin, TemplateView):
                 PersonCell(row.progress.enrolment.person, row.name),
                 *[cell_text(row, s) for s in self.sessions],
                 f"{row.progress.done}/{row.progress.required}",
-                completion_text(row),
+                # A completion's date as a date (a date cell in XLSX); flagged or withdrawn in words.
+                row.completion.completed_on
+                if row.completion and not row.completion.flagged
+                else completion_text(row),
             ]
             for row in self.rows
         ]

@@ -117,11 +117,11 @@ def test_the_command_csv_neutralises_formulas(people, catalogue, org_a):
     catalogue["phone"].save()
     out = io.StringIO()
     call_command("clearance", "--organisation", org_a.slug, "--format", "csv", stdout=out)
-    roles = {row[1] for row in csv.reader(io.StringIO(out.getvalue()))}
+    roles = {row[1] for row in csv.reader(io.StringIO(out.getvalue()), delimiter=";")}
     assert '\'=HYPERLINK("http://x")' in roles
     assert not any(role.startswith("=") for role in roles)
     # Saga has a protected identity: her pseudonym on her rows, never her email.
-    emails = [row[0] for row in csv.reader(io.StringIO(out.getvalue()))]
+    emails = [row[0] for row in csv.reader(io.StringIO(out.getvalue()), delimiter=";")]
     assert "saknar@example.org" not in emails and emails.count("Skyddad identitet 1") == 2
 
 

@@ -189,8 +189,8 @@ def test_clearance_command_json_and_csv(tmp_path, course, people, org_a):
     out = io.StringIO()
     call_command("clearance", "--organisation", "jour-a", "--on", "2026-11-22", "--format", "csv", stdout=out)
     lines = out.getvalue().strip().splitlines()
-    assert lines[0] == "email,role,cleared,reasons,warnings"
-    assert lines[1] == "anna@example.org,Telefonjour,no,hours:4.5/6,"
+    assert lines[0] == "email;role;cleared;reasons;warnings"
+    assert lines[1] == "anna@example.org;Telefonjour;no;hours:4.5/6;"
     # The pledge issued 2025-12-01 expires 2026-12-01: a warning 30 days before, for the cleared role.
     out = io.StringIO()
     call_command("clearance", "--organisation", "jour-a", "--on", "2026-11-05", stdout=out)

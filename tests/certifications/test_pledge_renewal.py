@@ -109,7 +109,9 @@ def test_the_board_its_files_and_the_start_page_say_renew(client, coordinator_a,
     table = board_cells(html)
     assert LAPSED in table and RENEW_SOON in table
     only_pledge_words(table)
-    rows = list(csv.reader(io.StringIO(client.get(url, {"export": "csv"}).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, {"export": "csv"}).content.decode("utf-8-sig")), delimiter=";")
+    )
     texts = {cell for row in rows[1:] for cell in row[4:]}
     assert LAPSED in texts and RENEW_SOON in texts
     only_pledge_words(" ".join(texts))

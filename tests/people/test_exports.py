@@ -31,7 +31,7 @@ def build(headers, rows, fmt, protected=()):
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
 def xlsx_rows(content: bytes, sheet: int = 0) -> list[tuple]:
@@ -119,7 +119,7 @@ def test_headers_and_values_formatted_from_objects_are_neutralised_too():
     export = build(["=x", "b", "c", "d", "e", "f"], rows, "csv")
     assert csv_rows(export.content) == [
         ["'=x", "b", "c", "d", "e", "f"],
-        ['\'=HYPERLINK("http://x","y")', "2026-03-06 18:00:00", "2026-03-06", "-1.5", "", "'+1, b"],
+        ['\'=HYPERLINK("http://x","y")', "2026-03-06 18:00", "2026-03-06", "-1,5", "", "'+1, b"],
     ]
     # In XLSX the moment is Stockholm's wall-clock time, the date a date, the number a number.
     assert xlsx_rows(build(["b", "c", "d"], [rows[0][1:4]], "xlsx").content)[1] == (

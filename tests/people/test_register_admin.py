@@ -257,7 +257,7 @@ def test_register_export_keeps_a_protected_persons_row_with_her_pseudonym(client
         organisation=org_a,
     )
     sign_in(client, coordinator_a)
-    rows = list(csv.reader(io.StringIO(export(client, "csv").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(export(client, "csv").decode("utf-8-sig")), delimiter=";"))
     sheet = [
         ["" if v is None else str(v) for v in row]
         for row in openpyxl.load_workbook(io.BytesIO(export(client, "xlsx"))).active.iter_rows(

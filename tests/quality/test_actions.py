@@ -198,7 +198,7 @@ def test_the_export_says_source_and_status_in_words(client, org_a, coordinator_a
     action(org_a, TODAY, ActionStatus.IN_PROGRESS, source="deviation")
     sign_in(client, coordinator_a)
     response = client.get(reverse("quality_action:index"), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][1:2] == ["En avvikelse"] and "Pågår" in rows[1]
     assert "deviation" not in rows[1] and "in_progress" not in rows[1]
 

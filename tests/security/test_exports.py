@@ -264,11 +264,13 @@ def sheets_of(response) -> list[list[list[object]]]:
     content = response.content
     content_type = response["Content-Type"]
     if content_type.startswith("text/csv"):
-        return [list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))]
+        return [list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))]
     if content_type.startswith("application/zip"):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return [
-                list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"), newline="")))
+                list(
+                    csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"), newline=""), delimiter=";")
+                )
                 for name in archive.namelist()
             ]
     workbook = openpyxl.load_workbook(io.BytesIO(content))
@@ -510,7 +512,7 @@ def test_the_commands_write_through_the_same_path_and_are_audited(export_world, 
     org = export_world.base.org_a
     out = io.StringIO()
     call_command("clearance", "--organisation", org.slug, "--format", "csv", stdout=out)
-    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
     assert rows[0] == ["email", "role", "cleared", "reasons", "warnings"]
     text = out.getvalue()
     for person in export_world.protected:
