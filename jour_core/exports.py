@@ -492,7 +492,7 @@ def _add_list(worksheet, column: int, options: Sequence[str], rows: int) -> None
     formula = '"' + ",".join(str(option).replace('"', "") for option in options) + '"'
     validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
     validation.add(f"{letter}2:{letter}{rows + LIST_ROWS}")
-    worksheet.add_data_validation(validation)
+    worksheet.data_validations.append(validation)  # a write-only sheet lacks add_data_validation
 
 
 def spreadsheet_file(

@@ -77,10 +77,10 @@ class PersonForm(WagtailAdminModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("Spreadsheet (XLSX or CSV)"),
         help_text=_(
-            "Columns: email, first_name, last_name, groups, joined_on, left_on, protected_identity. "
-            "UTF-8, comma or semicolon separated."
+            "Columns: email, first name, last name, groups, joined on, left on, protected identity "
+            "(headers in Swedish or English). The register's export can be imported back as it is."
         ),
     )
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))

@@ -13,10 +13,9 @@ Between the admin's preview and its confirmation the uploaded file waits in a
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import datetime
 import hashlib
-import io
 import json
 import re
 import secrets
@@ -29,19 +28,56 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Lookup
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from jour_core.exports import Sheet
+from jour_core.reading import UnreadableFile, csv_records, decode_text, read_spreadsheet
 
 from .bounds import clean_field, parse_date
 from .conf import app_settings
 from .models import MEMBER_GROUPS, Organisation, PendingImport, PersonManager, User, group_field
 
+#: Marks a column that is read and not imported (the register export's phone and status).
+IGNORED = "-"
 REQUIRED_COLUMNS = ("email", "first_name", "last_name", "groups", "joined_on")
 OPTIONAL_COLUMNS = ("left_on", "protected_identity")
-YES = {"yes", "ja", "y", "j", "true", "1"}
-NO = {"no", "nej", "n", "false", "0", ""}
+YES = {"yes", "ja", "y", "j", "true", "sant", "1"}
+NO = {"no", "nej", "n", "false", "falskt", "0", ""}
+#: Swedish headers besides the fields' names in Swedish and English (``people_columns``).
+SWEDISH_COLUMNS = {
+    "e-post": "email",
+    "epost": "email",
+    "e-postadress": "email",
+    "mejl": "email",
+    "förnamn": "first_name",
+    "efternamn": "last_name",
+    "grupp": "groups",
+    "grupper": "groups",
+    "medlem sedan": "joined_on",
+    "startdatum": "joined_on",
+    "slutdatum": "left_on",
+    "gick med": "joined_on",
+    "slutade": "left_on",
+    "skyddad identitet": "protected_identity",
+    "skyddade personuppgifter": "protected_identity",
+    "telefon": IGNORED,
+    "telefonnummer": IGNORED,
+    "status": IGNORED,
+}
+#: Group names besides the codes and the groups' names in Swedish and English.
+SWEDISH_GROUPS = {
+    "volontärer": "volunteer",
+    "ideell": "volunteer",
+    "anställd": "staff",
+    "anställda": "staff",
+    "personal": "staff",
+    "styrelsen": "board",
+    "styrelseledamot": "board",
+}
 
 #: The fields an import sets on a person who is in the register already, in the order of
 #: :meth:`PersonRow.values`.
@@ -133,6 +169,8 @@ class ParsedImport:
     existing_emails: set[str] = field(default_factory=set)
     #: Of those, the rows that match the register already (importing them changes nothing).
     unchanged_emails: set[str] = field(default_factory=set)
+    #: The lines an export wrote for a protected person (her pseudonym, no email): left out.
+    protected_lines: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -158,78 +196,49 @@ class ImportSummary:
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 text with or without a byte-order mark; anything else is refused."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(_("the file is not UTF-8 text; save it as 'CSV UTF-8' and try again")) from exc
+    """UTF-8 text with or without a byte-order mark (or Windows-1252); anything else is refused."""
+    return decode_text(data)
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """Swedish Excel writes semicolons, most other programs commas."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+def header_name(text: str) -> str:
+    """A header as it is compared: any case, spacing, and a trailing ':' or '*' ignored."""
+    return " ".join(text.replace("_", " ").split()).strip(" :*").casefold()
 
 
 def read_csv(
-    text: str, required: tuple[str, ...], optional: tuple[str, ...], problems: list[ImportProblem]
+    text: str | list[list[str]],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: list[ImportProblem],
+    aliases: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file with a header, as ``(line, {column: stripped value})``.
+    """The rows of a file with a header (CSV text, or the rows :func:`read_spreadsheet` read),
+    as ``(line, {column: stripped value})``.
 
+    ``aliases`` maps other headers (Swedish, the export's) to a column, or to ``IGNORED``;
+    ``labels`` is filled with each column's header as the file writes it (for problems).
     Header problems (empty file, unknown, missing or repeated columns) and rows with more cells
     than the header are added to ``problems``; with a header problem no rows are returned.
     Blank rows are skipped; ``line`` is the row number a spreadsheet shows (the header is 1).
     """
-    first_line = re.match(r"[^\r\n]*", text).group()
-    # newline="": a line break inside a quoted cell is part of the cell, a lone \r ends a row.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
-    try:
-        records = list(reader)
-    except csv.Error as exc:  # e.g. a cell longer than the csv module reads
-        problems.append(
-            ImportProblem(
-                reader.line_num or 1, "file", _("the file cannot be read as CSV: %(error)s") % {"error": exc}
-            )
-        )
-        return []
+    if isinstance(text, str):
+        try:
+            records = csv_records(text)
+        except UnreadableFile as exc:
+            problems.append(ImportProblem(exc.line, "file", str(exc)))
+            return []
+    else:
+        records = text
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(ImportProblem(1, "header", _("the file is empty; a header row is required")))
         return []
-    header = [cell.strip().lower() for cell in records[0]]
-    known = required + optional
-    if len(header) > len(known):  # one problem, not one per column of a crafted header
-        problems.append(
-            ImportProblem(
-                1,
-                "header",
-                ngettext(
-                    "the header has %(count)d column; expected at most %(columns)s",
-                    "the header has %(count)d columns; expected at most %(columns)s",
-                    len(header),
-                )
-                % {"count": len(header), "columns": ", ".join(known)},
-            )
-        )
+    written = [cell.strip() for cell in records[0]]
+    header = _read_header(written, required, optional, problems, aliases or {})
+    if header is None:
         return []
-    before = len(problems)
-    for name in header:
-        if name not in known:
-            problems.append(
-                ImportProblem(
-                    1,
-                    "header",
-                    _("unknown column '%(name)s'; expected %(columns)s")
-                    % {"name": name, "columns": ", ".join(known)},
-                )
-            )
-    for name in required:
-        if name not in header:
-            problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
-    for name in sorted(name for name, count in Counter(header).items() if count > 1):
-        problems.append(
-            ImportProblem(1, "header", _("column '%(name)s' appears more than once") % {"name": name})
-        )
-    if len(problems) > before:
-        return []
+    if labels is not None:
+        labels.update((name, cell) for name, cell in zip(header, written, strict=True) if name != IGNORED)
     rows = []
     for line, record in enumerate(records[1:], start=2):
         if too_many_problems(problems, line):
@@ -246,26 +255,155 @@ def read_csv(
                 )
             )
             continue
-        rows.append(
-            (line, {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)})
-        )
+        cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        cells.pop(IGNORED, None)
+        rows.append((line, cells))
     return rows
 
 
-def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImport:
-    """Check every row of ``text``; collect every problem rather than stopping at the first.
+def _read_header(
+    written: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: list[ImportProblem],
+    aliases: dict[str, str],
+) -> list[str] | None:
+    """The header's columns (``IGNORED`` for a column read and not imported), or ``None`` with
+    its problems added: unknown, missing or repeated columns, too many of them."""
+    known = required + optional
+    names = {header_name(name): name for name in known} | {
+        header_name(other): name for other, name in aliases.items()
+    }
+    header = [names.get(header_name(cell), header_name(cell)) for cell in written]
+    if len(header) > len(known) + header.count(IGNORED):  # one problem, not one per column
+        problems.append(
+            ImportProblem(
+                1,
+                "header",
+                ngettext(
+                    "the header has %(count)d column; expected at most %(columns)s",
+                    "the header has %(count)d columns; expected at most %(columns)s",
+                    len(header),
+                )
+                % {"count": len(header), "columns": ", ".join(known)},
+            )
+        )
+        return None
+    before = len(problems)
+    for name, cell in zip(header, written, strict=True):
+        if name not in known and name != IGNORED:
+            problems.append(
+                ImportProblem(
+                    1,
+                    "header",
+                    _("unknown column '%(name)s'; expected %(columns)s")
+                    % {"name": cell, "columns": ", ".join(known)},
+                )
+            )
+    for name in required:
+        if name not in header:
+            problems.append(ImportProblem(1, "header", _("missing column '%(name)s'") % {"name": name}))
+    for name in sorted(name for name, count in Counter(header).items() if count > 1 and name != IGNORED):
+        problems.append(
+            ImportProblem(1, "header", _("column '%(name)s' appears more than once") % {"name": name})
+        )
+    return None if len(problems) > before else header
+
+
+def _in_both_languages(texts: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """``texts()`` (a name -> code) in Swedish and in English, names as headers compare."""
+    found = {}
+    for language in ("en", "sv"):
+        with translation.override(language):
+            found.update((header_name(str(name)), code) for name, code in texts().items())
+    return found
+
+
+def people_columns() -> dict[str, str]:
+    """Every header the people import reads, and its column: the fields' names in Swedish and
+    English, the register export's own headings, and ``SWEDISH_COLUMNS``."""
+    fields = ("email", "first_name", "last_name", "joined_on", "left_on", "protected_identity")
+
+    def names() -> dict[str, str]:
+        return {
+            **{User._meta.get_field(name).verbose_name: name for name in fields},
+            _("Groups"): "groups",
+            User._meta.get_field("phone").verbose_name: IGNORED,
+            _("Status"): IGNORED,
+        }
+
+    return _in_both_languages(names) | SWEDISH_COLUMNS
+
+
+def group_names() -> dict[str, str]:
+    """Every name of a member group the import reads: codes, names in Swedish and English."""
+    return (
+        {code: code for code in MEMBER_GROUPS}
+        | _in_both_languages(lambda: {label: code for code, label in MEMBER_GROUPS.items()})
+        | SWEDISH_GROUPS
+    )
+
+
+def pseudonym_pattern() -> re.Pattern:
+    """ "Skyddad identitet 3" (or "Protected identity 3"): how an export shows a protected person."""
+    texts = []
+    for language in ("en", "sv"):
+        with translation.override(language):
+            texts.append(
+                re.escape(_("Protected identity %(number)d")).replace(re.escape("%(number)d"), r"\d+")
+            )
+    return re.compile("|".join(texts), re.IGNORECASE)
+
+
+def template_sheet() -> Sheet:
+    """The import's template: the columns under the headers the register export writes, an
+    example row, and a list to pick a group from (XLSX)."""
+    fields = ("email", "first_name", "last_name", "groups", "joined_on", "left_on", "protected_identity")
+    headers = [
+        _("Groups") if name == "groups" else capfirst(User._meta.get_field(name).verbose_name)
+        for name in fields
+    ]
+    volunteer = str(MEMBER_GROUPS["volunteer"])
+    example = [
+        "anna.andersson@example.org",
+        "Anna",
+        "Andersson",
+        volunteer,
+        datetime.date(2025, 1, 15),
+        None,
+        False,
+    ]
+    groups = [str(label) for label in MEMBER_GROUPS.values()]
+    return Sheet(headers, [example], title=_("People"), choices={fields.index("groups"): groups})
+
+
+def parse_people_file(data: bytes, name: str, organisation: Organisation | None) -> ParsedImport:
+    """An uploaded file (CSV or XLSX) checked as :func:`parse_people_csv` checks CSV text.
+    Raises ``jour_core.reading.UnreadableFile`` for a file that is neither."""
+    return parse_people_csv(read_spreadsheet(data, name), organisation)
+
+
+def parse_people_csv(text: str | list[list[str]], organisation: Organisation | None) -> ParsedImport:
+    """Check every row of ``text`` (CSV text, or rows read from a file); collect every problem
+    rather than stopping at the first.
 
     ``organisation`` is the organisation imported into (``None`` when it does not exist yet):
     rows whose email belongs to it update that person; an email registered with another
-    organisation is a problem.
+    organisation is a problem. A row an export wrote for a protected person (no email, her
+    pseudonym for a name) is left out: she stays as she is (``protected_lines``).
     """
     result = ParsedImport()
-    rows = read_csv(text, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, result.problems)
+    labels: dict[str, str] = {}
+    rows = read_csv(text, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, result.problems, people_columns(), labels)
     seen: dict[str, int] = {}
+    groups, pseudonym = group_names(), pseudonym_pattern()
     for index, values in rows:
         if too_many_problems(result.problems, index):
             break
-        row = _parse_row(index, values, seen, result.problems)
+        if not values["email"] and pseudonym.fullmatch(values["first_name"]):
+            result.protected_lines.append(index)
+            continue
+        row = _parse_row(index, values, seen, result.problems, groups)
         if row is not None:
             result.rows.append(row)
 
@@ -298,7 +436,11 @@ def parse_people_csv(text: str, organisation: Organisation | None) -> ParsedImpo
                     % {"email": row.email},
                 )
             )
-    result.problems.sort(key=lambda problem: problem.line)
+    # A problem names its column as the file's header does ("E-post" in a Swedish file).
+    result.problems = [
+        dataclasses.replace(problem, column=labels.get(problem.column, problem.column))
+        for problem in sorted(result.problems, key=lambda problem: problem.line)
+    ]
     if result.problems:
         result.rows = []
         result.existing_emails, result.unchanged_emails = set(), set()
@@ -336,7 +478,11 @@ Report = Callable[[str, str], None]
 
 
 def _parse_row(
-    line: int, values: dict[str, str], seen: dict[str, int], problems: list[ImportProblem]
+    line: int,
+    values: dict[str, str],
+    seen: dict[str, int],
+    problems: list[ImportProblem],
+    groups: dict[str, str],
 ) -> PersonRow | None:
     """One row as a :class:`PersonRow`, or ``None`` when any of its cells has a problem (each
     one added to ``problems``). ``seen`` holds the line of each email met so far in the file."""
@@ -348,7 +494,7 @@ def _parse_row(
     email = _parse_email(values["email"], line, seen, problem)
     first_name, last_name = values["first_name"], values["last_name"]
     _check_names(first_name, last_name, problem)
-    groups = _parse_groups(values["groups"], problem)
+    codes = _parse_groups(values["groups"], groups, problem)
     joined_on, left_on = _parse_dates(values["joined_on"], values.get("left_on"), problem)
     protected = values.get("protected_identity", "").lower()
     if protected not in YES | NO:
@@ -362,7 +508,7 @@ def _parse_row(
         email=email,
         first_name=first_name,
         last_name=last_name,
-        groups=frozenset(groups),
+        groups=frozenset(codes),
         joined_on=joined_on,
         left_on=left_on,
         protected_identity=protected in YES,
@@ -404,20 +550,24 @@ def _check_names(first_name: str, last_name: str, problem: Report) -> None:
                 problem(column, message)
 
 
-def _parse_groups(value: str, problem: Report) -> set[str]:
-    """The member groups' codes, separated by ';' (or ',')."""
+def _parse_groups(value: str, names: dict[str, str], problem: Report) -> set[str]:
+    """The member groups' codes from their names (``group_names``: "volontär", "Styrelse",
+    "staff", any case), separated by ';' or ','."""
     groups: set[str] = set()
     for part in value.replace(",", ";").split(";"):
-        code = part.strip().lower()
-        if not code:
+        name = header_name(part)
+        if not name:
             continue
-        if code in MEMBER_GROUPS:
-            groups.add(code)
+        if name in names:
+            groups.add(names[name])
         else:
             problem(
                 "groups",
-                _("unknown group '%(value)s'; use volunteer, staff or board separated by ';'")
-                % {"value": part.strip()},
+                _("unknown group '%(value)s'; use %(groups)s, separated by ';' or ','")
+                % {
+                    "value": part.strip(),
+                    "groups": ", ".join(str(label).lower() for label in MEMBER_GROUPS.values()),
+                },
             )
     return groups
 
@@ -567,7 +717,10 @@ def import_pending(pending: PendingImport, by: User) -> tuple[ParsedImport, Impo
     when the check finds problems (the summary is then ``None``). Raises
     :class:`PendingImportGone` when another request used it first; a write the database
     refuses (``IntegrityError``) leaves everything, the pending import included, as it was."""
-    parsed = parse_people_csv(decode_csv(bytes(pending.data)), pending.organisation)
+    try:
+        parsed = parse_people_file(bytes(pending.data), pending.file_name, pending.organisation)
+    except UnreadableFile as exc:  # read at the preview; unreadable now only if changed
+        parsed = ParsedImport(problems=[ImportProblem(exc.line, "file", str(exc))])
     if not parsed.ok:
         PendingImport.objects.filter(pk=pending.pk).delete()
         return parsed, None

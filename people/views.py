@@ -28,7 +28,8 @@ from wagtail.admin.widgets.button import BaseButton, Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from jour_core.collation import swedish_ordering
-from jour_core.exports import related_paths
+from jour_core.exports import export_response, related_paths
+from jour_core.reading import UnreadableFile
 
 from .conf import app_settings
 from .forms import ImportConfirmForm, ImportUploadForm
@@ -36,11 +37,11 @@ from .history import person_changes
 from .importing import (
     PendingImportGone,
     cancel_pending_import,
-    decode_csv,
     find_pending_import,
     import_pending,
     keep_pending_import,
-    parse_people_csv,
+    parse_people_file,
+    template_sheet,
 )
 from .models import Person
 from .permissions import working_organisation
@@ -235,6 +236,7 @@ class ImportPeopleView(AdminPermissionMixin, View):
     def render(self, status: int = 200, **context):
         context.setdefault("upload_form", ImportUploadForm(user=self.request.user))
         context.setdefault("pending_hours", app_settings.PEOPLE_IMPORT_PENDING_HOURS)
+        context.setdefault("template_url", reverse("people_import_template"))
         problems = context.get("problems")
         if problems:
             context.update(
@@ -269,11 +271,10 @@ class ImportPeopleView(AdminPermissionMixin, View):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            text = decode_csv(data)
-        except ValueError as exc:
+            parsed = parse_people_file(data, upload.name or "", organisation)
+        except UnreadableFile as exc:
             form.add_error("file", str(exc))
             return self.render(upload_form=form)
-        parsed = parse_people_csv(text, organisation)
         if not parsed.ok:
             return self.render(upload_form=form, problems=parsed.problems)
         pending = keep_pending_import(data, upload.name or "", organisation, by=request.user)
@@ -324,6 +325,23 @@ class ImportPeopleView(AdminPermissionMixin, View):
             },
         )
         return redirect("people_person:index")
+
+
+class ImportTemplateView(AdminPermissionMixin, View):
+    """The people import's template (``?export=xlsx`` or ``csv``): the columns, an example row,
+    and in XLSX a list to pick a group from."""
+
+    permission_policy = ModelPermissionPolicy(Person)
+    permission_required = "add"
+
+    def get(self, request):
+        return export_response(
+            request,
+            template_sheet(),
+            fmt=request.GET.get("export", "xlsx"),
+            kind="people-import-template",
+            filename="people-import-template",
+        )
 
 
 def scoped_view_class(view_class: type) -> type:

@@ -144,7 +144,10 @@ def register_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_import_url():
-    return [path("people/import/", views.ImportPeopleView.as_view(), name="people_import")]
+    return [
+        path("people/import/", views.ImportPeopleView.as_view(), name="people_import"),
+        path("people/import/template/", views.ImportTemplateView.as_view(), name="people_import_template"),
+    ]
 
 
 @hooks.register("construct_reports_menu")

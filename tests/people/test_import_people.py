@@ -150,7 +150,7 @@ def test_every_problem_is_reported_one_line_each_with_spreadsheet_line_numbers(t
     code, _out, err = run_import(tmp_path, content)
     assert code == 1
     assert err.strip().splitlines() == [
-        "line 4: groups: unknown group 'sailor'; use volunteer, staff or board separated by ';'",
+        "line 4: groups: unknown group 'sailor'; use volunteer, staff, board, separated by ';' or ','",
         "line 5: joined_on: '2025-02-30' is not a date in the form YYYY-MM-DD",
         "line 6: left_on: 2024-01-01 is before joined_on 2025-01-15",
     ]
@@ -186,10 +186,18 @@ def test_bad_header_is_refused(tmp_path, org_a, header, expected):
 @pytest.mark.django_db
 def test_non_utf8_file_is_refused_with_a_clear_message(tmp_path, org_a):
     content = HEADER + "asa@example.org,Åsa,Öberg,volunteer,2025-01-15,,no\n"
-    code, _out, err = run_import(tmp_path, content, encoding="latin-1")
+    code, _out, err = run_import(tmp_path, content, encoding="utf-16")
     assert code == 1
     assert err.strip() == "line 1: file: the file is not UTF-8 text; save it as 'CSV UTF-8' and try again"
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_old_excels_windows_1252_file_is_read(tmp_path, org_a):
+    content = HEADER + "asa@example.org,Åsa,Öberg,volunteer,2025-01-15,,no\n"
+    code, _out, err = run_import(tmp_path, content, encoding="cp1252")
+    assert (code, err) == (0, "")
+    assert User.objects.get(email="asa@example.org").get_full_name() == "Åsa Öberg"
 
 
 @pytest.mark.django_db

@@ -84,6 +84,8 @@ EXPORTS: dict[str, Export] = {
     # The register: both protected people keep their row, with the pseudonym for names.
     "people_person:index": Export("coordinator", {1: 1, 2: 1}),
     "people_person:index_results": Export("coordinator", {1: 1, 2: 1}),
+    # The people import's template: the columns and an example row, nobody's data.
+    "people_import_template": Export("coordinator", {}),
     # Qualifications: the coordinator holds one, the register entry two.
     "certifications_qualification:index": Export("coordinator", {1: 1, 2: 2}),
     "certifications_qualification:index_results": Export("coordinator", {1: 1, 2: 2}),
@@ -373,7 +375,8 @@ def test_only_the_export_module_writes_spreadsheets():
     for app in PROJECT_APPS:
         for file in (root / app).rglob("*.py"):
             relative = file.relative_to(root).as_posix()
-            if relative == "jour_core/exports.py" or "/migrations/" in relative:
+            # jour_core/reading.py reads uploads with openpyxl (and writes nothing).
+            if relative in ("jour_core/exports.py", "jour_core/reading.py") or "/migrations/" in relative:
                 continue
             for node in ast.walk(ast.parse(file.read_text())):
                 names = []

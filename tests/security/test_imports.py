@@ -66,8 +66,9 @@ def test_admin_upload_over_the_limit_says_so_and_changes_nothing(client, org_a, 
 def test_admin_upload_that_is_not_utf8_says_so_and_changes_nothing(client, org_a, coordinator_a):
     sign_in(client, coordinator_a)
     before = counts()
-    latin1 = PEOPLE.replace("Ny,Person", "Åsa,Öberg").encode("latin-1")
-    upload = SimpleUploadedFile("people.csv", latin1, content_type="text/csv")
+    # UTF-16 (Excel's "Unicode text"): neither UTF-8 nor Windows-1252.
+    utf16 = PEOPLE.replace("Ny,Person", "Åsa,Öberg").encode("utf-16")
+    upload = SimpleUploadedFile("people.csv", utf16, content_type="text/csv")
     response = client.post(reverse("people_import"), {"file": upload})
     assert response.status_code == 200
     (message,) = response.context["upload_form"].errors["file"]
@@ -76,7 +77,7 @@ def test_admin_upload_that_is_not_utf8_says_so_and_changes_nothing(client, org_a
 
 
 @pytest.mark.django_db
-def test_records_command_refuses_a_large_file_and_non_utf8_text(tmp_path, org_a, volunteer_a, settings):
+def test_records_command_refuses_a_large_file_and_utf16_text(tmp_path, org_a, volunteer_a, settings):
     path = tmp_path / "records.csv"
     before = counts()
     settings.CERTIFICATIONS_IMPORT_MAX_BYTES = 60
@@ -85,7 +86,7 @@ def test_records_command_refuses_a_large_file_and_non_utf8_text(tmp_path, org_a,
     assert (code, err.strip()) == (1, "line 1: file: larger than 60 bytes")
 
     settings.CERTIFICATIONS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
-    path.write_bytes(RECORDS.encode("cp1252"))
+    path.write_bytes(RECORDS.encode("utf-16"))
     code, err = call("import_records", path)
     assert code == 1
     assert err.startswith("line 1: file: ") and "UTF-8" in err

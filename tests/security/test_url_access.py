@@ -131,6 +131,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "people_person:inspect": admin(NOT_FOUND, OK, OK, OK),
     "people_person:changes": admin(NOT_FOUND, OK, DENIED, OK),
     "people_import": admin(OK, OK, DENIED, OK),
+    "people_import_template": admin(OK, OK, DENIED, OK),
     # Wagtail's site history, in front of Wagtail's own: it spans every organisation.
     "people_site_history": admin(DENIED, DENIED, DENIED, OK),
     "people_site_history_results": admin(DENIED, DENIED, DENIED, OK),

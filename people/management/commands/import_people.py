@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from jour_core.reading import UnreadableFile
 from people.bounds import clean_field
 from people.conf import app_settings
-from people.importing import apply_people_import, decode_csv, parse_people_csv
+from people.importing import apply_people_import, parse_people_file
 from people.models import Organisation
 
 
@@ -43,13 +44,11 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
         if len(data) > app_settings.PEOPLE_IMPORT_MAX_BYTES:
             self._fail([f"line 1: file: larger than {app_settings.PEOPLE_IMPORT_MAX_BYTES} bytes"])
-        try:
-            text = decode_csv(data)
-        except ValueError as exc:
-            self._fail([f"line 1: file: {exc}"])
-
         org = Organisation.objects.filter(slug=organisation).first()
-        parsed = parse_people_csv(text, org)
+        try:
+            parsed = parse_people_file(data, file.name, org)
+        except UnreadableFile as exc:
+            self._fail([f"line {exc.line}: file: {exc}"])
         if not parsed.ok:
             self._fail([str(problem) for problem in parsed.problems])
 
