@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from courses.completion import record_completions
 from courses.models import CoursePage
 from people.bounds import LATEST_DATE, LATEST_EXPIRY, clean_field, parse_date
-from people.importing import ImportProblem, read_csv, too_many_problems
+from people.importing import ImportProblem, header_name, read_csv, too_many_problems
 from people.models import MEMBER_GROUPS, Organisation, PersonManager, User
 
 from .applicability import normalised
@@ -298,6 +299,30 @@ def apply_catalogue(catalogue: Catalogue, organisation: Organisation) -> tuple[i
 
 RECORD_COLUMNS = ("email", "kind", "name", "date", "hours", "provider", "expires_on", "revoked_on")
 KINDS = ("qualification", "course_completion", "training")
+#: Swedish headers of the records file.
+RECORD_ALIASES = {
+    "e-post": "email",
+    "e-postadress": "email",
+    "typ": "kind",
+    "slag": "kind",
+    "namn": "name",
+    "datum": "date",
+    "timmar": "hours",
+    "anordnare": "provider",
+    "utbildningsanordnare": "provider",
+    "giltig till": "expires_on",
+    "upphör": "expires_on",
+    "återkallad": "revoked_on",
+}
+#: Swedish names of the kinds (any case).
+KIND_NAMES = {
+    "kvalifikation": "qualification",
+    "slutförd kurs": "course_completion",
+    "kurs": "course_completion",
+    "utbildning": "training",
+    "fortbildning": "training",
+    "kompetensutveckling": "training",
+}
 
 
 @dataclass
@@ -308,9 +333,12 @@ class Records:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
-def parse_records(text: str, organisation: Organisation) -> Records:
+def parse_records(text: str | list[list[str]], organisation: Organisation) -> Records:
+    """Check every row of a records file (CSV text, or a spreadsheet's rows); headers and kinds
+    in English or Swedish. A problem names its column as the file's header does."""
     result = Records()
-    rows = read_csv(text, RECORD_COLUMNS, (), result.problems)
+    labels: dict[str, str] = {}
+    rows = read_csv(text, RECORD_COLUMNS, (), result.problems, RECORD_ALIASES, labels)
     people = {p.email: p for p in User.objects.filter(organisation=organisation)}
     types = {t.name: t for t in QualificationType.objects.filter(organisation=organisation)}
     courses = {c.title: c for c in CoursePage.objects.filter(organisation=organisation)}
@@ -318,7 +346,10 @@ def parse_records(text: str, organisation: Organisation) -> Records:
         if too_many_problems(result.problems, line):
             break
         _parse_record(line, row, people, types, courses, result)
-    result.problems.sort(key=lambda p: p.line)
+    result.problems = [
+        dataclasses.replace(p, column=labels.get(p.column, p.column))
+        for p in sorted(result.problems, key=lambda p: p.line)
+    ]
     return result
 
 
@@ -334,7 +365,7 @@ def _parse_record(line, row, people, types, courses, result: Records) -> None:
         problem(
             "email", _("no person with the email '%(value)s' in the organisation") % {"value": row["email"]}
         )
-    kind = row["kind"]
+    kind = KIND_NAMES.get(header_name(row["kind"]), row["kind"].strip().lower())
     if kind not in KINDS:
         problem(
             "kind",

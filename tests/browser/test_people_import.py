@@ -33,3 +33,26 @@ def test_coordinator_previews_and_imports_a_large_file(page):
     assert page.get_by_text(f"{rows} nya, 0 uppdaterade, 0 oförändrade").is_visible()
     assert User.objects.filter(email__startswith="ny").count() == rows
     assert not PendingImport.objects.exists()
+
+
+def test_the_import_page_offers_the_templates_and_reads_the_registers_own_export(page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, "samordnare@example.org", admin=True)
+    page.goto("/admin/people/import/")
+    assert page.get_by_role("link", name="Mall (XLSX)").is_visible()
+    assert page.get_by_role("link", name="Mall (CSV)").is_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "coordinator-people-import-form")
+    # The register exported as XLSX, uploaded as it is: nothing new, nothing updated.
+    export = page.request.get("/admin/people/?export=xlsx")
+    assert export.ok
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "register.xlsx", "mimeType": "application/octet-stream", "buffer": export.body()}],
+    )
+    page.get_by_role("button", name="Kontrollera filen").click()
+    page.wait_for_load_state()
+    assert page.locator('td[data-count="new"]').inner_text() == "0"
+    assert page.locator('td[data-count="updated"]').inner_text() == "0"
+    assert page.locator("p.import-protected").is_visible()
+    screenshot(page, "coordinator-people-import-register-back")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from certifications.conf import app_settings
+from jour_core.reading import UnreadableFile
 from people.importing import ImportProblem, decode_csv
 from people.models import Organisation
 
@@ -28,12 +29,16 @@ class ImportCommand(BaseCommand):
             if len(data) > limit:
                 self.fail([ImportProblem(1, "file", f"larger than {limit} bytes")])
             try:
-                text = decode_csv(data)
-            except ValueError as exc:
-                self.fail([ImportProblem(1, "file", str(exc))])
+                text = self.read(data, options["file"].name)
+            except UnreadableFile as exc:
+                self.fail([ImportProblem(exc.line, "file", str(exc))])
             self.import_text(text, organisation)
 
-    def import_text(self, text: str, organisation: Organisation) -> None:
+    def read(self, data: bytes, name: str) -> str | list[list[str]]:
+        """The file as the command's parser takes it: text (YAML), or a spreadsheet's rows."""
+        return decode_csv(data)
+
+    def import_text(self, text: str | list[list[str]], organisation: Organisation) -> None:
         raise NotImplementedError
 
     def fail(self, problems: list[ImportProblem]) -> None:
