@@ -25,6 +25,8 @@ from .exports import FORMULA_PREFIXES, yes_no
 ZIP_MAGIC = b"PK\x03\x04"
 #: Rows read from an XLSX sheet at most (a small file can hold a sheet of millions of rows).
 MAX_ROWS = 200_000
+#: The most an XLSX file may hold unpacked (a zip of 2 MB can unpack to gigabytes).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 def NOT_XLSX() -> str:
@@ -143,5 +145,8 @@ def read_spreadsheet(data: bytes, name: str = "") -> list[list[str]]:
     if is_xlsx(data, name):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise UnreadableFile(NOT_XLSX())
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise UnreadableFile(NOT_XLSX())
         return xlsx_records(data)
     return csv_records(decode_text(data))

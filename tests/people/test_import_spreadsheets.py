@@ -124,3 +124,14 @@ def test_english_headers_and_codes_still_work(org_a):
     text = "email,first_name,last_name,groups,joined_on\nx@example.org,X,Y,volunteer;staff,2025-01-15\n"
     parsed = parse_people_csv(text, org_a)
     assert parsed.ok and parsed.rows[0].groups == {"volunteer", "staff"}
+
+
+@pytest.mark.django_db
+def test_a_workbook_that_unpacks_to_too_much_is_refused(org_a, monkeypatch):
+    from jour_core import reading
+
+    content = workbook([["email"], ["x" * 5000]])
+    assert parse_people_file(content, "people.xlsx", org_a).problems  # read: a bad email only
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(reading.UnreadableFile, match="XLSX"):
+        parse_people_file(content, "people.xlsx", org_a)
