@@ -164,9 +164,6 @@ DATABASE_ENGLISH = (
     ("wagtailadmin_reports:aging_pages", r"\bNone\b"),
 )
 
-#: Pages of the sheets branch (imports in Swedish): the people import still documents its English
-#: columns and values until that branch lands.
-SHEETS_BRANCH = {"people_import": {"volunteer", "staff", "board", "first_name", "protected_identity"}}
 
 ROLES = ("anonymous", "volunteer", "coordinator", "board", "superuser")
 SKIPPED_TAGS = {"script", "style", "template", "noscript", "svg", "head"}
@@ -233,7 +230,7 @@ PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(word) for word in NEVER
 
 def english_in(text: str, page: str = "") -> list[str]:
     """The words of ``NEVER`` in ``text`` (of the page named ``page``), but for the allowed
-    phrases (and a sheets-branch page's own words)."""
+    phrases."""
     allowed = [
         *(
             phrase
@@ -242,7 +239,7 @@ def english_in(text: str, page: str = "") -> list[str]:
         ),
     ]
     text = re.sub("|".join(f"(?:{phrase})" for phrase in allowed), " ", text)
-    return sorted(set(PATTERN.findall(text)) - SHEETS_BRANCH.get(page, set()))
+    return sorted(set(PATTERN.findall(text)))
 
 
 def swedish_client(place: World, role: str) -> Client:
