@@ -100,3 +100,17 @@ def make_run(course, first_date, title="Studiecirkel HT", start="18:00", end="20
         run, first_date, datetime.time.fromisoformat(start), datetime.time.fromisoformat(end), units
     )
     return run
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    """An XLSX file of ``rows`` on its first sheet, as Excel would save it (imports' tests)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -4,24 +4,13 @@ decimal comma; a problem names the row and the column as the file heads it."""
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from certifications.models import TrainingRecord
+from tests.factories import workbook
 from tests.security.test_imports import call
-
-
-def workbook(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 HEADER = ["E-post", "Typ", "Namn", "Datum", "Timmar", "Anordnare", "Giltig till", "Återkallad"]
 

@@ -15,21 +15,13 @@ from django.urls import reverse
 from people.importing import parse_people_csv, parse_people_file
 from people.models import User
 from tests.auth import sign_in
+from tests.factories import workbook
 
 SWEDISH = (
     "\ufeffE-postadress;Förnamn;Efternamn;Grupper;Startdatum;Slutdatum;Skyddad identitet;Telefon;Status\r\n"
     "asa@example.org;Åsa-Lena;Öberg;volontär, STYRELSE;2025-01-15;;nej;070-1;Aktiv\r\n"
     "bo@example.org;Bo;Ek;Personal;2024-02-29;2026-10-25;JA;;Slutat\r\n"
 )
-
-
-def workbook(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.mark.django_db
