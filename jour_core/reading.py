@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .exports import FORMULA_PREFIXES, yes_no
 
@@ -117,7 +118,12 @@ def xlsx_records(data: bytes) -> list[list[str]]:
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise UnreadableFile(
-                    _("the sheet has more than %(count)d rows; import it in parts") % {"count": MAX_ROWS}
+                    ngettext(
+                        "the sheet has more than %(count)d row; import it in parts",
+                        "the sheet has more than %(count)d rows; import it in parts",
+                        MAX_ROWS,
+                    )
+                    % {"count": MAX_ROWS}
                 )
             records.append([cell_as_text(value) for value in row])
     except UnreadableFile:

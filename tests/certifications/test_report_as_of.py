@@ -83,7 +83,10 @@ def test_figures_are_as_of_today_while_the_period_lasts(org_a, coordinator_a, ci
     with translation.override("sv"):
         swedish = competence_report(org_a, START, END)["narrative"]
     assert "Uppgifter per 2026-11-26" in swedish
-    assert "50 % av de aktiva volontärerna och de anställda har grundutbildningen per 2026-11-26." in swedish
+    assert (
+        "50\u00a0% av de aktiva volontärerna och de anställda har grundutbildningen per 2026-11-26."
+        in swedish
+    )
     assert "1 styrelseledamot som inte går jourpass räknas inte med." in swedish
 
 
