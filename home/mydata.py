@@ -192,11 +192,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "besvarade_utvärderingar",
         _("Evaluations answered"),
-        (
-            Column("kursomgång", _("Run"), "run__title"),
-            Column("kurs", _("Course"), "run__course__title"),
-            Column("avsnitt", _("Unit"), "unit_number"),
-        ),
+        (RUN, COURSE, Column("avsnitt", _("Unit"), "unit_number")),
         lambda person: EvaluationReceipt.objects.filter(person=person).order_by(
             "run__title", "run_id", "unit_number"
         ),
