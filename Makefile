@@ -26,7 +26,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# jour_relabel first: a database made before the apps' labels became jour_people and so on is
+# moved to them (a no-op on any other database; jour_core/relabel.py).
 migrate: install
+	$(PY) manage.py jour_relabel
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -52,6 +55,7 @@ test-fast: checks
 # What make test and make test-fast check before the suite: lint, the import contracts, no
 # missing migration, production's deployment checks.
 checks: lint
+	$(PY) manage.py jour_relabel --settings=lms.settings.test
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=jour.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=lms.settings.production

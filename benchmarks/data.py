@@ -46,7 +46,7 @@ from people.models import Organisation, User
 from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 
 #: Bump when the data changes shape: a cached database of another version is built again.
-VERSION = 4
+VERSION = 5  # 5: the apps' labels became jour_people and so on
 BATCH = 5000
 META_TABLE = "benchmark_meta"
 

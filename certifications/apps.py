@@ -6,6 +6,7 @@ class CertificationsConfig(AppConfig):
     """Qualifications, shift clearance and the competence report (built on courses and people)."""
 
     name = "certifications"
+    label = "jour_certifications"
     verbose_name = _("Certifications")
     default_auto_field = "django.db.models.BigAutoField"
 
@@ -26,19 +27,24 @@ class CertificationsConfig(AppConfig):
         managed = ["qualificationtype", "qualification", "trainingrecord", "shiftrole"]
         register_role_permissions(
             COORDINATORS_GROUP,
-            [f"certifications.{action}_{model}" for model in managed for action in ("add", "change", "view")],
+            [
+                f"jour_certifications.{action}_{model}"
+                for model in managed
+                for action in ("add", "change", "view")
+            ],
         )
         register_role_permissions(
             BOARD_GROUP,
-            [f"certifications.view_{model}" for model in managed],
+            [f"jour_certifications.view_{model}" for model in managed],
         )
         # Deleting a training record moves it to the trash, where it can be restored.
-        register_role_permissions(COORDINATORS_GROUP, ["certifications.delete_trainingrecord"])
-        report = ["certifications.view_frozenreport", "certifications.add_frozenreport"]
+        register_role_permissions(COORDINATORS_GROUP, ["jour_certifications.delete_trainingrecord"])
+        report = ["jour_certifications.view_frozenreport", "jour_certifications.add_frozenreport"]
         register_role_permissions(COORDINATORS_GROUP, report)
         register_role_permissions(BOARD_GROUP, report)
         # Certificates: coordinators see their organisation's and revoke them ("change"); they are
         # issued by downloading and never added or deleted by hand (views.CertificatePermissionPolicy).
         register_role_permissions(
-            COORDINATORS_GROUP, ["certifications.view_certificate", "certifications.change_certificate"]
+            COORDINATORS_GROUP,
+            ["jour_certifications.view_certificate", "jour_certifications.change_certificate"],
         )

@@ -125,7 +125,7 @@ def completion_for_download(user, completion_pk: int) -> Completion | None:
     if completion.person_id == user.pk:
         return completion
     if (
-        user.has_perm("certifications.view_certificate")
+        user.has_perm("jour_certifications.view_certificate")
         and can_see_organisation(user, completion.course.organisation_id)
         and not completion.person.protected_identity
     ):

@@ -43,7 +43,7 @@ class QualificationType(models.Model):
     member groups it is required of, empty for everyone (``certifications/applicability.py``)."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -55,7 +55,7 @@ class QualificationType(models.Model):
         help_text=_("Empty: never expires."),
     )
     granted_by_course = models.ForeignKey(
-        "courses.CoursePage",
+        "jour_courses.CoursePage",
         verbose_name=_("granted by completing"),
         on_delete=models.SET_NULL,
         null=True,
@@ -154,7 +154,11 @@ class Qualification(models.Model):
     revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=30, choices=QualificationSource.choices)
     completion = models.ForeignKey(
-        "courses.Completion", on_delete=models.SET_NULL, null=True, blank=True, related_name="qualifications"
+        "jour_courses.Completion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="qualifications",
     )
     document = models.ForeignKey(
         "wagtaildocs.Document",
@@ -228,7 +232,7 @@ class TrainingRecord(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("title"), max_length=200)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
@@ -240,7 +244,7 @@ class TrainingRecord(models.Model):
         validators=[MinValue(Decimal("0.25")), MaxValue(MAX_HOURS)],
     )
     theme = models.ForeignKey(
-        "courses.Theme",
+        "jour_courses.Theme",
         verbose_name=_("theme"),
         on_delete=models.SET_NULL,
         null=True,
@@ -303,7 +307,7 @@ class ShiftRole(ClusterableModel):
     """A shift role (jourroll), e.g. Telefonjour, and what it requires (a jourpass is one shift)."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -374,7 +378,7 @@ class FrozenReport(models.Model):
     and every file, stored unchanged so it downloads byte for byte the same years later."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
@@ -428,7 +432,7 @@ class Certificate(models.Model):
     certificate is never replaced by a new one. Every change is kept in ``history``."""
 
     completion = models.OneToOneField(
-        "courses.Completion",
+        "jour_courses.Completion",
         verbose_name=_("completion"),
         on_delete=models.CASCADE,
         related_name="certificate",
@@ -441,7 +445,7 @@ class Certificate(models.Model):
     )
     #: The organisation that gave the course (the completion's course's).
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     code = models.CharField(_("verification code"), max_length=20, unique=True, editable=False)
     details = models.JSONField(_("what it states"), editable=False)

@@ -397,7 +397,7 @@ class TrainingRecordIndexView(ScopedIndexMixin, generic.IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm("certifications.delete_trainingrecord"):
+        if self.request.user.has_perm("jour_certifications.delete_trainingrecord"):
             buttons.append(
                 HeaderButton(
                     _("Deleted training records"),

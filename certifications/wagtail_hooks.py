@@ -238,7 +238,7 @@ def person_page_url(person):
 
 class BoardMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("certifications.view_shiftrole")
+        return request.user.has_perm("jour_certifications.view_shiftrole")
 
 
 @hooks.register("register_admin_menu_item")
@@ -250,7 +250,7 @@ def register_board_menu_item():
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("certifications.view_frozenreport")
+        return request.user.has_perm("jour_certifications.view_frozenreport")
 
 
 @hooks.register("register_admin_menu_item")
@@ -290,7 +290,7 @@ class ExpiringClearancePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_expiring_panel(request, panels):
-    if request.user.has_perm("certifications.view_shiftrole") and request.user.organisation_id:
+    if request.user.has_perm("jour_certifications.view_shiftrole") and request.user.organisation_id:
         panels.append(ExpiringClearancePanel(request))
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CoursesConfig(AppConfig):
     name = "courses"
+    label = "jour_courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
 
@@ -24,10 +25,11 @@ class CoursesConfig(AppConfig):
         managed = ["courserun", "session", "enrolment", "attendance", "makeup"]
         register_role_permissions(
             COORDINATORS_GROUP,
-            [f"courses.{action}_{model}" for model in managed for action in ("add", "change", "view")]
-            + ["courses.view_completion", "courses.change_completion"],
+            [f"jour_courses.{action}_{model}" for model in managed for action in ("add", "change", "view")]
+            + ["jour_courses.view_completion", "jour_courses.change_completion"],
         )
         register_role_permissions(
-            BOARD_GROUP, ["courses.view_courserun", "courses.view_attendance", "courses.view_completion"]
+            BOARD_GROUP,
+            ["jour_courses.view_courserun", "jour_courses.view_attendance", "jour_courses.view_completion"],
         )
         post_migrate.connect(ensure_course_editing, sender=self, dispatch_uid="courses_course_editing")

@@ -168,7 +168,7 @@ def feed_allowed(feed: FeedToken) -> bool:
     organisation_id = feed.run.organisation_id if feed.kind == FeedKind.RUN else feed.organisation_id
     if not can_see_organisation(person, organisation_id):
         return False
-    return person.has_perm("courses.view_courserun")
+    return person.has_perm("jour_courses.view_courserun")
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class Theme(models.Model):
     The themes go with their organisation (they are its own list, made with it)."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -89,8 +89,11 @@ class CourseIndexPage(Page):
     (courses/page_access.py): its coordinators add, change and publish the courses and lessons
     under it, and nowhere else. The courses under an index belong to its organisation."""
 
+    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
+    template = "courses/course_index_page.html"
+
     organisation = models.ForeignKey(
-        "people.Organisation",
+        "jour_people.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.SET_NULL,
         null=True,
@@ -109,7 +112,7 @@ class CourseIndexPage(Page):
         FieldPanel("organisation", permission="superuser"),
         FieldPanel("introduction"),
     ]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["jour_courses.CoursePage"]
     base_form_class = CourseIndexPageForm
 
     class Meta:
@@ -142,9 +145,12 @@ class CoursePage(Page):
     join. Its lessons (child pages) are for members.
     """
 
+    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
+    template = "courses/course_page.html"
+
     #: Always its course index's organisation (set on save; see ``save``).
     organisation = models.ForeignKey(
-        "people.Organisation",
+        "jour_people.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="courses",
@@ -187,8 +193,8 @@ class CoursePage(Page):
         InlinePanel("units", heading=_("Units"), label=_("Unit"), min_num=1),
     ]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
-    parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    parent_page_types = ["jour_courses.CourseIndexPage"]
+    subpage_types = ["jour_courses.LessonPage"]
     base_form_class = CoursePageForm
 
     objects = PageManager.from_queryset(CoursePageQuerySet)()
@@ -330,6 +336,9 @@ def with_unit_hours(
 class LessonPage(Page):
     """The material for one unit. Requires login by default (see ``courses.signals``)."""
 
+    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
+    template = "courses/lesson_page.html"
+
     unit_number = models.PositiveSmallIntegerField(
         _("unit number"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_UNIT_NUMBER)],
@@ -345,7 +354,7 @@ class LessonPage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
-    parent_page_types = ["courses.CoursePage"]
+    parent_page_types = ["jour_courses.CoursePage"]
     subpage_types: list[str] = []
 
     class Meta:
@@ -398,7 +407,10 @@ class CourseRun(models.Model):
     """One run of a course, e.g. "Studiecirkel VT 2027", with its sessions and participants."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="runs"
+        "jour_people.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="runs",
     )
     course = models.ForeignKey(
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="runs"
@@ -789,7 +801,7 @@ class FeedToken(models.Model):
     kind = models.CharField(max_length=20, choices=FeedKind.choices)
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     organisation = models.ForeignKey(
-        "people.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "jour_people.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     nonce = models.CharField(max_length=64)
     token_hash = models.CharField(max_length=64, unique=True)

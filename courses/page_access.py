@@ -134,7 +134,7 @@ def _schema_has_index_organisation(apps: Any) -> bool:
     if apps is None:
         return True
     try:
-        model = apps.get_model("courses", "CourseIndexPage")
+        model = apps.get_model("jour_courses", "CourseIndexPage")
     except LookupError:
         return False
     return any(field.name == "organisation" for field in model._meta.get_fields())

@@ -250,7 +250,7 @@ def add_course_panels(request, panels):
     user = request.user
     if not user.organisation_id:
         return
-    if user.has_perm("courses.view_courserun"):
+    if user.has_perm("jour_courses.view_courserun"):
         panels.append(SessionsToLeadPanel(request))
-    if user.has_perm("courses.change_attendance"):
+    if user.has_perm("jour_courses.change_attendance"):
         panels.append(RegistersNotTakenPanel(request))

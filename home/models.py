@@ -29,7 +29,7 @@ class HomePage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("introduction"),
-        PageChooserPanel("basic_course", page_type="courses.CoursePage"),
+        PageChooserPanel("basic_course", page_type="jour_courses.CoursePage"),
         FieldPanel("join_text"),
     ]
     max_count = None

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PeopleConfig(AppConfig):
     name = "people"
+    label = "jour_people"
     verbose_name = _("People")
     default_auto_field = "django.db.models.BigAutoField"
 

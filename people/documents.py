@@ -61,7 +61,7 @@ def may_read(user: Any, owners: set[Owner]) -> bool:
     if any(owner.person_id == user.pk for owner in owners):
         return True
     return all(can_see_organisation(user, owner.organisation_id) for owner in owners) and user.has_perm(
-        "people.change_person"
+        "jour_people.change_person"
     )
 
 

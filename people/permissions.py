@@ -44,9 +44,14 @@ def register_role_permissions(group_name: str, permissions: list[str]) -> None:
 
 register_role_permissions(
     COORDINATORS_GROUP,
-    ["wagtailadmin.access_admin", "people.view_person", "people.add_person", "people.change_person"],
+    [
+        "wagtailadmin.access_admin",
+        "jour_people.view_person",
+        "jour_people.add_person",
+        "jour_people.change_person",
+    ],
 )
-register_role_permissions(BOARD_GROUP, ["wagtailadmin.access_admin", "people.view_person"])
+register_role_permissions(BOARD_GROUP, ["wagtailadmin.access_admin", "jour_people.view_person"])
 
 
 def has_admin_access(user: AbstractBaseUser | AnonymousUser) -> bool:

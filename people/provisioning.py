@@ -123,7 +123,9 @@ def ensure_organisations(apps: Any = None, using: str = "default", **kwargs: Any
 
     if apps is not None:
         try:
-            fields = {field.name for field in apps.get_model("people", "Organisation")._meta.get_fields()}
+            fields = {
+                field.name for field in apps.get_model("jour_people", "Organisation")._meta.get_fields()
+            }
         except LookupError:
             return
         if "coordinators_group" not in fields:  # migrated back to before it existed

@@ -45,7 +45,7 @@ def end_sessions(user: User, keep: str | None = None) -> int:
 
 
 @receiver(pre_save, sender=User, dispatch_uid="people_account_changes")
-@receiver(pre_save, sender="people.Person", dispatch_uid="people_person_account_changes")
+@receiver(pre_save, sender="jour_people.Person", dispatch_uid="people_person_account_changes")
 def _before_saving_a_person(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
     """Compare the saved row with what is about to be saved (one query, only when the email, the
     active flag or the organisation may change): a deactivation ends her sessions, a new email
@@ -106,7 +106,7 @@ def _roles_changed(sender, instance, action: str, reverse: bool, pk_set, **kwarg
 
 
 @receiver(post_save, sender=User, dispatch_uid="people_organisation_changed")
-@receiver(post_save, sender="people.Person", dispatch_uid="people_person_organisation_changed")
+@receiver(post_save, sender="jour_people.Person", dispatch_uid="people_person_organisation_changed")
 def _organisation_changed(sender, instance: User, raw: bool = False, **kwargs) -> None:
     """Someone moved to another organisation moves to its coordinators' group, if she has the
     role (a new person has no roles yet: adding one is an ``m2m_changed``)."""

@@ -151,7 +151,7 @@ class PersonEditView(generic.EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if self.request.user.has_perm("people.change_person"):
+        if self.request.user.has_perm("jour_people.change_person"):
             buttons.append(
                 Button(
                     _("Change history"),

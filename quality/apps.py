@@ -8,6 +8,7 @@ class QualityConfig(AppConfig):
     (do)."""
 
     name = "quality"
+    label = "jour_quality"
     verbose_name = _("Quality work")
     default_auto_field = "django.db.models.BigAutoField"
 
@@ -17,13 +18,13 @@ class QualityConfig(AppConfig):
         from . import signals  # noqa: F401 (default evaluation questions for a new organisation)
 
         # The board or a coordinator records a finding and its action; a coordinator may delete one.
-        edit = [f"quality.{action}_action" for action in ("add", "change", "view")]
-        register_role_permissions(COORDINATORS_GROUP, [*edit, "quality.delete_action"])
+        edit = [f"jour_quality.{action}_action" for action in ("add", "change", "view")]
+        register_role_permissions(COORDINATORS_GROUP, [*edit, "jour_quality.delete_action"])
         register_role_permissions(BOARD_GROUP, edit)
         # The board makes the competence plan with the coordinators; both edit it and the themes.
         plan = [
             f"{app}.{action}_{model}"
-            for app, model in (("quality", "planitem"), ("courses", "theme"))
+            for app, model in (("jour_quality", "planitem"), ("jour_courses", "theme"))
             for action in ("add", "change", "view", "delete")
         ]
         register_role_permissions(COORDINATORS_GROUP, plan)
@@ -31,13 +32,13 @@ class QualityConfig(AppConfig):
         # Coordinators edit the evaluation questions; both read the results (never who answered).
         register_role_permissions(
             COORDINATORS_GROUP,
-            [f"quality.{action}_evaluationquestion" for action in ("add", "change", "view", "delete")]
-            + ["quality.view_evaluationresponse"],
+            [f"jour_quality.{action}_evaluationquestion" for action in ("add", "change", "view", "delete")]
+            + ["jour_quality.view_evaluationresponse"],
         )
         register_role_permissions(
-            BOARD_GROUP, ["quality.view_evaluationquestion", "quality.view_evaluationresponse"]
+            BOARD_GROUP, ["jour_quality.view_evaluationquestion", "jour_quality.view_evaluationresponse"]
         )
         # Both make the annual review and freeze a copy of it, as they do the competence report.
-        review = ["quality.view_frozenreview", "quality.add_frozenreview"]
+        review = ["jour_quality.view_frozenreview", "jour_quality.add_frozenreview"]
         register_role_permissions(COORDINATORS_GROUP, review)
         register_role_permissions(BOARD_GROUP, review)

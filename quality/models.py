@@ -53,7 +53,7 @@ class Action(models.Model):
     is kept in its history."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("finding"), max_length=200, help_text=_("What was found, in a line."))
     finding = models.TextField(_("about the finding"), blank=True)
@@ -186,14 +186,14 @@ class PlanItem(models.Model):
     and when in the year it is planned."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(
         _("year"),
         validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
     )
     theme = models.ForeignKey(
-        "courses.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+        "jour_courses.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
     )
     group_volunteer = models.BooleanField(GROUP_LABELS["volunteer"], default=False)
     group_staff = models.BooleanField(GROUP_LABELS["staff"], default=False)
@@ -280,7 +280,7 @@ class EvaluationQuestion(models.Model):
     answers keep it from being deleted."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
     course_kind = models.CharField(_("for courses of the kind"), max_length=20, choices=CourseKind.choices)
     kind = models.CharField(_("answered with"), max_length=20, choices=AnswerKind.choices)
@@ -324,10 +324,10 @@ class EvaluationResponse(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     run = models.ForeignKey(
-        "courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
+        "jour_courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
     )
     unit_number = models.PositiveSmallIntegerField(
         _("unit"), validators=[MaxValueValidator(MAX_UNIT_NUMBER)], help_text=_("0: the whole course.")
@@ -396,7 +396,7 @@ class EvaluationReceipt(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
     run = models.ForeignKey(
-        "courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
+        "jour_courses.CourseRun", verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
     )
     unit_number = models.PositiveSmallIntegerField(_("unit"), validators=[MaxValueValidator(MAX_UNIT_NUMBER)])
 
@@ -422,7 +422,7 @@ class FrozenReview(models.Model):
     years later."""
 
     organisation = models.ForeignKey(
-        "people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+        "jour_people.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     external = models.BooleanField(_("external version"), default=True)

@@ -142,7 +142,7 @@ class EvaluationQuestionViewSet(ScopedModelViewSet):
 
 class EvaluationResultsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("quality.view_evaluationresponse")
+        return request.user.has_perm("jour_quality.view_evaluationresponse")
 
 
 class EvaluationResultsViewSet(ViewSet):
@@ -173,12 +173,12 @@ class QualityGroup(ViewSetGroup):
 
 class PlanMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("quality.view_planitem")
+        return request.user.has_perm("jour_quality.view_planitem")
 
 
 class ReviewMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("quality.view_frozenreview")
+        return request.user.has_perm("jour_quality.view_frozenreview")
 
 
 @hooks.register("register_admin_urls")
@@ -237,5 +237,5 @@ class OverdueActionsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_overdue_panel(request, panels):
-    if request.user.has_perm("quality.view_action") and request.user.organisation_id:
+    if request.user.has_perm("jour_quality.view_action") and request.user.organisation_id:
         panels.append(OverdueActionsPanel(request))

@@ -22,7 +22,7 @@ def project_viewsets() -> list[ModelViewSet]:
     return [
         viewset
         for viewset in viewsets.viewsets
-        if isinstance(viewset, ModelViewSet) and viewset.model._meta.app_label in PROJECT_APPS
+        if isinstance(viewset, ModelViewSet) and viewset.model.__module__.split(".")[0] in PROJECT_APPS
     ]
 
 

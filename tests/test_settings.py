@@ -42,7 +42,7 @@ def test_language_and_time_zone():
     assert [code for code, _ in settings.LANGUAGES] == ["sv", "en"]
     assert settings.TIME_ZONE == "Europe/Stockholm"
     assert settings.USE_TZ
-    assert settings.AUTH_USER_MODEL == "people.User"
+    assert settings.AUTH_USER_MODEL == "jour_people.User"
 
 
 def production_setting(name: str, **env) -> str:

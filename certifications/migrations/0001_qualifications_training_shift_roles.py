@@ -15,8 +15,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('courses', '0002_runs_sessions_attendance'),
-        ('people', '0001_initial'),
+        ('jour_courses', '0002_runs_sessions_attendance'),
+        ('jour_people', '0001_initial'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'historical training record',
@@ -53,8 +53,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('valid_months', models.PositiveSmallIntegerField(blank=True, help_text='Empty: never expires.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='valid for (months)')),
-                ('granted_by_course', models.ForeignKey(blank=True, help_text='Empty: attested by a coordinator.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.coursepage', verbose_name='granted by completing')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('granted_by_course', models.ForeignKey(blank=True, help_text='Empty: attested by a coordinator.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jour_courses.coursepage', verbose_name='granted by completing')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'qualification type',
@@ -73,10 +73,10 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(choices=[('course_completion', 'Course completion'), ('attestation', 'Attested by a coordinator'), ('import', 'Import')], max_length=30, verbose_name='source')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('attested_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('completion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='qualifications', to='courses.completion')),
+                ('completion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='qualifications', to='jour_courses.completion')),
                 ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document', verbose_name='signed document')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='qualifications', to='certifications.qualificationtype', verbose_name='type')),
+                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='qualifications', to='jour_certifications.qualificationtype', verbose_name='type')),
             ],
             options={
                 'verbose_name': 'qualification',
@@ -99,11 +99,11 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('attested_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('completion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.completion')),
+                ('completion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.completion')),
                 ('document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wagtaildocs.document', verbose_name='signed document')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certifications.qualificationtype', verbose_name='type')),
+                ('type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_certifications.qualificationtype', verbose_name='type')),
             ],
             options={
                 'verbose_name': 'historical qualification',
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 ('days_before', models.PositiveSmallIntegerField()),
                 ('expires_on', models.DateField()),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('qualification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='certifications.qualification')),
+                ('qualification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='jour_certifications.qualification')),
             ],
         ),
         migrations.CreateModel(
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('min_training_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='minimum continuing-education hours')),
                 ('training_window_months', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1)], verbose_name='within the last (months)')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'shift role',
@@ -145,8 +145,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('qualification_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certifications.qualificationtype', verbose_name='qualification type')),
-                ('role', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='certifications.shiftrole')),
+                ('qualification_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_certifications.qualificationtype', verbose_name='qualification type')),
+                ('role', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='jour_certifications.shiftrole')),
             ],
             options={
                 'verbose_name': 'required qualification',
@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
                 ('hours', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))], verbose_name='hours')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('attendees', models.ManyToManyField(blank=True, related_name='training_records', to=settings.AUTH_USER_MODEL, verbose_name='attended')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'training record',
@@ -178,9 +178,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='certifications.historicaltrainingrecord')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='jour_certifications.historicaltrainingrecord')),
                 ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trainingrecord', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='certifications.trainingrecord')),
+                ('trainingrecord', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_certifications.trainingrecord')),
             ],
             options={
                 'verbose_name': 'HistoricalTrainingRecord_attendees',

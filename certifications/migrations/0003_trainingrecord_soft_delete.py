@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0002_frozen_reports'),
-        ('people', '0002_user_history'),
+        ('jour_certifications', '0002_frozen_reports'),
+        ('jour_people', '0002_user_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0003_trainingrecord_soft_delete'),
+        ('jour_certifications', '0003_trainingrecord_soft_delete'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0004_number_and_date_bounds'),
+        ('jour_certifications', '0004_number_and_date_bounds'),
     ]
 
     operations = [

@@ -6,9 +6,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0005_expiry_bound'),
-        ('courses', '0005_number_and_date_bounds'),
-        ('people', '0006_date_bounds'),
+        ('jour_certifications', '0005_expiry_bound'),
+        ('jour_courses', '0005_number_and_date_bounds'),
+        ('jour_people', '0006_date_bounds'),
     ]
 
     operations = [

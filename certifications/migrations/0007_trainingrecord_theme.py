@@ -7,19 +7,19 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0006_pledge_type'),
-        ('courses', '0006_themes'),
+        ('jour_certifications', '0006_pledge_type'),
+        ('jour_courses', '0006_themes'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='historicaltrainingrecord',
             name='theme',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='What it was about, for the competence plan.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.theme', verbose_name='theme'),
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='What it was about, for the competence plan.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.theme', verbose_name='theme'),
         ),
         migrations.AddField(
             model_name='trainingrecord',
             name='theme',
-            field=models.ForeignKey(blank=True, help_text='What it was about, for the competence plan.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.theme', verbose_name='theme'),
+            field=models.ForeignKey(blank=True, help_text='What it was about, for the competence plan.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jour_courses.theme', verbose_name='theme'),
         ),
     ]

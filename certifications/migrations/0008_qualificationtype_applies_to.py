@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certifications', '0007_trainingrecord_theme'),
+        ('jour_certifications', '0007_trainingrecord_theme'),
     ]
 
     operations = [

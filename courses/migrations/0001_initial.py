@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ('jour_people', '0001_initial'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('basic', 'Basic training'), ('continuing', 'Continuing education')], default='basic', max_length=20, verbose_name='kind')),
                 ('introduction', wagtail.fields.RichTextField(help_text='What the course is, for whom, and why.', verbose_name='introduction')),
                 ('how_to_join', wagtail.fields.RichTextField(blank=True, help_text='How a prospective participant signs up.', verbose_name='how to join')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'course',
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('hours', models.DecimalField(decimal_places=2, default=Decimal('2.5'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.25'))], verbose_name='hours')),
                 ('learning_goals', models.TextField(blank=True, help_text='One goal per line.', verbose_name='learning goals')),
-                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='courses.coursepage')),
+                ('course', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='jour_courses.coursepage')),
             ],
             options={
                 'verbose_name': 'unit',

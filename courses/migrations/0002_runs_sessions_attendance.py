@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0001_initial'),
-        ('people', '0001_initial'),
+        ('jour_courses', '0001_initial'),
+        ('jour_people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -35,9 +35,9 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(help_text='For example Studiecirkel VT 2027.', max_length=200, verbose_name='title')),
                 ('location', models.CharField(blank=True, help_text='A label such as Föreningslokalen, not a street address.', max_length=200, verbose_name='location')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='courses.coursepage', verbose_name='course')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='jour_courses.coursepage', verbose_name='course')),
                 ('leaders', models.ManyToManyField(blank=True, related_name='led_runs', to=settings.AUTH_USER_MODEL, verbose_name='circle leaders')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'course run',
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('enrolled_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='enrolled on')),
                 ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='courses.courserun', verbose_name='run')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='jour_courses.courserun', verbose_name='run')),
             ],
             options={
                 'verbose_name': 'enrolment',
@@ -69,9 +69,9 @@ class Migration(migrations.Migration):
                 ('flagged', models.BooleanField(default=False, verbose_name='needs checking')),
                 ('flag_reason', models.CharField(blank=True, max_length=300, verbose_name='why it needs checking')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='courses.coursepage', verbose_name='course')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='jour_courses.coursepage', verbose_name='course')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completions', to='courses.enrolment', verbose_name='enrolment')),
+                ('enrolment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='completions', to='jour_courses.enrolment', verbose_name='enrolment')),
             ],
             options={
                 'verbose_name': 'completion',
@@ -91,8 +91,8 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.coursepage', verbose_name='course')),
-                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.enrolment', verbose_name='enrolment')),
+                ('course', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.coursepage', verbose_name='course')),
+                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.enrolment', verbose_name='enrolment')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
             ],
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.courserun', verbose_name='run')),
+                ('run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.courserun', verbose_name='run')),
             ],
             options={
                 'verbose_name': 'historical enrolment',
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('done_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='courses.lessonpage')),
+                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='jour_courses.lessonpage')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_completions', to=settings.AUTH_USER_MODEL)),
             ],
         ),
@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
                 ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('sequence', models.PositiveIntegerField(default=0, editable=False, help_text='Grows whenever the time or the status changes (iCalendar).')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='courses.courserun', verbose_name='run')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='jour_courses.courserun', verbose_name='run')),
             ],
             options={
                 'verbose_name': 'session',
@@ -166,9 +166,9 @@ class Migration(migrations.Migration):
                 ('led_by', models.CharField(blank=True, max_length=200, verbose_name='led by')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='makeups', to='courses.enrolment', verbose_name='enrolment')),
+                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='makeups', to='jour_courses.enrolment', verbose_name='enrolment')),
                 ('recorded_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='makeups', to='courses.session', verbose_name='session in another run')),
+                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='makeups', to='jour_courses.session', verbose_name='session in another run')),
             ],
             options={
                 'verbose_name': 'make-up',
@@ -190,10 +190,10 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.enrolment', verbose_name='enrolment')),
+                ('enrolment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.enrolment', verbose_name='enrolment')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.session', verbose_name='session in another run')),
+                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.session', verbose_name='session in another run')),
             ],
             options={
                 'verbose_name': 'historical make-up',
@@ -216,7 +216,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('marked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked by')),
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.session', verbose_name='session')),
+                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.session', verbose_name='session')),
             ],
             options={
                 'verbose_name': 'historical attendance',
@@ -234,7 +234,7 @@ class Migration(migrations.Migration):
                 ('marked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='marked at')),
                 ('marked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked by')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='courses.session', verbose_name='session')),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='jour_courses.session', verbose_name='session')),
             ],
             options={
                 'verbose_name': 'attendance',

@@ -9,9 +9,9 @@ def index_organisation_from_its_courses(apps, schema_editor):
     organisation's (or, empty, when the database has one organisation). An index holding
     several organisations' courses is left without one: only the administrator edits it, and
     she moves each course to its organisation's own index (README "Security and privacy")."""
-    CourseIndexPage = apps.get_model("courses", "CourseIndexPage")
-    CoursePage = apps.get_model("courses", "CoursePage")
-    Organisation = apps.get_model("people", "Organisation")
+    CourseIndexPage = apps.get_model("jour_courses", "CourseIndexPage")
+    CoursePage = apps.get_model("jour_courses", "CoursePage")
+    Organisation = apps.get_model("jour_people", "Organisation")
     organisations = list(Organisation.objects.values_list("pk", flat=True)[:2])
     for index in CourseIndexPage.objects.filter(organisation=None):
         owners = set(
@@ -28,15 +28,15 @@ def index_organisation_from_its_courses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_calendar_feeds'),
-        ('people', '0004_organisation_group_and_collection'),
+        ('jour_courses', '0003_calendar_feeds'),
+        ('jour_people', '0004_organisation_group_and_collection'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='courseindexpage',
             name='organisation',
-            field=models.ForeignKey(blank=True, help_text='The courses under this index belong to this organisation, and its coordinators edit them. It cannot be changed once set. Empty: only the administrator edits this index, and no courses can be added under it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='course_indexes', to='people.organisation', verbose_name='organisation'),
+            field=models.ForeignKey(blank=True, help_text='The courses under this index belong to this organisation, and its coordinators edit them. It cannot be changed once set. Empty: only the administrator edits this index, and no courses can be added under it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='course_indexes', to='jour_people.organisation', verbose_name='organisation'),
         ),
         migrations.RunPython(index_organisation_from_its_courses, migrations.RunPython.noop),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_course_index_organisation'),
+        ('jour_courses', '0004_course_index_organisation'),
     ]
 
     operations = [

@@ -20,8 +20,8 @@ THEMES = (
 
 def seed_existing_organisations(apps, schema_editor):
     """Every organisation that exists gets the default themes (new ones get them on creation)."""
-    Organisation = apps.get_model("people", "Organisation")
-    Theme = apps.get_model("courses", "Theme")
+    Organisation = apps.get_model("jour_people", "Organisation")
+    Theme = apps.get_model("jour_courses", "Theme")
     Theme.objects.bulk_create(
         Theme(organisation_id=organisation, name=name, sort_order=10 * (number + 1))
         for organisation in Organisation.objects.values_list("pk", flat=True)
@@ -33,8 +33,8 @@ def seed_existing_organisations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_number_and_date_bounds'),
-        ('people', '0006_date_bounds'),
+        ('jour_courses', '0005_number_and_date_bounds'),
+        ('jour_people', '0006_date_bounds'),
     ]
 
     operations = [
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='order')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'theme',
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='coursepage',
             name='theme',
-            field=models.ForeignKey(blank=True, help_text='What the course is about, for the competence plan.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.theme', verbose_name='theme'),
+            field=models.ForeignKey(blank=True, help_text='What the course is about, for the competence plan.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jour_courses.theme', verbose_name='theme'),
         ),
         migrations.AddConstraint(
             model_name='theme',

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_themes'),
+        ('jour_courses', '0006_themes'),
     ]
 
     operations = [

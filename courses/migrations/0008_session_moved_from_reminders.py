@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0007_attendance_note'),
+        ('jour_courses', '0007_attendance_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('starts_at', models.DateTimeField()),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.session')),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='jour_courses.session')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('session', 'person', 'starts_at'), name='one_reminder_per_session_start_and_person')],

@@ -195,7 +195,7 @@ class RunOverviewView(RunScreenMixin, TemplateView):
 
     def run_actions(self) -> list[HeaderButton]:
         buttons = []
-        if self.request.user.has_perm("courses.change_courserun"):
+        if self.request.user.has_perm("jour_courses.change_courserun"):
             buttons += [
                 HeaderButton(
                     _("Edit run"), url=reverse("courses_run:edit", args=[self.run.pk]), icon_name="edit"
@@ -223,7 +223,7 @@ class RunOverviewView(RunScreenMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        can_change = self.request.user.has_perm("courses.change_courserun")
+        can_change = self.request.user.has_perm("jour_courses.change_courserun")
         context.update(
             run=self.run,
             sessions=self.sessions,

@@ -77,7 +77,7 @@ def session_ics(request, pk: int):
     user = request.user
     mine = sessions_for_person(user).filter(pk=pk).exists()
     managed = (
-        user.has_perm("courses.view_courserun") and Session.objects.for_user(user).filter(pk=pk).exists()
+        user.has_perm("jour_courses.view_courserun") and Session.objects.for_user(user).filter(pk=pk).exists()
     )
     if not (mine or managed):
         raise Http404

@@ -146,7 +146,7 @@ def site_database(database: dict) -> dict:
 site_database(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "people.User"
+AUTH_USER_MODEL = "jour_people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_training"
 LOGOUT_REDIRECT_URL = "/"

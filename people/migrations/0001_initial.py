@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Empty only for umbrella administrators.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(blank=True, help_text='Empty only for umbrella administrators.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'person',
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 'indexes': [],
                 'constraints': [],
             },
-            bases=('people.user',),
+            bases=('jour_people.user',),
             managers=[
                 ('objects', people.models.PersonManager()),
             ],

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0001_initial'),
+        ('jour_people', '0001_initial'),
     ]
 
     operations = [
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty only for umbrella administrators.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty only for umbrella administrators.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'historical person',

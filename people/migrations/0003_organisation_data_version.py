@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_user_history'),
+        ('jour_people', '0002_user_history'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('people', '0003_organisation_data_version'),
+        ('jour_people', '0003_organisation_data_version'),
         ('wagtailcore', '0026_group_collection_permission'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0005_pending_import'),
+        ('jour_people', '0005_pending_import'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_date_bounds'),
+        ('jour_people', '0006_date_bounds'),
     ]
 
     operations = [

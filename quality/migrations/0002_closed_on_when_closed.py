@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_date_bounds'),
-        ('quality', '0001_initial'),
+        ('jour_people', '0006_date_bounds'),
+        ('jour_quality', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,9 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0006_themes'),
-        ('people', '0006_date_bounds'),
-        ('quality', '0002_closed_on_when_closed'),
+        ('jour_courses', '0006_themes'),
+        ('jour_people', '0006_date_bounds'),
+        ('jour_quality', '0002_closed_on_when_closed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -32,8 +32,8 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='people.organisation', verbose_name='organisation')),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courses.theme', verbose_name='theme')),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
+                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jour_courses.theme', verbose_name='theme')),
             ],
             options={
                 'verbose_name': 'historical competence plan line',
@@ -53,8 +53,8 @@ class Migration(migrations.Migration):
                 ('group_board', models.BooleanField(default=False, verbose_name='board')),
                 ('period', models.CharField(choices=[('year', 'During the year'), ('q1', 'January–March'), ('q2', 'April–June'), ('q3', 'July–September'), ('q4', 'October–December'), ('m01', 'January'), ('m02', 'February'), ('m03', 'March'), ('m04', 'April'), ('m05', 'May'), ('m06', 'June'), ('m07', 'July'), ('m08', 'August'), ('m09', 'September'), ('m10', 'October'), ('m11', 'November'), ('m12', 'December')], default='year', max_length=4, verbose_name='planned')),
                 ('note', models.TextField(blank=True, help_text='For example a theme evening with an invited speaker.', verbose_name='what is planned')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courses.theme', verbose_name='theme')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
+                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_courses.theme', verbose_name='theme')),
             ],
             options={
                 'verbose_name': 'competence plan line',

@@ -24,8 +24,8 @@ DEFAULT_QUESTIONS = [
 
 
 def give_existing_organisations_the_default_questions(apps, schema_editor):
-    Organisation = apps.get_model("people", "Organisation")
-    EvaluationQuestion = apps.get_model("quality", "EvaluationQuestion")
+    Organisation = apps.get_model("jour_people", "Organisation")
+    EvaluationQuestion = apps.get_model("jour_quality", "EvaluationQuestion")
     db = schema_editor.connection.alias
     with translation.override(settings.LANGUAGE_CODE):
         EvaluationQuestion.objects.using(db).bulk_create(
@@ -44,9 +44,9 @@ def give_existing_organisations_the_default_questions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_number_and_date_bounds'),
-        ('people', '0006_date_bounds'),
-        ('quality', '0003_competence_plan'),
+        ('jour_courses', '0005_number_and_date_bounds'),
+        ('jour_people', '0006_date_bounds'),
+        ('jour_quality', '0003_competence_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('text', models.CharField(max_length=300, verbose_name='question')),
                 ('sort_order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.', validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='order')),
                 ('active', models.BooleanField(default=True, help_text='Untick to stop asking it; its answers so far are kept.', verbose_name='asked')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'evaluation question',
@@ -73,8 +73,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('unit_number', models.PositiveSmallIntegerField(help_text='0: the whole course.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='unit')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courses.courserun', verbose_name='run')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_courses.courserun', verbose_name='run')),
             ],
             options={
                 'verbose_name': 'evaluation answer',
@@ -88,8 +88,8 @@ class Migration(migrations.Migration):
                 ('question_text', models.CharField(max_length=300, verbose_name='question')),
                 ('rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='rating')),
                 ('text', models.TextField(blank=True, max_length=2000, verbose_name='answer')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quality.evaluationquestion')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='quality.evaluationresponse')),
+                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jour_quality.evaluationquestion')),
+                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='jour_quality.evaluationresponse')),
             ],
             options={
                 'verbose_name': 'evaluation answer to a question',
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('unit_number', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='unit')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courses.courserun', verbose_name='run')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_courses.courserun', verbose_name='run')),
             ],
             options={
                 'verbose_name': 'evaluation answered',

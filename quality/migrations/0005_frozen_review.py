@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_date_bounds'),
-        ('quality', '0004_evaluations'),
+        ('jour_people', '0006_date_bounds'),
+        ('jour_quality', '0004_evaluations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('pdf_file', models.BinaryField()),
                 ('frozen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='frozen at')),
                 ('frozen_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='frozen by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.organisation', verbose_name='organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jour_people.organisation', verbose_name='organisation')),
             ],
             options={
                 'verbose_name': 'frozen annual review',

@@ -22,7 +22,7 @@ def seed() -> str:
 
 def database_snapshot() -> dict[str, list]:
     """Every stored row of our apps, Wagtail's core and auth, as the database holds it."""
-    labels = {"people", "courses", "home", "wagtailcore", "auth"}
+    labels = {"jour_people", "jour_courses", "home", "wagtailcore", "auth"}
     snapshot = {}
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):

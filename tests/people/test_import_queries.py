@@ -23,7 +23,7 @@ from tests.factories import PersonFactory
 
 HEADER = "email,first_name,last_name,groups,joined_on,left_on,protected_identity\n"
 EXISTING = 10  # the file's first rows are people of the organisation: 5 changed, 5 as they are
-WRITE = re.compile(r'^(INSERT INTO|UPDATE) "(people_user|people_historicaluser)"')
+WRITE = re.compile(r'^(INSERT INTO|UPDATE) "(jour_people_user|jour_people_historicaluser)"')
 
 
 def people_csv(count: int) -> str:
@@ -85,9 +85,11 @@ def most_batches(model, rows: int) -> int:
 def check_batches(writes: dict[str, int], rows: int) -> None:
     new = rows - EXISTING
     history = User.history.model
-    assert writes['INSERT INTO "people_user"'] <= most_batches(User, new)
-    assert writes['INSERT INTO "people_historicaluser"'] <= most_batches(history, new) + 1  # + the updates'
-    assert writes['UPDATE "people_user"'] == 1  # the 5 changed people, one batch
+    assert writes['INSERT INTO "jour_people_user"'] <= most_batches(User, new)
+    assert (
+        writes['INSERT INTO "jour_people_historicaluser"'] <= most_batches(history, new) + 1
+    )  # + the updates'
+    assert writes['UPDATE "jour_people_user"'] == 1  # the 5 changed people, one batch
 
 
 @pytest.mark.django_db(transaction=False)

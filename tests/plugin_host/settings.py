@@ -86,7 +86,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # The plugins' one required setting: a person is the user.
-AUTH_USER_MODEL = "people.User"
+AUTH_USER_MODEL = "jour_people.User"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Europe/Stockholm"

@@ -103,11 +103,11 @@ def test_the_wheel_installs_into_a_fresh_wagtail_project_as_the_readme_says(tmp_
         assert command[:2] == ["python", "manage.py"]
         outputs.append(run([bin_dir / "python", *command[1:]], site, env))
     for migration in [
-        "people.0001_initial",
-        "people.0002_user_history",
-        "courses.0003_calendar_feeds",
-        "certifications.0003_trainingrecord_soft_delete",
-        "quality.0004_evaluations",
+        "jour_people.0001_initial",
+        "jour_people.0002_user_history",
+        "jour_courses.0003_calendar_feeds",
+        "jour_certifications.0003_trainingrecord_soft_delete",
+        "jour_quality.0004_evaluations",
         "otp_totp.0001_initial",
     ]:
         assert f"Applying {migration}... OK" in outputs[0]

@@ -330,7 +330,11 @@ def test_answering_writes_nothing_else(client, circle, org_a, coordinator_a, aud
     client.post(reverse("quality_evaluation", args=[circle["run"].pk, 1]), data)
     after = row_counts()
     changed = {table for table in after if after[table] != before.get(table)}
-    answer_tables = {"quality_evaluationresponse", "quality_evaluationanswer", "quality_evaluationreceipt"}
+    answer_tables = {
+        "jour_quality_evaluationresponse",
+        "jour_quality_evaluationanswer",
+        "jour_quality_evaluationreceipt",
+    }
     assert changed - {"django_session"} == answer_tables
     response = EvaluationResponse.objects.get()
     logged = " ".join(record.getMessage() for record in caplog.records)
@@ -344,7 +348,7 @@ def test_the_answer_holds_no_person_no_time_and_a_random_id(circle, org_a):
     for model in (EvaluationResponse, EvaluationAnswer):
         fields = list(model._meta.concrete_fields)
         assert not any(f.get_internal_type() in ("DateField", "DateTimeField") for f in fields)
-        assert not any(f.related_model and f.related_model._meta.label == "people.User" for f in fields)
+        assert not any(f.related_model and f.related_model._meta.label == "jour_people.User" for f in fields)
         assert model._meta.pk.get_internal_type() == "UUIDField"
     assert uuid.UUID(str(EvaluationResponse.objects.get().pk)).version == 4
     receipt_fields = {f.name for f in EvaluationReceipt._meta.concrete_fields}

@@ -149,8 +149,8 @@ def test_backup_restores_into_an_empty_database_with_the_same_row_counts(committ
     build_data()
     expected = source_counts()
     assert model_tables() <= set(expected), "every model and m2m table is in the database"
-    assert expected["people_user"] == 9
-    assert expected["courses_attendance"] == 10
+    assert expected["jour_people_user"] == 9
+    assert expected["jour_courses_attendance"] == 10
 
     if connection.vendor == "sqlite":
         backup = backup_to(tmp_path, "backup.sqlite3")

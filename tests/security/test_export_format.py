@@ -45,7 +45,7 @@ def raw_choice_values() -> set[str]:
     text: what a file must never show."""
     codes, labels = set(), set()
     for model in apps.get_models():
-        if model._meta.app_label not in PROJECT_APPS:
+        if model.__module__.split(".")[0] not in PROJECT_APPS:
             continue
         for field in model._meta.get_fields():
             for value, label in getattr(field, "flatchoices", None) or ():

@@ -207,7 +207,7 @@ def test_the_organisation_of_a_course_is_its_indexs_whatever_is_posted(
     # A new course under her index is her organisation's, even when the administrator posts another.
     client.logout()
     sign_in(client, superuser)
-    add = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", pages["index_a"].pk])
+    add = reverse("wagtailadmin_pages:add", args=["jour_courses", "coursepage", pages["index_a"].pk])
     response = client.post(add, course_form("Ny kurs", "ny-kurs", organisation=org_b.pk))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CoursePage.objects.get(slug="ny-kurs").organisation_id == pages["index_a"].organisation_id

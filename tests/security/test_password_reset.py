@@ -90,7 +90,7 @@ def test_the_request_does_the_same_work_and_the_mail_leaves_after_the_answer(vol
     # The same answer, and the same queries: the address is not even looked up in the request.
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     assert [q["sql"] for q in known_queries] == [q["sql"] for q in unknown_queries]
-    assert not [q for q in known_queries if "people_user" in q["sql"]]
+    assert not [q for q in known_queries if "jour_people_user" in q["sql"]]
     assert mail.outbox == []
     # The WSGI server closes the response after its last byte: then the mail goes.
     close(unknown)

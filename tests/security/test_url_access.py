@@ -604,9 +604,9 @@ ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 #: Dummy values for Wagtail's and Django's URLs (ids that exist nowhere, a known page type).
 DUMMY = {
-    "app_label": "courses",
-    "app_name": "courses",
-    "content_type_app_name": "courses",
+    "app_label": "jour_courses",
+    "app_name": "jour_courses",
+    "content_type_app_name": "jour_courses",
     "model_name": "coursepage",
     "content_type_model_name": "coursepage",
     "action": "delete",
@@ -698,7 +698,7 @@ def wagtail_values(route: Route, world: World, page=None) -> dict[str, object]:
         "revision_id": page.latest_revision_id or 999999,
         "revision_id_a": "earliest",
         "revision_id_b": "latest",
-        "content_type_app_name": "courses",
+        "content_type_app_name": "jour_courses",
         "content_type_model_name": "lessonpage",
         "document_id": world.document.pk,
         "image_id": world.image.pk,

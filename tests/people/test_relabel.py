@@ -1,0 +1,162 @@
+"""The plugins' app labels became ``jour_people``, ``jour_courses``, ``jour_certifications`` and
+``jour_quality`` (jour_core/relabel.py). A database made by the last commit with the old labels,
+with its demo data, moves to the new ones with ``manage.py jour_relabel`` and then ``migrate``,
+every row kept; on SQLite, and on PostgreSQL when the suite runs there (DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.db import connection
+
+from jour_core.relabel import RelabelRefused, plan, renamed_apps
+from people.moving import email_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The last commit with the old labels (``people``, ``courses``, ...).
+BEFORE = "3c78d006dfa9ed3aed45452a25ad32ee442ad82c"
+OLD = ("people", "courses", "certifications", "quality")
+
+
+def test_the_renamed_apps_are_the_four_plugins():
+    assert sorted(renamed_apps()) == [(old, f"jour_{old}") for old in sorted(OLD)]
+
+
+@pytest.mark.django_db
+def test_a_database_on_the_new_labels_has_nothing_to_relabel():
+    assert plan() == []
+
+
+@pytest.mark.django_db
+def test_a_sites_own_app_called_people_is_never_taken_for_the_plugin():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('people', '0001_initial', %s), "
+            "('people', '0002_person_page', %s)",
+            ["2025-01-01 00:00:00+00:00"] * 2,
+        )
+    with pytest.raises(RelabelRefused, match="0002_person_page"):
+        plan()
+
+
+def test_the_move_lists_every_user_who_cannot_log_in_by_email():
+    problems = email_problems(
+        [
+            (1, "admin", "Admin@Example.org"),
+            (2, "anna", "anna@example.org "),
+            (3, "anna2", "ANNA@example.org"),
+            (4, "nobody", ""),
+            (5, "typo", "typo.example.org"),
+            (6, "bo", "bo@example.org"),
+        ]
+    )
+    assert problems == [
+        "user 4 ('nobody'): no email address",
+        "user 5 ('typo'): 'typo.example.org' is not an email address",
+        "users 2 ('anna'), 3 ('anna2'): the same email address anna@example.org (case aside)",
+    ]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A new, empty database: a SQLite file, or a PostgreSQL database beside the suite's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    params = {
+        k: config[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER")) if config.get(K)
+    }
+    name = f"relabel_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def manage(where: Path, url: str, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH"}}
+    env |= {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=where, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def row_counts(url: str) -> dict[str, int]:
+    config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        import sqlite3
+
+        with sqlite3.connect(config["NAME"]) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+    import psycopg
+    from psycopg import sql
+
+    params = {
+        k: config[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER")) if config.get(K)
+    }
+    with psycopg.connect(dbname=config["NAME"], **params) as db:
+        tables = [
+            r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ]
+        count = sql.SQL("SELECT COUNT(*) FROM {}")
+        return {t: db.execute(count.format(sql.Identifier(t))).fetchone()[0] for t in tables}
+
+
+def old_checkout(tmp_path: Path) -> Path:
+    known = subprocess.run(["git", "cat-file", "-e", BEFORE], cwd=ROOT, capture_output=True)
+    if known.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"the checkout has no commit {BEFORE} (CI clones the whole history)")
+        pytest.skip("a checkout without the history (e.g. a wheel's sources)")
+    where = tmp_path / "before"
+    where.mkdir()
+    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+    return where
+
+
+@pytest.mark.slow
+def test_a_database_made_under_the_old_labels_moves_to_the_new_ones_with_every_row(tmp_path, database_url):
+    before_code = old_checkout(tmp_path)
+    manage(before_code, database_url, "migrate", "--noinput")
+    manage(before_code, database_url, "seed_demo")
+    before = row_counts(database_url)
+    assert before["people_user"] > 0 and before["courses_attendance"] > 0
+
+    assert "Moved 'people' to 'jour_people'" in manage(ROOT, database_url, "jour_relabel")
+    manage(ROOT, database_url, "migrate", "--noinput")
+    assert "Nothing to relabel" in manage(ROOT, database_url, "jour_relabel")
+    after = row_counts(database_url)
+
+    for table, count in before.items():
+        label = table.split("_", 1)[0]
+        moved = f"jour_{table}" if label in OLD else table
+        if table in ("django_migrations", "django_content_type", "auth_permission"):
+            assert after[moved] >= count, table
+        else:
+            assert after.get(moved) == count, table
+    assert not [t for t in after if t.split("_", 1)[0] in OLD], "a table kept its old name"
+    # The demo's coordinator logs in as before, with her role's permissions on the new labels.
+    script = (
+        "from django.contrib.auth import authenticate; from django.test import RequestFactory; "
+        "u = authenticate(RequestFactory().post('/'), username='samordnare@example.org', "
+        "password='jourdemo-2026'); "
+        "print(u.has_perm('jour_people.view_person'), u.has_perm('jour_courses.change_attendance'))"
+    )
+    assert "True True" in manage(ROOT, database_url, "shell", "-c", script)
+    manage(ROOT, database_url, "check")
