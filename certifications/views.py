@@ -38,8 +38,14 @@ from jour_core.passwordreset import invitations_possible, send_invitation
 from jour_core.ratelimit import count_request
 from people.membership import LEFT, membership_on
 from people.models import Organisation, Person
-from people.permissions import working_organisation
-from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
+from people.views import (
+    AdminPermissionMixin,
+    NeedsOrganisationMixin,
+    NoOrganisation,
+    ScopedIndexMixin,
+    ScopedObjectMixin,
+    organisation_to_work_on,
+)
 
 from .board import BoardFilters, clearance_board
 from .certificate_pdf import certificate_pdf, hours_text
@@ -77,15 +83,16 @@ from .tables import ClearanceTable
 
 
 def organisation_for(request) -> Organisation:
-    """The organisation the screen works on (``people.permissions.working_organisation``): the
-    coordinator's; a superuser picks one with ?organisation=<id>. 404 when there is none."""
-    organisation = working_organisation(request.user, request.GET.get("organisation"))
-    if organisation is None:
-        raise Http404
-    return organisation
+    """The organisation the screen works on (``people.views.organisation_to_work_on``): the
+    coordinator's; a superuser picks one with ?organisation=<id> (another id: 404). None to work
+    on: ``NoOrganisation``, which the screen's ``NeedsOrganisationMixin`` answers with a page
+    saying what to do."""
+    return organisation_to_work_on(request)
 
 
-class ClearanceBoardView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class ClearanceBoardView(
+    NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView
+):
     template_name = "certifications/admin/board.html"
     header_icon = "tick-inverse"
     permission_policy = ModelPermissionPolicy(ShiftRole)
@@ -164,7 +171,7 @@ class ClearanceBoardView(AdminPermissionMixin, WagtailAdminTemplateMixin, Templa
         return context
 
 
-class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReportView(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """The competence report for the board: pick period and version, see the figures, edit the
     narrative, download the files, freeze a copy."""
 
@@ -188,7 +195,7 @@ class ReportView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         if self.request.user.is_superuser and self.request.GET.get("organisation") == ALL_ORGANISATIONS:
             organisations = tuple(Organisation.objects.order_by("name"))
             if not organisations:
-                raise Http404
+                raise NoOrganisation
             return Umbrella(organisations)
         return organisation_for(self.request)
 

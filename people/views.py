@@ -43,7 +43,7 @@ from .importing import (
     parse_people_file,
     template_sheet,
 )
-from .models import Person
+from .models import Organisation, Person
 from .permissions import working_organisation
 
 
@@ -59,6 +59,83 @@ class AdminPermissionMixin(PermissionCheckedMixin):
 
     def user_has_any_permission(self, permissions):
         return bool(self.permission_policy) and super().user_has_any_permission(permissions)
+
+
+class NoOrganisation(Exception):
+    """There is no organisation for a screen to work on: none exists yet (the umbrella
+    administrator), or the user belongs to none. ``NeedsOrganisationMixin`` answers it with a
+    page saying what to do."""
+
+
+def organisation_to_work_on(request) -> Organisation:
+    """The organisation a screen of one organisation works on (``working_organisation``: hers;
+    the umbrella administrator's choice, ``?organisation=<id>``, else the first by name). A
+    chosen id that is no organisation's answers 404; nothing to work on raises
+    :class:`NoOrganisation`."""
+    chosen = request.GET.get("organisation")
+    organisation = working_organisation(request.user, chosen)
+    if organisation is not None:
+        return organisation
+    if request.user.is_superuser and chosen and Organisation.objects.exists():
+        raise Http404
+    raise NoOrganisation
+
+
+def no_organisation_response(request, title: str, icon: str = "") -> TemplateResponse:
+    """The admin page shown instead of a screen that needs an organisation when there is none:
+    what is missing and what to do (the umbrella administrator: add one, linked when she may;
+    anyone else: ask her to be added to her organisation)."""
+    from .wagtail_hooks import organisation_viewset  # the hooks import this module
+
+    user = request.user
+    may_add = organisation_viewset.permission_policy.user_has_permission(user, "add")
+    return TemplateResponse(
+        request,
+        "people/admin/no_organisation.html",
+        {
+            "page_title": title,
+            "header_title": title,
+            "header_icon": icon,
+            "breadcrumbs_items": [
+                {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+                {"url": "", "label": title},
+            ],
+            "umbrella": user.is_superuser,
+            "add_url": reverse(organisation_viewset.get_url_name("add")) if may_add else None,
+            "index_url": reverse(organisation_viewset.get_url_name("index")) if may_add else None,
+        },
+    )
+
+
+class NeedsOrganisationMixin:
+    """For an admin screen of one organisation's records: when there is no organisation to
+    work on (``organisation_to_work_on`` raised :class:`NoOrganisation`), the page saying what to
+    do instead of the screen. Access is checked first: a refused user is refused as before."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NoOrganisation:
+            title = self.get_page_title() if hasattr(self, "get_page_title") else self.page_title
+            icon = self.get_header_icon() if hasattr(self, "get_header_icon") else ""
+            return no_organisation_response(request, str(title), icon)
+
+
+class NeedsOrganisationToAddMixin(NeedsOrganisationMixin):
+    """A viewset's add screen: a row belongs to an organisation, so there must be one to put it
+    in (hers; for the umbrella administrator, any: she picks it in the form)."""
+
+    def get(self, request, *args, **kwargs):
+        self.require_organisation()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.require_organisation()
+        return super().post(request, *args, **kwargs)
+
+    def require_organisation(self) -> None:
+        if working_organisation(self.request.user) is None:
+            raise NoOrganisation
 
 
 class ScopedObjectMixin:
@@ -217,7 +294,7 @@ class PersonChangesView(AdminPermissionMixin, WagtailAdminTemplateMixin, Templat
         return context
 
 
-class ImportPeopleView(AdminPermissionMixin, View):
+class ImportPeopleView(NeedsOrganisationMixin, AdminPermissionMixin, View):
     """Upload a CSV file, see what it would change (or its problems), then confirm.
 
     Nothing is written until the confirmation, and then all or nothing. Between the two the
@@ -257,9 +334,11 @@ class ImportPeopleView(AdminPermissionMixin, View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request):
+        NeedsOrganisationToAddMixin.require_organisation(self)
         return self.render()
 
     def post(self, request):
+        NeedsOrganisationToAddMixin.require_organisation(self)
         if "pending" in request.POST:
             return self.confirm(request)
         form = ImportUploadForm(request.POST, request.FILES, user=request.user)
@@ -348,8 +427,11 @@ def scoped_view_class(view_class: type) -> type:
     """``view_class`` made to see only the rows of the user's organisations, if it does not
     already: a listing (Wagtail's IndexView) through ``ScopedIndexMixin``, a view of one object
     (anything with ``get_object``: edit, delete, history, usage, inspect, copy) through
-    ``ScopedObjectMixin``. Other views are returned as they are."""
+    ``ScopedObjectMixin``; an add screen (``CreateView``) needs an organisation to add to
+    (``NeedsOrganisationToAddMixin``). Other views are returned as they are."""
     mixins = []
+    if issubclass(view_class, generic.CreateView) and not issubclass(view_class, NeedsOrganisationMixin):
+        mixins.append(NeedsOrganisationToAddMixin)
     if issubclass(view_class, generic.IndexView) and not issubclass(view_class, ScopedIndexMixin):
         mixins.append(ScopedIndexMixin)
     if hasattr(view_class, "get_object") and not issubclass(view_class, ScopedObjectMixin):

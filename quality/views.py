@@ -27,7 +27,7 @@ from certifications.report.files import report_tables
 from certifications.views import organisation_for
 from jour_core.exports import ExportFile, export_response
 from people.models import Organisation
-from people.views import AdminPermissionMixin
+from people.views import AdminPermissionMixin, NeedsOrganisationMixin
 
 from .evaluations import (
     EvaluationRefused,
@@ -88,8 +88,9 @@ def _refused(request, refusal: EvaluationRefused):
 # The competence plan ----------------------------------------------------------------------
 
 
-class QualityScreen(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    """An admin screen of the quality work: its title under Home in the breadcrumbs."""
+class QualityScreen(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """An admin screen of the quality work (one organisation's: without one, the page saying
+    what to do): its title under Home in the breadcrumbs."""
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]

@@ -24,7 +24,14 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from jour_core.audit import audit
 from jour_core.exports import PersonCell, Sheet, export_response
 from jour_core.pagecache import cached_page, keep_page, page_key
-from people.views import AdminPermissionMixin, ScopedIndexMixin, ScopedObjectMixin
+from people.models import Organisation
+from people.views import (
+    AdminPermissionMixin,
+    NeedsOrganisationMixin,
+    ScopedIndexMixin,
+    ScopedObjectMixin,
+    organisation_to_work_on,
+)
 
 from ..attendance import (
     CLEAR,
@@ -551,7 +558,7 @@ def progress_for_run_enrolment(enrolment: Enrolment):
     return progress_for_enrolments(Enrolment.objects.filter(pk=enrolment.pk))
 
 
-class FeedLinkView(RunScreenMixin, TemplateView):
+class FeedLinkView(NeedsOrganisationMixin, RunScreenMixin, TemplateView):
     """The coordinator's subscription link for a run's or the organisation's calendar."""
 
     template_name = "courses/admin/feed_link.html"
@@ -569,9 +576,9 @@ class FeedLinkView(RunScreenMixin, TemplateView):
     def target(self):
         if "pk" in self.kwargs:
             return {"kind": FeedKind.RUN, "run": self.get_run(), "organisation": None}
-        organisation = self.request.user.organisation
-        if organisation is None:
-            raise Http404
+        # Hers; the umbrella administrator's choice (?organisation=<id>); none: the page saying
+        # what to do (NeedsOrganisationMixin).
+        organisation = organisation_to_work_on(self.request)
         return {"kind": FeedKind.ORGANISATION, "run": None, "organisation": organisation}
 
     def get_context_data(self, **kwargs):
@@ -579,7 +586,15 @@ class FeedLinkView(RunScreenMixin, TemplateView):
         target = self.target()
         feed = feed_token(self.request.user, reset=kwargs.get("reset", False), **target)
         link = feed_link(feed, self.request.build_absolute_uri("/"))
-        context.update(feed=feed, feed_url=link.url, webcal_url=link.webcal, target=target)
+        context.update(
+            feed=feed,
+            feed_url=link.url,
+            webcal_url=link.webcal,
+            target=target,
+            organisations=Organisation.objects.order_by("name")
+            if target["run"] is None and self.request.user.is_superuser
+            else [],
+        )
         return context
 
     def post(self, request, *args, **kwargs):
