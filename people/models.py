@@ -245,6 +245,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def is_staff(self) -> bool:
+        """Whether Django's own admin (``django.contrib.admin``, if a host mounts it) lets her in:
+        only the umbrella administrator (a superuser). That admin knows nothing of
+        organisations, so it would show one organisation's rows to another's coordinator;
+        coordinators and the board work in Wagtail's admin, which is scoped. Read-only: set
+        ``is_superuser`` instead."""
+        return self.is_superuser
+
     def get_short_name(self) -> str:
         return self.first_name
 

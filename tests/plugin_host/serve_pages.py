@@ -78,6 +78,34 @@ def main() -> None:
     check("report screen", staff.get(reverse("certifications_report")), "Kvinnojouren Värdsida")
     check_person_page(staff, volunteer)
     check_evaluation_and_certificate(anonymous, member, staff, run, session, coordinator, volunteer)
+    check_django_admin(anonymous, member, staff, organisation)
+
+
+def check_django_admin(anonymous: Client, member: Client, staff: Client, organisation) -> None:
+    """Django's own admin, as ``wagtail start`` mounts it (/django-admin/): the umbrella
+    administrator's only (``User.is_staff`` is ``is_superuser``); anyone else gets its login
+    page, never a server error; no plugin model is registered there (it has no organisation
+    scoping)."""
+    from django.contrib import admin
+
+    from tests.factories import PersonFactory
+
+    plugin_packages = {"jour_core", "people", "courses", "certifications", "quality"}
+    registered = {model.__module__.split(".")[0] for model in admin.site._registry}
+    assert not registered & plugin_packages, registered
+    index = reverse("admin:index")
+    login = reverse("admin:login")
+    for name, client in (("anonymous", anonymous), ("volunteer", member), ("coordinator", staff)):
+        response = client.get(index)
+        assert response.status_code == 302 and response["Location"].startswith(login), (name, response)
+        page = client.get(response["Location"])
+        assert page.status_code == 200, (name, page.status_code)
+    print("OK django admin refused", flush=True)
+    umbrella = Client()
+    umbrella.force_login(PersonFactory(email="root@example.org", organisation=None, is_superuser=True))
+    check("django admin", umbrella.get(index), "/django-admin/auth/group/")
+    groups = umbrella.get(reverse("admin:auth_group_changelist"))
+    check("django admin group list", groups, f": {organisation.slug}")  # its coordinators
 
 
 def check_person_page(staff: Client, volunteer) -> None:

@@ -46,4 +46,7 @@ def test_the_plugins_migrate_and_serve_their_pages_in_another_host(tmp_path):
         "evaluation results",
         "certificate download",
         "certificate check",
+        "django admin refused",
+        "django admin",
+        "django admin group list",
     ]
