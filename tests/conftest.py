@@ -1,5 +1,6 @@
 import datetime
 import logging
+import os
 import zoneinfo
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.cache import cache
 
 from people.permissions import BOARD_GROUP, COORDINATORS_GROUP
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.readme_recipe import build_venv, pypi_reachable
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 
@@ -118,3 +120,13 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+
+
+@pytest.fixture(scope="session")
+def plugin_venv(tmp_path_factory):
+    """A virtual environment where the README's install block has run (the wheel of this
+    checkout and its requirements from PyPI): built once per session, shared by the tests that
+    install the plugins into a site. Without PyPI it skips, except in CI."""
+    if not os.environ.get("CI") and not pypi_reachable():
+        pytest.skip("needs PyPI (runs in CI, which has it)")
+    return build_venv(tmp_path_factory.mktemp("plugin-venv"))
