@@ -17,6 +17,8 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.migrations.recorder import MigrationRecorder  # noqa: E402
 from wagtail.documents.models import Document  # noqa: E402
 from wagtail.models import Comment, ModelLogEntry, Page, PageLogEntry  # noqa: E402
 from wagtail.users.models import UserProfile  # noqa: E402
@@ -85,5 +87,16 @@ def content() -> dict:
     }
 
 
+def schema() -> dict:
+    """The database's tables and the migrations recorded as applied."""
+    return {
+        "tables": sorted(connection.introspection.table_names()),
+        "migrations": sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+        ),
+    }
+
+
 if __name__ == "__main__":
-    print(json.dumps({"accounts": accounts(), "pages": pages(), **content()}, indent=1, sort_keys=True))
+    facts = {"accounts": accounts(), "pages": pages(), **content(), "schema": schema()}
+    print(json.dumps(facts, indent=1, sort_keys=True))

@@ -137,7 +137,9 @@ def test_the_plugins_arrive_in_an_existing_site_as_the_readme_says(plugin_venv, 
     assert "System check identified no issues" in outputs[-1]
 
     after = facts(plugin_venv, site, env)
+    schema_before, schema_after = before.pop("schema"), after.pop("schema")
     assert after == before
+    assert set(schema_before["migrations"]) < set(schema_after["migrations"])
     assert visit(plugin_venv, site, env) == AFTER
 
 
@@ -149,7 +151,9 @@ def test_the_users_do_not_move_while_addresses_are_missing_or_shared(plugin_venv
     originals.update({path: path.read_text() for path in site.glob("oldsite/settings/*.py")})
 
     apply_settings_and_urls(site)
-    move = next(command for command in command_lines(readme_blocks()[3]) if "jour_move_users" in command)
+    moves = [command for command in command_lines(readme_blocks()[3]) if "jour_move_users" in command]
+    assert len(moves) == 1, f"the README's commands do not move the users: {readme_blocks()[3][1]}"
+    move = moves[0]
     result = run([plugin_venv.python, *move[1:]], site, env, check=False)
     said = (result.stdout + result.stderr).lower()
     assert result.returncode != 0, said
