@@ -131,7 +131,6 @@ def test_the_plugins_arrive_in_an_existing_site_as_the_readme_says(plugin_venv, 
         outputs.append(output([plugin_venv.python, *command[1:]], site, env))
     migrated = "\n".join(outputs)
     # The plugins' migrations ran; the site's own people and courses were left as they were.
-    assert "Applying jour_people.0001_initial... OK" in migrated
     assert "Applying jour_courses.0001_initial... OK" in migrated
     assert "Applying people." not in migrated and "Applying courses." not in migrated
     assert "System check identified no issues" in outputs[-1]
@@ -140,6 +139,7 @@ def test_the_plugins_arrive_in_an_existing_site_as_the_readme_says(plugin_venv, 
     schema_before, schema_after = before.pop("schema"), after.pop("schema")
     assert after == before
     assert set(schema_before["migrations"]) < set(schema_after["migrations"])
+    assert {"jour_people.0001_initial", "jour_quality.0001_initial"} < set(schema_after["migrations"])
     assert visit(plugin_venv, site, env) == AFTER
 
 
@@ -152,13 +152,13 @@ def test_the_users_do_not_move_while_addresses_are_missing_or_shared(plugin_venv
 
     apply_settings_and_urls(site)
     moves = [command for command in command_lines(readme_blocks()[3]) if "jour_move_users" in command]
-    assert len(moves) == 1, f"the README's commands do not move the users: {readme_blocks()[3][1]}"
-    move = moves[0]
-    result = run([plugin_venv.python, *move[1:]], site, env, check=False)
-    said = (result.stdout + result.stderr).lower()
-    assert result.returncode != 0, said
-    # Both problems are listed: the two accounts sharing an address (case aside) and the one without.
-    assert "erika@oldsite.example" in said and "erika2" in said and "noaddress" in said, said
+    assert moves, f"the README's commands do not move the users: {readme_blocks()[3][1]}"
+    for move in moves:  # the README's dry run, then the move
+        result = run([plugin_venv.python, *move[1:]], site, env, check=False)
+        said = (result.stdout + result.stderr).lower()
+        assert result.returncode != 0, said
+        # Both problems are listed: two accounts sharing an address (case aside), one without.
+        assert "erika@oldsite.example" in said and "erika2" in said and "noaddress" in said, said
 
     # Nothing changed: back on its own settings, the site works as before.
     for path, text in originals.items():
