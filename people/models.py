@@ -163,6 +163,10 @@ class PersonManager(BaseUserManager.from_queryset(PersonQuerySet)):
         """Emails are logins and are compared case-insensitively: store them lower-cased."""
         return (email or "").strip().lower()
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """The login: her address as she types it, in any case (they are stored lower-cased)."""
+        return self.get(**{self.model.USERNAME_FIELD: self.normalize_email(username)})
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person: a volunteer, a member of staff or of the board, or an administrator.

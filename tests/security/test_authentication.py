@@ -96,6 +96,16 @@ def test_wrong_passwords_from_other_addresses_never_lock_her_out_at_her_own(
 
 
 @LOGINS
+def test_she_logs_in_with_her_address_in_any_case(client, volunteer_a, coordinator_a, admin):
+    """Addresses are stored lower-cased; she types hers as she writes it (an address moved from
+    a site's auth.User keeps the capitals she knows)."""
+    person = coordinator_a if admin else volunteer_a
+    typed = person.email.upper() if admin else person.email.title()
+    assert post_login(client, typed, PASSWORD, admin=admin).status_code == 302
+    assert client.session[SESSION_KEY] == str(person.pk)
+
+
+@LOGINS
 def test_five_wrong_passwords_from_one_address_lock_that_account_at_that_address(
     client, volunteer_a, coordinator_a, board_a, admin
 ):
