@@ -51,6 +51,7 @@ AFTER = [
     *BEFORE[8:],
     "people register",
     "clearance board",
+    "plugin course page",
 ]
 
 
