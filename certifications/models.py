@@ -137,7 +137,7 @@ class Qualification(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
-        related_name="qualifications",
+        related_name="jour_qualifications",
     )
     type = models.ForeignKey(
         QualificationType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="qualifications"
@@ -253,7 +253,7 @@ class TrainingRecord(models.Model):
         help_text=_("What it was about, for the competence plan."),
     )
     attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_records", blank=True
+        settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="jour_training_records", blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
@@ -441,7 +441,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("holder"),
         on_delete=models.CASCADE,
-        related_name="certificates",
+        related_name="jour_certificates",
     )
     #: The organisation that gave the course (the completion's course's).
     organisation = models.ForeignKey(

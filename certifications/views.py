@@ -93,7 +93,7 @@ def organisation_for(request) -> Organisation:
 class ClearanceBoardView(
     NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateView
 ):
-    template_name = "certifications/admin/board.html"
+    template_name = "jour_certifications/admin/board.html"
     header_icon = "tick-inverse"
     permission_policy = ModelPermissionPolicy(ShiftRole)
     permission_required = "view"
@@ -175,7 +175,7 @@ class ReportView(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTempl
     """The competence report for the board: pick period and version, see the figures, edit the
     narrative, download the files, freeze a copy."""
 
-    template_name = "certifications/admin/report.html"
+    template_name = "jour_certifications/admin/report.html"
     header_icon = "doc-full"
     permission_policy = ModelPermissionPolicy(FrozenReport)
     permission_required = "view"
@@ -354,7 +354,7 @@ class TrainingRecordTrashMixin(AdminPermissionMixin):
 
 
 class TrainingRecordTrashView(TrainingRecordTrashMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "certifications/admin/training_trash.html"
+    template_name = "jour_certifications/admin/training_trash.html"
     header_icon = "bin"
 
     def get_page_title(self):
@@ -370,7 +370,7 @@ class TrainingRecordTrashView(TrainingRecordTrashMixin, WagtailAdminTemplateMixi
 class TrainingRecordRestoreView(TrainingRecordTrashMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET asks for confirmation; POST (with the CSRF token) takes the record out of the trash."""
 
-    template_name = "certifications/admin/training_restore.html"
+    template_name = "jour_certifications/admin/training_restore.html"
     header_icon = "undo"
 
     def get_page_title(self):
@@ -492,7 +492,7 @@ class PersonView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
     """Her page: groups, runs and progress, qualifications, hours, clearance per role, and the
     actions (for those who may change the register)."""
 
-    template_name = "certifications/admin/person.html"
+    template_name = "jour_certifications/admin/person.html"
     header_icon = "user"
     permission_required = "view"
 
@@ -537,7 +537,7 @@ class PersonView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
 class PersonActionView(PersonMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET asks for confirmation; POST (with the CSRF token) does it and goes back to her page."""
 
-    template_name = "certifications/admin/person_confirm.html"
+    template_name = "jour_certifications/admin/person_confirm.html"
     permission_required = "change"
     question = ""
     confirm_label = ""
@@ -641,7 +641,7 @@ class CertificateView(AdminPermissionMixin, WagtailAdminTemplateMixin, TemplateV
     does before the button does it. Recorded in the certificate's history, Wagtail's log and the
     audit log."""
 
-    template_name = "certifications/admin/certificate.html"
+    template_name = "jour_certifications/admin/certificate.html"
     header_icon = "doc-full-inverse"
     permission_policy = CertificatePermissionPolicy(Certificate)
     permission_required = "change"
@@ -730,7 +730,7 @@ def verify_form(request):
     form = VerifyCodeForm(request.GET if typed is not None else None)
     if form.is_bound and form.is_valid():
         return redirect("certifications_verify", code=form.cleaned_data["kod"])
-    return _verification_headers(render(request, "certifications/verify.html", {"form": form}))
+    return _verification_headers(render(request, "jour_certifications/verify.html", {"form": form}))
 
 
 def verify_code(request, code: str):
@@ -745,9 +745,11 @@ def verify_code(request, code: str):
     context = {"form": VerifyCodeForm(), "code": normalised_code(code)[:CODE_LENGTH]}
     if looked_up > app_settings.CERTIFICATIONS_VERIFY_LIMIT:
         audit("certificate.verify_limited", request)
-        response = render(request, "certifications/verify.html", {**context, "limited": True}, status=429)
+        response = render(
+            request, "jour_certifications/verify.html", {**context, "limited": True}, status=429
+        )
         return _verification_headers(response)
     verification = verify(code)
     context.update(verification=verification, asked=True)
     status = 200 if verification is not None else 404
-    return _verification_headers(render(request, "certifications/verify.html", context, status=status))
+    return _verification_headers(render(request, "jour_certifications/verify.html", context, status=status))

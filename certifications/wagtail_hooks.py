@@ -265,7 +265,7 @@ class ExpiringClearancePanel(Component):
 
     name = "expiring_clearance"
     order = 50
-    template_name = "certifications/admin/expiring_panel.html"
+    template_name = "jour_certifications/admin/expiring_panel.html"
 
     def __init__(self, request):
         self.request = request

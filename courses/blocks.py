@@ -10,7 +10,7 @@ from wagtail.images.blocks import ImageChooserBlock
 class HeadingBlock(blocks.CharBlock):
     class Meta:
         icon = "title"
-        template = "courses/blocks/heading.html"
+        template = "jour_courses/blocks/heading.html"
         label = _("Heading")
 
 
@@ -25,7 +25,7 @@ class FigureBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
-        template = "courses/blocks/figure.html"
+        template = "jour_courses/blocks/figure.html"
         label = _("Image")
 
 
@@ -35,7 +35,7 @@ class DocumentBlock(blocks.StructBlock):
 
     class Meta:
         icon = "doc-full"
-        template = "courses/blocks/document.html"
+        template = "jour_courses/blocks/document.html"
         label = _("Document")
 
 
@@ -45,7 +45,7 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
-        template = "courses/blocks/video.html"
+        template = "jour_courses/blocks/video.html"
         label = _("Embedded video")
 
 
@@ -55,7 +55,7 @@ class DiscussionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "help"
-        template = "courses/blocks/discussion.html"
+        template = "jour_courses/blocks/discussion.html"
         label = _("Discussion questions")
 
 
@@ -72,7 +72,7 @@ class ReadingListBlock(blocks.StructBlock):
 
     class Meta:
         icon = "list-ul"
-        template = "courses/blocks/reading_list.html"
+        template = "jour_courses/blocks/reading_list.html"
         label = _("Reading list")
 
 

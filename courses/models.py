@@ -89,9 +89,6 @@ class CourseIndexPage(Page):
     (courses/page_access.py): its coordinators add, change and publish the courses and lessons
     under it, and nowhere else. The courses under an index belong to its organisation."""
 
-    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
-    template = "courses/course_index_page.html"
-
     organisation = models.ForeignKey(
         "jour_people.Organisation",
         verbose_name=_("organisation"),
@@ -144,9 +141,6 @@ class CoursePage(Page):
     The page itself is public: it tells a prospective volunteer what the course is and how to
     join. Its lessons (child pages) are for members.
     """
-
-    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
-    template = "courses/course_page.html"
 
     #: Always its course index's organisation (set on save; see ``save``).
     organisation = models.ForeignKey(
@@ -336,9 +330,6 @@ def with_unit_hours(
 class LessonPage(Page):
     """The material for one unit. Requires login by default (see ``courses.signals``)."""
 
-    # By path, not by the app label (jour_courses): the templates live in courses/templates/courses/.
-    template = "courses/lesson_page.html"
-
     unit_number = models.PositiveSmallIntegerField(
         _("unit number"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_UNIT_NUMBER)],
@@ -423,7 +414,7 @@ class CourseRun(models.Model):
         help_text=_("A label such as Föreningslokalen, not a street address."),
     )
     leaders = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("circle leaders"), related_name="led_runs", blank=True
+        settings.AUTH_USER_MODEL, verbose_name=_("circle leaders"), related_name="jour_led_runs", blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -556,7 +547,7 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
-        related_name="enrolments",
+        related_name="jour_enrolments",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
@@ -611,7 +602,7 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
-        related_name="attendance",
+        related_name="jour_attendance",
     )
     mark = models.CharField(_("mark"), max_length=10, choices=Mark.choices)
     marked_by = models.ForeignKey(
@@ -736,7 +727,7 @@ class Completion(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.CASCADE,
-        related_name="completions",
+        related_name="jour_completions",
     )
     course = models.ForeignKey(
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="completions"
@@ -771,7 +762,7 @@ class LessonCompletion(models.Model):
     """A member marked a lesson of a self-paced course as done."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jour_lesson_completions"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
     done_at = models.DateTimeField(default=timezone.now)
@@ -797,7 +788,9 @@ class FeedToken(models.Model):
     the token, so the table alone opens no feed. Resetting draws a new nonce: the old link stops
     working at once."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jour_feed_tokens"
+    )
     kind = models.CharField(max_length=20, choices=FeedKind.choices)
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     organisation = models.ForeignKey(

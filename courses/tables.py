@@ -97,7 +97,7 @@ class AttendanceMatrixTable(tables.Table):
         attrs = {"class": "listing attendance-matrix"}
         orderable = False
         #: Django-tables2's table with a caption; the name column sticks (courses/admin.css).
-        template_name = "courses/admin/matrix_table.html"
+        template_name = "jour_courses/admin/matrix_table.html"
 
     def __init__(self, rows: list[MatrixRow], sessions: list[Session], **kwargs):
         extra = [(f"session_{s.pk}", SessionColumn(s, rows)) for s in sessions]

@@ -207,7 +207,7 @@ class SessionsToLeadPanel(Component):
 
     name = "sessions_to_lead"
     order = 30
-    template_name = "courses/admin/panels/sessions_to_lead.html"
+    template_name = "jour_courses/admin/panels/sessions_to_lead.html"
 
     def __init__(self, request):
         self.request = request
@@ -227,7 +227,7 @@ class RegistersNotTakenPanel(Component):
 
     name = "registers_not_taken"
     order = 40
-    template_name = "courses/admin/panels/registers_not_taken.html"
+    template_name = "jour_courses/admin/panels/registers_not_taken.html"
 
     def __init__(self, request):
         self.request = request

@@ -91,7 +91,7 @@ def no_organisation_response(request, title: str, icon: str = "") -> TemplateRes
     may_add = organisation_viewset.permission_policy.user_has_permission(user, "add")
     return TemplateResponse(
         request,
-        "people/admin/no_organisation.html",
+        "jour_people/admin/no_organisation.html",
         {
             "page_title": title,
             "header_title": title,
@@ -267,7 +267,7 @@ class PersonChangesView(AdminPermissionMixin, WagtailAdminTemplateMixin, Templat
     """A person's change history (django-simple-history): who changed what, and when. Read-only,
     for those who may change the register; another organisation's person answers 404."""
 
-    template_name = "people/changes.html"
+    template_name = "jour_people/changes.html"
     header_icon = "history"
     page_title = gettext_lazy("Change history")
     permission_policy = ModelPermissionPolicy(Person)
@@ -302,7 +302,7 @@ class ImportPeopleView(NeedsOrganisationMixin, AdminPermissionMixin, View):
     the counts and the first rows and carries only the pending import's token.
     """
 
-    template_name = "people/import.html"
+    template_name = "jour_people/import.html"
     page_title = gettext_lazy("Import people")
     #: How many rows the preview shows, and how many problems the page lists (all are counted).
     preview_rows = 20

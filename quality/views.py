@@ -74,7 +74,7 @@ def evaluation(request, run_pk: int, unit: int):
         messages.success(request, _("Thank you! Your answer has been saved, without your name."))
         return redirect(_next_url(request) or request.path)
     context = {"evaluation": evaluation, "form": form, "next": _next_url(request)}
-    return render(request, "quality/evaluation.html", context)
+    return render(request, "jour_quality/evaluation.html", context)
 
 
 def _refused(request, refusal: EvaluationRefused):
@@ -82,7 +82,7 @@ def _refused(request, refusal: EvaluationRefused):
         raise Http404
     answered = refusal.code == EvaluationRefused.ANSWERED
     context = {"refusal": refusal, "answered": answered, "next": _next_url(request)}
-    return render(request, "quality/evaluation.html", context, status=200 if answered else 403)
+    return render(request, "jour_quality/evaluation.html", context, status=200 if answered else 403)
 
 
 # The competence plan ----------------------------------------------------------------------
@@ -111,7 +111,7 @@ class YearForm(forms.Form):
 class PlanView(QualityScreen):
     """The competence plan of a year against what was done, as the year goes."""
 
-    template_name = "quality/admin/plan.html"
+    template_name = "jour_quality/admin/plan.html"
     page_title = gettext_lazy("Competence plan")
     header_icon = "list-ul"
     permission_policy = ModelPermissionPolicy(PlanItem)
@@ -146,7 +146,7 @@ class EvaluationResultsView(QualityScreen):
     answers, the mean of each rating and the free texts (alphabetical); the external version
     withholds those with fewer than 5 answers. Nothing here says who answered."""
 
-    template_name = "quality/admin/evaluation_results.html"
+    template_name = "jour_quality/admin/evaluation_results.html"
     page_title = gettext_lazy("Evaluations")
     header_icon = "clipboard-list"
     permission_policy = ModelPermissionPolicy(EvaluationResponse)
@@ -210,7 +210,7 @@ class ReviewView(QualityScreen):
     """The annual quality review: pick the year and the version, write the board's summary, see
     it, download it as PDF or JSON, freeze a copy."""
 
-    template_name = "quality/admin/review.html"
+    template_name = "jour_quality/admin/review.html"
     page_title = gettext_lazy("Annual quality review")
     header_icon = "doc-full"
     permission_policy = ModelPermissionPolicy(FrozenReview)

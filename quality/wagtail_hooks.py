@@ -216,7 +216,7 @@ class OverdueActionsPanel(Component):
 
     name = "overdue_actions"
     order = 60
-    template_name = "quality/admin/overdue_panel.html"
+    template_name = "jour_quality/admin/overdue_panel.html"
 
     def __init__(self, request):
         self.request = request

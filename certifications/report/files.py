@@ -217,7 +217,7 @@ def report_rows(report: dict) -> int | None:
 
 def report_html(report: dict, organisation_name: str, external: bool) -> str:
     return render_to_string(
-        "certifications/report_print.html",
+        "jour_certifications/report_print.html",
         {
             "report": report,
             "tables": report_tables(report, external),

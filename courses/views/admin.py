@@ -172,7 +172,7 @@ def matrix_rows(run: CourseRun) -> list[MatrixRow]:
 
 
 class RunOverviewView(RunScreenMixin, TemplateView):
-    template_name = "courses/admin/run_overview.html"
+    template_name = "jour_courses/admin/run_overview.html"
 
     def get(self, request, *args, **kwargs):
         self.run = self.get_run()
@@ -272,7 +272,7 @@ class RunOverviewView(RunScreenMixin, TemplateView):
 class RegisterView(RunScreenMixin, TemplateView):
     """The attendance register: every participant on one page, one click each, saved together."""
 
-    template_name = "courses/admin/register.html"
+    template_name = "jour_courses/admin/register.html"
     permission_policy = ModelPermissionPolicy(Attendance)
     permission_required = "change"
 
@@ -357,7 +357,7 @@ class CheckInScreenView(RunScreenMixin, TemplateView):
     that changes every minute (courses/check_in.py), how many have checked in. It refreshes
     itself (courses/static/courses/check_in.js)."""
 
-    template_name = "courses/admin/check_in.html"
+    template_name = "jour_courses/admin/check_in.html"
     permission_policy = ModelPermissionPolicy(Attendance)
     permission_required = "change"
     header_icon = "tick"
@@ -407,7 +407,7 @@ class CheckInScreenView(RunScreenMixin, TemplateView):
 class SessionFormView(RunScreenMixin, FormView):
     """Add an extra session to a run, or move, cancel or reinstate one."""
 
-    template_name = "courses/admin/session_form.html"
+    template_name = "jour_courses/admin/session_form.html"
     form_class = SessionForm
     permission_policy = ModelPermissionPolicy(Session)
     permission_required = "change"
@@ -444,7 +444,7 @@ class EnrolView(RunScreenMixin, FormView):
     form_class = EnrolForm
     permission_policy = ModelPermissionPolicy(Enrolment)
     permission_required = "add"
-    template_name = "courses/admin/enrol.html"
+    template_name = "jour_courses/admin/enrol.html"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -492,7 +492,7 @@ class EnrolmentScreenMixin(RunScreenMixin):
 
 
 class WithdrawView(EnrolmentScreenMixin, TemplateView):
-    template_name = "courses/admin/withdraw.html"
+    template_name = "jour_courses/admin/withdraw.html"
     permission_policy = ModelPermissionPolicy(Enrolment)
     permission_required = "change"
 
@@ -513,7 +513,7 @@ class WithdrawView(EnrolmentScreenMixin, TemplateView):
 
 
 class MakeUpView(EnrolmentScreenMixin, FormView):
-    template_name = "courses/admin/makeup.html"
+    template_name = "jour_courses/admin/makeup.html"
     form_class = MakeUpForm
     permission_policy = ModelPermissionPolicy(MakeUp)
     permission_required = "add"
@@ -561,7 +561,7 @@ def progress_for_run_enrolment(enrolment: Enrolment):
 class FeedLinkView(NeedsOrganisationMixin, RunScreenMixin, TemplateView):
     """The coordinator's subscription link for a run's or the organisation's calendar."""
 
-    template_name = "courses/admin/feed_link.html"
+    template_name = "jour_courses/admin/feed_link.html"
 
     def get_page_title(self):
         return _("Calendar subscription")

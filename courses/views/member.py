@@ -106,7 +106,7 @@ def apologise(request, pk: int):
         "form": form,
         "alternatives": apology_alternatives(session, enrolment, now) if excused else [],
     }
-    return render(request, "courses/apology.html", context)
+    return render(request, "jour_courses/apology.html", context)
 
 
 @login_required
@@ -122,7 +122,7 @@ def check_in_view(request, pk: int, code: str):
         result = check_in_status(session, request.user, code, timezone.now())
     opens, closes = window(session)
     context = {"session": session, "result": result, "code": code, "opens": opens, "closes": closes}
-    return render(request, "courses/check_in.html", context)
+    return render(request, "jour_courses/check_in.html", context)
 
 
 @login_required

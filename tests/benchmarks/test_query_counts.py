@@ -119,7 +119,7 @@ def test_the_register_takes_the_same_queries_for_more_participants(umbrella, cli
         return count(lambda: client.get(url)), count(lambda: client.get(url))
 
     before = counts()
-    extra = list(User.objects.filter(organisation=big).exclude(enrolments__run=session.run)[:15])
+    extra = list(User.objects.filter(organisation=big).exclude(jour_enrolments__run=session.run)[:15])
     Enrolment.objects.bulk_create([Enrolment(run=session.run, person=p) for p in extra])
     Attendance.objects.bulk_create([Attendance(session=session, person=p, mark="present") for p in extra])
     after = counts()

@@ -107,7 +107,7 @@ def test_a_staff_only_type_is_required_of_staff_only(org_a, catalogue, staff_onl
     assert chat_of(org_a, catalogue, people["qualified"]).cleared
     # Its other requirements still hold for everyone.
     other = member(org_a, catalogue, "olga@example.org")
-    other.qualifications.all().delete()
+    other.jour_qualifications.all().delete()
     assert chat_of(org_a, catalogue, other).reason_codes == ["missing:Grundutbildning"]
 
 

@@ -163,11 +163,11 @@ class TestScreensWithoutAnOrganisation:
         assert client.get(calendar, {"organisation": 999999}).status_code == 404
         assert client.get(reverse("certifications_board"), {"organisation": "x"}).status_code == 404
         # Her link is the chosen organisation's, and resetting it keeps to that one.
-        before = superuser.feed_tokens.get(organisation=org_b).token_hash
+        before = superuser.jour_feed_tokens.get(organisation=org_b).token_hash
         reset = client.post(calendar + f"?organisation={org_b.pk}").content.decode()
         assert "Alla träffar i alla omgångar i Tjejjouren B" in reset
-        assert superuser.feed_tokens.get(organisation=org_b).token_hash != before
-        assert superuser.feed_tokens.filter(organisation=org_a).count() == 1  # A's untouched
+        assert superuser.jour_feed_tokens.get(organisation=org_b).token_hash != before
+        assert superuser.jour_feed_tokens.filter(organisation=org_a).count() == 1  # A's untouched
 
     def test_the_normal_state_is_unchanged(self, coordinator_a, org_a, org_b):
         walked = walk(signed_in(coordinator_a))

@@ -44,7 +44,7 @@ def test_the_wheel_installs_into_a_fresh_wagtail_project_as_the_readme_says(plug
     )
     installed = Path(located.strip().splitlines()[-1]).parent
     assert "site-packages" in str(installed)
-    assert (installed / "templates" / "courses" / "course_page.html").exists()
+    assert (installed / "templates" / "jour_courses" / "course_page.html").exists()
     assert (installed / "locale" / "sv" / "LC_MESSAGES" / "django.mo").exists()
     assert (installed / "static" / "courses" / "admin.css").exists()
 

@@ -105,7 +105,7 @@ def test_the_records_import_accepts_only_what_the_admin_accepts(org_a, setting, 
             for completion in Completion.objects.all():
                 checked_as_in_the_admin(completion)
             for person in User.objects.filter(email="anna@example.org"):
-                for qualification in person.qualifications.all():
+                for qualification in person.jour_qualifications.all():
                     checked_as_in_the_admin(qualification)
 
 
