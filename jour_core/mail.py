@@ -1,4 +1,5 @@
-"""Email leaves through the task queue (django-tasks), never in the request.
+"""Email leaves through the task queue (Django's task framework, or its backport on Django 5.2:
+:mod:`.taskqueue`), never in the request.
 
 :func:`queue_email` puts one message on the queue as plain values (subject, body, the one
 recipient, attachments as text); the task :func:`send_email` builds and sends it. A worker
@@ -25,10 +26,9 @@ from typing import Any
 
 from django.core.mail import EmailMessage
 from django.utils import timezone
-from django_tasks import task
-from django_tasks.base import Task
 
 from .conf import app_settings
+from .taskqueue import Task, task
 
 logger = logging.getLogger(__name__)
 

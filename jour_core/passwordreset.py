@@ -32,14 +32,13 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
-from django_tasks import task
-from django_tasks.base import Task
 
 from .audit import audit
 from .auth import client_address
 from .conf import app_settings
 from .mail import MAIL_SERVER_ERRORS, retry_later
 from .ratelimit import count_request
+from .taskqueue import Task, task
 
 logger = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tables2",
-    # The task queue (django-tasks, the backport of Django's task framework) and its database
-    # backend: email leaves through it (jour_core/mail.py); `manage.py db_worker` runs it.
+    # The task queue (Django's task framework; on Django 5.2 its backport django-tasks, which
+    # Wagtail 8.0 uses on 6.0 too) and its database backend: email leaves through it
+    # (jour_core/mail.py, jour_core/taskqueue.py); `manage.py db_worker` runs it.
     "django_tasks",
     "django_tasks_db",
     # Security: login throttling, two-factor authentication, Content-Security-Policy.
@@ -202,6 +204,10 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # The task queue: tasks are rows in the database, run by `manage.py db_worker` (README "Email
 # and the task queue"); `make run` starts one next to the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The package of this Django's task framework (jour_core/taskqueue.py FRAMEWORK), for settings
+# that name its immediate or dummy backend: on Django 6.0 never the backport's (the backend named
+# when the code loads decides the framework of Wagtail's tasks, jour_core/taskqueue.py).
+TASK_FRAMEWORK = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,10 +16,11 @@ from django_tasks_db.models import DBTaskResult
 
 from jour_core import mail as jour_mail
 from jour_core.mail import queue_email, send_email
+from jour_core.taskqueue import FRAMEWORK
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_QUEUE = {"default": {"BACKEND": f"{FRAMEWORK}.backends.dummy.DummyBackend"}}
 
 
 class FlakyBackend:
@@ -110,7 +111,7 @@ class BrokenBackend(FlakyBackend):
 
 @override_settings(TASKS=DUMMY_QUEUE)
 def test_the_next_attempt_waits_for_its_delay(flaky, clock):
-    from django_tasks import default_task_backend
+    from jour_core.taskqueue import default_task_backend
 
     flaky.failures = 1
     send_email.call(message={"to": ["a@example.org"], "subject": "s", "body": "b"})
@@ -137,6 +138,42 @@ def test_the_worker_sends_what_was_queued_and_the_retry_after_its_delay(flaky, c
     clock.shift(datetime.timedelta(seconds=61))
     run_worker()
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_wagtails_own_tasks_pass_through_the_sites_database_backend():
+    """Wagtail 8.0 defines its tasks (here the reference index after a save) with the backport
+    django-tasks, on Django 6.0 too; they are of the framework of the backend named when the code
+    loads, so settings that name the backport's backend on 6.0 make django-tasks-db refuse them
+    and the save fail (jour_core/taskqueue.py). They wait for the worker as ours do."""
+    from unittest import mock
+
+    from wagtail.models import Page, ReferenceIndex
+
+    with mock.patch.object(
+        ReferenceIndex, "create_or_update_for_object", wraps=ReferenceIndex.create_or_update_for_object
+    ) as indexed:
+        page = Page.get_first_root_node().add_child(instance=Page(title="Sida", slug="sida"))
+        run_worker()
+    assert page in [call.args[0] for call in indexed.call_args_list]
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_our_tasks_are_the_frameworks_of_this_django():
+    """The plugins' tasks are Django's own on 6.0 (the backport's on 5.2), and wait in the
+    database for the worker."""
+    import django
+
+    from jour_core.passwordreset import send_invitation, send_password_reset
+
+    framework = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+    for queued in (send_email, send_password_reset, send_invitation):
+        assert type(queued).__module__ == f"{framework}.base"
+    queue_email("a@example.org", "Ämne", "Hej!")
+    assert DBTaskResult.objects.get().status == "READY" and mail.outbox == []
 
 
 @pytest.mark.django_db
