@@ -116,10 +116,15 @@ def superuser(db):
 
 
 def pytest_report_header(config):
+    import django
+    import wagtail
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})",
+        f"Django {django.get_version()}, Wagtail {wagtail.__version__}",
+    ]
 
 
 @pytest.fixture(scope="session")

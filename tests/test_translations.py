@@ -10,12 +10,13 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The repository's catalogues; not copies in the virtual environment or in a wheel build.
-SKIPPED_DIRS = {".venv", "build", "dist"}
+#: The repository's catalogues; not copies in a virtual environment (``.venv``, ``.venv312``:
+#: any hidden directory) or in a wheel build.
+SKIPPED_DIRS = {"build", "dist"}
 PO_FILES = sorted(
     p
     for p in ROOT.glob("**/locale/sv/LC_MESSAGES/django.po")
-    if not SKIPPED_DIRS & set(p.relative_to(ROOT).parts)
+    if not any(part in SKIPPED_DIRS or part.startswith(".") for part in p.relative_to(ROOT).parts)
 )
 ENTRY = re.compile(
     r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
