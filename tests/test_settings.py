@@ -72,3 +72,14 @@ def test_production_trusts_a_proxys_https_header_only_with_a_proxy_count():
     assert production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == str(
         ("HTTP_X_FORWARDED_PROTO", "https")
     )
+
+
+def test_the_system_checks_pass_on_the_database_of_the_run():
+    """Django's checks with the settings and the database of this run: on PostgreSQL, Django 6.0
+    refuses Wagtail's search fields without django.contrib.postgres (postgres.E005), which
+    lms/settings/base.py installs there."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="ERROR")
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        assert "django.contrib.postgres" in settings.INSTALLED_APPS

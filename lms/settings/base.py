@@ -146,6 +146,10 @@ def site_database(database: dict) -> dict:
 
 
 site_database(DATABASES["default"])
+# On PostgreSQL, Wagtail's search index (wagtailsearch.IndexEntry) has PostgreSQL's search
+# fields, and Django 6.0 refuses them without django.contrib.postgres (check postgres.E005).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "jour_people.User"
