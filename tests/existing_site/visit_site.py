@@ -157,7 +157,12 @@ def the_course_page() -> None:
             introduction="<p>OLDSITE-COURSE-INTRO</p>",
         )
     )
-    check("plugin course page", Client().get(course.url), WRAPPER, "OLDSITE-COURSE-INTRO", "OLDSITE-FOOTER")
+    response = Client().get(course.url)
+    check("plugin course page", response, WRAPPER, "OLDSITE-COURSE-INTRO", "OLDSITE-FOOTER")
+    # The site's own courses/course_page.html (its app is labelled courses) does not hide ours.
+    assert "OLDSITE-OWN-COURSE-TEMPLATE" not in response.content.decode(), (
+        "the site's template hid the plugin's"
+    )
 
 
 if __name__ == "__main__":

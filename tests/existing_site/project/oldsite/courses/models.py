@@ -13,7 +13,8 @@ class Enrolment(models.Model):
     """A user signed up for a course listed on a page."""
 
     course_page = models.ForeignKey(CourseListingPage, on_delete=models.CASCADE, related_name="enrolments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # The name a site would choose; the plugins' own enrolments are jour_enrolments on the user.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
