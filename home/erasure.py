@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from certifications.models import Certificate
-from courses.models import Attendance, FeedToken, MakeUp
+from courses.models import Attendance, Enrolment, FeedToken, MakeUp
 from jour_core.audit import audit
 from jour_core.mail import forget_messages_to
 from people.signals import end_sessions
@@ -103,7 +103,9 @@ def erase_person(person) -> ErasurePlan:
     makeups = MakeUp.objects.filter(enrolment__person=person)
     makeups.update(note="", led_by="")
     if hasattr(MakeUp, "history"):
-        MakeUp.history.filter(enrolment_id__in=person.enrolments.values("pk")).update(note="", led_by="")
+        MakeUp.history.filter(enrolment_id__in=Enrolment.objects.filter(person=person).values("pk")).update(
+            note="", led_by=""
+        )
     # Her own words with an apology; the marks themselves stay (they count).
     Attendance.objects.filter(person=person).exclude(note="").update(note="")
     Attendance.history.filter(person_id=person.pk).exclude(note="").update(note="")

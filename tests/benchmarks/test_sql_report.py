@@ -77,7 +77,7 @@ def second_organisation(org_a, org_b, scenario):  # noqa: F811
     # Vera (org_a) at org_b's theme evening, Bodil (org_b) enrolled in org_a's study circle.
     Enrolment.objects.create(run=run, person=vera)
     Attendance.objects.create(session=session, person=vera, mark="present")
-    Enrolment.objects.create(run=vera.enrolments.get(run__title="VT 2026").run, person=bodil)
+    Enrolment.objects.create(run=vera.jour_enrolments.get(run__title="VT 2026").run, person=bodil)
     return {"bodil": bodil, "berit": berit}
 
 

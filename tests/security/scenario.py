@@ -23,7 +23,7 @@ def give_history(person, leader, units: int = 4, title: str = "Studiecirkel"):
     sessions = list(run.sessions.order_by("starts_at"))
     for number, session in enumerate(sessions):
         set_marks(session, {person.pk: "absent" if number == 0 else "present"}, by=leader)
-    enrolment = person.enrolments.get(run=run)
+    enrolment = person.jour_enrolments.get(run=run)
     record_makeup(enrolment, 1, leader, date=datetime.date(2026, 3, 1), led_by="Ledaren", note="Ikapp hemma")
     qtype = QualificationType.objects.create(organisation=org, name=f"{title} intyg")
     for number in range(units):

@@ -183,7 +183,7 @@ def test_qualifications_awarded_by_completion_keep_history(org_a, coordinator_a)
     person = PersonFactory(organisation=org_a)
     enrol(run, [person])
     set_marks(run.sessions.get(), {person.pk: "present"}, coordinator_a)
-    assert person.completions.get().history.get().history_type == "+"
+    assert person.jour_completions.get().history.get().history_type == "+"
     assert Qualification.objects.get(person=person).history.get().history_type == "+"
 
 
