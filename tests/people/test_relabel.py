@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import dj_database_url
+import django
 import pytest
 from django.db import connection
 
@@ -131,6 +132,11 @@ def old_checkout(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    django.VERSION >= (6, 0),
+    reason="the last commit with the old labels pinned Django<5.3: no database was made by it on "
+    "Django 6.0 (it does not run there on PostgreSQL); the Django 5.2 runs move one",
+)
 def test_a_database_made_under_the_old_labels_moves_to_the_new_ones_with_every_row(tmp_path, database_url):
     before_code = old_checkout(tmp_path)
     manage(before_code, database_url, "migrate", "--noinput")

@@ -72,6 +72,9 @@ WSGI_APPLICATION = "oldsite.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0)
 }
+# As every Wagtail site on PostgreSQL has it (Django 6.0 refuses Wagtail's search index without it).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
