@@ -15,15 +15,13 @@ database is made there for the site and dropped afterwards).
 """
 
 import json
-import os
 import shutil
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tests.readme_recipe import command_lines, output, readme_blocks, run
+from tests.scratch_database import postgresql_server, scratch_postgresql
 
 HERE = Path(__file__).resolve().parent
 BEFORE = [
@@ -62,21 +60,10 @@ def database_url(request):
     if request.param == "sqlite":
         yield None
         return
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
+    if not postgresql_server():
         pytest.skip("PostgreSQL: set DATABASE_URL to a server (CI does)")
-    import psycopg
-
-    name = f"oldsite_{uuid.uuid4().hex[:12]}"
-    parts = urlsplit(server)
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgresql("oldsite") as url:
+        yield url
 
 
 def existing_site(plugin_venv, database_url, tmp_path, *seed_options: str):

@@ -5,19 +5,19 @@ every row kept; on SQLite, and on PostgreSQL when the suite runs there (DATABASE
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import dj_database_url
 import django
 import pytest
 from django.db import connection
 
 from jour_core.relabel import RelabelRefused, plan, renamed_apps
 from people.moving import email_problems
+from tests.scratch_database import postgresql_server, scratch_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The last commit with the old labels (``people``, ``courses``, ...).
@@ -67,23 +67,11 @@ def test_the_move_lists_every_user_who_cannot_log_in_by_email():
 @pytest.fixture
 def database_url(tmp_path):
     """A new, empty database: a SQLite file, or a PostgreSQL database beside the suite's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
+    if not postgresql_server():
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    params = {
-        k: config[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER")) if config.get(K)
-    }
-    name = f"relabel_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_postgresql("relabel") as url:
+        yield url
 
 
 def manage(where: Path, url: str, *args: str) -> str:
@@ -96,26 +84,13 @@ def manage(where: Path, url: str, *args: str) -> str:
     return result.stdout
 
 
-def row_counts(url: str) -> dict[str, int]:
-    config = dj_database_url.parse(url)
-    if config["ENGINE"].endswith("sqlite3"):
-        import sqlite3
-
-        with sqlite3.connect(config["NAME"]) as db:
-            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
-    import psycopg
-    from psycopg import sql
-
-    params = {
-        k: config[K] for k, K in (("host", "HOST"), ("port", "PORT"), ("user", "USER")) if config.get(K)
-    }
-    with psycopg.connect(dbname=config["NAME"], **params) as db:
-        tables = [
-            r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        ]
-        count = sql.SQL("SELECT COUNT(*) FROM {}")
-        return {t: db.execute(count.format(sql.Identifier(t))).fetchone()[0] for t in tables}
+def row_counts(where: Path, url: str) -> dict[str, int]:
+    """Rows per table, counted by the code at ``where`` (home/backups.py ``table_row_counts``)."""
+    script = (
+        "import json; from django.db import connection; from home.backups import table_row_counts; "
+        "print(json.dumps(table_row_counts(connection)))"
+    )
+    return json.loads(manage(where, url, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
 
 
 def old_checkout(tmp_path: Path) -> Path:
@@ -141,13 +116,13 @@ def test_a_database_made_under_the_old_labels_moves_to_the_new_ones_with_every_r
     before_code = old_checkout(tmp_path)
     manage(before_code, database_url, "migrate", "--noinput")
     manage(before_code, database_url, "seed_demo")
-    before = row_counts(database_url)
+    before = row_counts(before_code, database_url)
     assert before["people_user"] > 0 and before["courses_attendance"] > 0
 
     assert "Moved 'people' to 'jour_people'" in manage(ROOT, database_url, "jour_relabel")
     manage(ROOT, database_url, "migrate", "--noinput")
     assert "Nothing to relabel" in manage(ROOT, database_url, "jour_relabel")
-    after = row_counts(database_url)
+    after = row_counts(ROOT, database_url)
 
     for table, count in before.items():
         label = table.split("_", 1)[0]

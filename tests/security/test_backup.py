@@ -5,7 +5,6 @@ import io
 import json
 import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from courses.models import Attendance, FeedKind
 from home.backups import restore_postgresql, restore_sqlite, table_row_counts
 from people.models import Organisation, User
 from tests.factories import OrganisationFactory, PersonFactory, make_course, make_run
+from tests.scratch_database import scratch_postgresql
 
 
 @pytest.fixture
@@ -114,20 +114,9 @@ def restore_into_empty_postgresql(backup: Path) -> dict[str, int]:
     import psycopg
     from psycopg import sql
 
-    settings_dict = dict(connection.settings_dict)
-    params = {
-        "host": settings_dict.get("HOST") or None,
-        "port": settings_dict.get("PORT") or None,
-        "user": settings_dict.get("USER") or None,
-        "password": settings_dict.get("PASSWORD") or None,
-    }
-    params = {key: value for key, value in params.items() if value}
-    name = f"{settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        restore_postgresql(backup, settings_dict | {"NAME": name})
-        with psycopg.connect(dbname=name, **params) as target:
+    with scratch_postgresql("restore") as url:
+        restore_postgresql(backup, dict(connection.settings_dict) | {"NAME": url.rsplit("/", 1)[1]})
+        with psycopg.connect(url) as target:
             tables = [
                 row[0]
                 for row in target.execute(
@@ -140,9 +129,6 @@ def restore_into_empty_postgresql(backup: Path) -> dict[str, int]:
                 ).fetchone()[0]
                 for table in tables
             }
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def test_backup_restores_into_an_empty_database_with_the_same_row_counts(committed, tmp_path):
