@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load bench clean
+.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load saturation bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -68,6 +68,10 @@ bench: install-dev
 ## make load: a bounded load test on 127.0.0.1 (gunicorn + locust; LOAD_USERS, LOAD_SECONDS)
 load: install-dev
 	$(PY) loadtest/run.py
+
+## make saturation: stepped load until p95 passes 500 ms, for a trivial view, feed polls and the mixed load
+saturation: install-dev
+	$(PY) loadtest/saturation.py
 
 lint: install-dev
 	$(BIN)/ruff check .

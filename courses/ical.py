@@ -1,14 +1,17 @@
 """iCalendar feeds (RFC 5545): a person's sessions, a run's, an organisation's.
 
 Feeds are polled every few minutes, so answering "nothing changed" is the hot path: the
-version of a feed (ETag, Last-Modified) is one aggregate query, and the calendar is only built
-when it changed. Feeds carry no attendees and no other people's names.
+version of a feed (ETag, Last-Modified) is one aggregate query, kept in the cache under the
+organisation's data version, and the calendar is only built when it changed. A "My sessions"
+feed asked again with its ETag is answered from one precompiled query and the cache
+(``polled_version``). Feeds carry no attendees and no other people's names.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import hmac
 import re
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -203,20 +206,69 @@ def feed_organisation(feed: FeedToken):
     return feed.run.organisation if feed.kind == FeedKind.RUN else feed.organisation
 
 
-def current_feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
+def feed_version_key(feed_id: int, nonce: str, data_version: int) -> str:
+    """Where a feed's version is kept: under the feed, its organisation's data version and
+    today's date (the "My sessions" window moves by the day)."""
+    return f"courses:feed-version:{feed_id}:{nonce}:{data_version}:{timezone.localdate()}"
+
+
+def current_feed_version(feed: FeedToken) -> FeedVersion:
     """``feed_version``, kept in the cache under the organisation's data version and today's
     date: every change to the sessions, runs, enrolments, make-ups or courses of the feed bumps
     the organisation's version (jour_core/versions.py), and the "My sessions" window moves by
     the day. So a calendar app asking again costs the token lookup, not the version query."""
     organisation = feed_organisation(feed)
     if organisation is None:
-        return feed_version(feed, sessions)
-    key = f"courses:feed-version:{feed.pk}:{feed.nonce}:{organisation.data_version}:{timezone.localdate()}"
+        return feed_version(feed, feed_sessions(feed))
+    key = feed_version_key(feed.pk, feed.nonce, organisation.data_version)
     version = cache.get(key)
     if version is None:
-        version = feed_version(feed, sessions)
+        version = feed_version(feed, feed_sessions(feed))
         cache.set(key, version, FEED_CACHE_SECONDS)
     return version
+
+
+@functools.cache
+def _poll_statement(alias: str) -> str:
+    """The SQL of the poll's one query, compiled by Django once per process and database: the
+    token's feed, its person's ``is_active`` and her organisation's data version. (Building and
+    compiling a queryset took 2 to 3 ms of a 304's 4, against 0.1 ms for running it.)"""
+    query = (
+        FeedToken.objects.using(alias)
+        .filter(token_hash="")
+        .values_list(
+            "pk", "kind", "nonce", "token_hash", "person__is_active", "person__organisation__data_version"
+        )
+        .query
+    )
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if list(params) != [""]:
+        raise RuntimeError(f"the poll's query has unexpected parameters: {params!r}")
+    return sql
+
+
+def polled_version(token: str) -> FeedVersion | None:
+    """The cached version of a "My sessions" feed, for a calendar app asking again with the
+    ETag it has: one query, compiled once (``_poll_statement``), and the cache. None whenever
+    the full path must answer: a malformed, unknown or revoked token, a deactivated person,
+    another kind of feed (they check permissions), a person outside the organisations, or a
+    version not (or no longer) in the cache. It reads what ``find_feed`` and
+    ``current_feed_version`` read and decides as they do, so it answers only what they would."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    wanted = _hash(token)
+    alias = router.db_for_read(FeedToken)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_poll_statement(alias), [wanted])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    feed_id, kind, nonce, token_hash, is_active, data_version = row
+    if kind != FeedKind.MY_SESSIONS or not is_active or data_version is None:
+        return None
+    if not hmac.compare_digest(token_hash, wanted):
+        return None
+    return cache.get(feed_version_key(feed_id, nonce, data_version))
 
 
 #: How long a built calendar is kept (it is keyed on the feed's version, so a change to its
@@ -230,13 +282,13 @@ def calendar_cache_key(version: FeedVersion, base_url: str) -> str:
     return "courses:feed:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_calendar(feed: FeedToken, sessions: QuerySet, version: FeedVersion, base_url: str) -> bytes:
+def cached_calendar(feed: FeedToken, version: FeedVersion, base_url: str) -> bytes:
     """The feed's calendar, built once per version, address and language, then taken from
     the cache (calendar apps that never send If-None-Match ask for it every few minutes)."""
     key = calendar_cache_key(version, base_url)
     body = cache.get(key)
     if body is None:
-        body = build_calendar(sessions, feed_name(feed), base_url)
+        body = build_calendar(feed_sessions(feed), feed_name(feed), base_url)
         cache.set(key, body, FEED_CACHE_SECONDS)
     return body
 

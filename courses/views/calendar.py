@@ -14,8 +14,8 @@ from ..ical import (
     cached_calendar,
     current_feed_version,
     feed_allowed,
-    feed_sessions,
     find_feed,
+    polled_version,
     sessions_for_person,
 )
 from ..models import Session
@@ -36,23 +36,31 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def calendar_feed(request, token: str):
-    """A subscribed calendar: 304 when nothing changed (two queries), else the whole feed."""
+    """A subscribed calendar: 304 when nothing changed, else the whole feed. A phone asking
+    again about its "My sessions" feed with the ETag it has is answered by ``polled_version``
+    (one precompiled query and the cache); everything else by the full path."""
+    polled = polled_version(token) if _conditional(request) else None
+    if polled is not None and _not_modified(request, polled):
+        return _with_version(HttpResponseNotModified(), polled)
     feed = find_feed(token)
     if feed is None or not feed_allowed(feed):
         return _not_found()
-    sessions = feed_sessions(feed)
-    version = current_feed_version(feed, sessions)
-    headers = {"ETag": version.etag, "Cache-Control": "private, max-age=300"}
-    if version.last_modified is not None:
-        headers["Last-Modified"] = http_date(version.last_modified.timestamp())
+    version = current_feed_version(feed)
     if _not_modified(request, version):
-        response = HttpResponseNotModified()
-    else:
-        response = _calendar_response(
-            cached_calendar(feed, sessions, version, request.build_absolute_uri("/")), "kalender.ics"
-        )
-    for name, value in headers.items():
-        response[name] = value
+        return _with_version(HttpResponseNotModified(), version)
+    body = cached_calendar(feed, version, request.build_absolute_uri("/"))
+    return _with_version(_calendar_response(body, "kalender.ics"), version)
+
+
+def _conditional(request) -> bool:
+    return "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
+
+
+def _with_version(response: HttpResponse, version) -> HttpResponse:
+    response["ETag"] = version.etag
+    response["Cache-Control"] = "private, max-age=300"
+    if version.last_modified is not None:
+        response["Last-Modified"] = http_date(version.last_modified.timestamp())
     return response
 
 

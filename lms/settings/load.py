@@ -24,3 +24,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     } | DATABASES["default"].get("OPTIONS", {})
+
+# The site's URLs plus the floor of `make saturation` (a trivial view at a feed's place).
+ROOT_URLCONF = "loadtest.urls"

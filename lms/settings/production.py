@@ -41,3 +41,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# Persistent database connections: each gunicorn worker keeps its connection for a minute
+# (DATABASE_CONN_MAX_AGE), checked before reuse. A new PostgreSQL connection per request cost
+# 10 to 12 ms, more than a calendar poll's whole answer (README "Load test").
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -113,7 +114,10 @@ def test_conditional_requests_answer_304_cheaply(client, setting):
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
-    assert len(queries) <= 2
+    assert again["ETag"] == etag and again["Last-Modified"] == last_modified
+    assert again["Cache-Control"] == first["Cache-Control"]
+    # The poll: the token, its person and her organisation's data version, in one query.
+    assert len(queries) == 1
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
     # A changed session changes the ETag.
     session = setting["run"].sessions.first()
@@ -121,6 +125,49 @@ def test_conditional_requests_answer_304_cheaply(client, setting):
     session.save()
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_poll_with_an_old_etag_never_outlives_the_link_or_the_permission(client, setting, coordinator_a):
+    """The poll's short path (courses.ical.polled_version) answers 304 only where the full
+    path would: a revoked link, a deactivated person and a coordinator who lost the right to a
+    run's feed get the same 404 with the ETag they had, and a change gets the new feed."""
+
+    def poll(url, etag):
+        return client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    anna_url = feed_url(setting["anna"])
+    anna_etag = client.get(anna_url)["ETag"]
+    bea_url = feed_url(setting["bea"])
+    bea_etag = client.get(bea_url)["ETag"]
+    run_url = reverse(
+        "courses_calendar_feed", args=[token_of(feed_token(coordinator_a, FeedKind.RUN, run=setting["run"]))]
+    )
+    run_etag = client.get(run_url)["ETag"]
+    assert {
+        poll(u, e).status_code for u, e in [(anna_url, anna_etag), (bea_url, bea_etag), (run_url, run_etag)]
+    } == {304}
+
+    # Her role loses the permission (no record of her organisation changes, so its data version
+    # stays): the run's feed is closed to her at once.
+    for group in coordinator_a.groups.all():
+        group.permissions.remove(Permission.objects.get(codename="view_courserun"))
+    assert poll(run_url, run_etag).status_code == 404
+    feed_url(setting["anna"], reset=True)
+    setting["bea"].is_active = False
+    setting["bea"].save()
+    answers = [poll(anna_url, anna_etag), poll(bea_url, bea_etag), poll(run_url, run_etag)]
+    assert [r.status_code for r in answers] == [404, 404, 404]
+    assert len({r.content for r in answers}) == 1
+
+    # Bea back, and a session moved: her next poll gets the new feed, not a 304.
+    setting["bea"].is_active = True
+    setting["bea"].save()
+    session = setting["run"].sessions.order_by("starts_at").first()
+    session.starts_at += datetime.timedelta(hours=1)
+    session.save()
+    changed = poll(bea_url, bea_etag)
+    assert changed.status_code == 200 and changed["ETag"] != bea_etag
+    assert poll(bea_url, changed["ETag"]).status_code == 304
 
 
 def test_building_a_feed_takes_the_same_queries_for_8_or_40_sessions(client, setting, org_a):
