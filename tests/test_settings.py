@@ -46,7 +46,9 @@ def test_language_and_time_zone():
 
 
 def production_setting(name: str, **env) -> str:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TRUSTED_PROXY_COUNT"}}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TRUSTED_PROXY_COUNT", "REDIS_URL"}
+    }
     environment.update(
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY="k" * 64,
@@ -65,6 +67,16 @@ def test_production_trusts_no_proxy_unless_told_how_many_there_are():
     # Without a proxy count, X-Forwarded-For is the client's to write: it is ignored.
     assert production_setting("JOUR_TRUSTED_PROXY_COUNT") == "0"
     assert production_setting("JOUR_TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="1") == "1"
+
+
+def test_production_shares_a_redis_cache_only_when_told_where():
+    assert production_setting("CACHES['default']['BACKEND']").endswith("LocMemCache")
+    url = "redis://127.0.0.1:6379/0"
+    assert (
+        production_setting("CACHES['default']['BACKEND']", REDIS_URL=url)
+        == "jour_core.cache.DegradingRedisCache"
+    )
+    assert production_setting("CACHES['default']['LOCATION']", REDIS_URL=url) == url
 
 
 def test_production_trusts_a_proxys_https_header_only_with_a_proxy_count():

@@ -36,6 +36,23 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# The shared cache (README "Run it in production"): with several gunicorn workers, REDIS_URL
+# (e.g. redis://127.0.0.1:6379/0) gives them one page cache, one feed cache and one set of
+# rate-limit counters. While Redis is down the cache reads as a miss and writes nothing
+# (jour_core/cache.py): the site answers, slower. Without REDIS_URL each worker has its own
+# in-memory cache. Login lockouts are counted in the database, not here (jour_core/lockout.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "jour_core.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jour",
+            # Short timeouts: an unreachable Redis must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
+
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
