@@ -79,6 +79,12 @@ def test_production_shares_a_redis_cache_only_when_told_where():
     assert production_setting("CACHES['default']['LOCATION']", REDIS_URL=url) == url
 
 
+def test_production_logs_json_unless_told_otherwise():
+    formatter = "LOGGING['handlers']['console']['formatter']"
+    assert production_setting(formatter) == "json"
+    assert production_setting(formatter, LOG_FORMAT="text") == "text"
+
+
 def test_production_trusts_a_proxys_https_header_only_with_a_proxy_count():
     assert production_setting("SECURE_PROXY_SSL_HEADER") == "None"
     assert production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == str(

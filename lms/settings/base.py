@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id of every log line, and the access line (jour_core/logs.py).
+    "jour_core.logs.RequestLogMiddleware",
     # /healthz and /readyz, answered before the host check, the HTTPS redirect and the session.
     "jour_core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -280,14 +282,29 @@ JOUR_PASSWORD_RESETS_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESETS_PER_ACCOU
 JOUR_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Jourutbildning")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # jour_core/audit.py: one line per security event (ids only, never secrets).
-    "loggers": {"audit": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
+
+def logging_config(log_format: str) -> dict:
+    """Every line through one handler on standard error, as JSON (``LOG_FORMAT=json``, one object
+    per line: jour_core/logs.py) or as text; one access line per request at INFO."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {"()": "jour_core.logs.JsonFormatter"},
+            "text": {"()": "jour_core.logs.TextFormatter"},
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+        "loggers": {
+            # jour_core/audit.py: one line per security event (ids only, never secrets).
+            "audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # jour_core/logs.py: one line per request (method, path, status, duration).
+            "jour_core.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+        },
+    }
+
+
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"))
 
 # Wagtail.
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Jourutbildning")

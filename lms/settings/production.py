@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import env_bool, env_list
+from .base import env_bool, env_list, logging_config
 
 DEBUG = False
 
@@ -35,6 +35,9 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# One JSON object per line, with the request id (jour_core/logs.py); LOG_FORMAT=text for text.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"))
 
 # The shared cache (README "Run it in production"): with several gunicorn workers, REDIS_URL
 # (e.g. redis://127.0.0.1:6379/0) gives them one page cache, one feed cache and one set of

@@ -55,7 +55,8 @@ def close(response) -> None:
 
 def comparable_headers(response) -> dict[str, str]:
     headers = dict(response.headers)
-    # A fresh nonce per response, when one is used; nothing else may differ.
+    # A fresh request id and nonce per response, when one is used; nothing else may differ.
+    headers.pop("X-Request-ID")
     if "Content-Security-Policy" in headers:
         headers["Content-Security-Policy"] = re.sub(
             r"'nonce-[^']+'", "'nonce'", headers["Content-Security-Policy"]

@@ -1,0 +1,128 @@
+"""Logs as one JSON object per line, each with the id of the request it belongs to.
+
+:class:`RequestLogMiddleware`, first in ``MIDDLEWARE``, gives every request an id (the
+``X-Request-ID`` a trusted reverse proxy sent, when it is a sane token, else a new one), sends it
+back as ``X-Request-ID``, keeps it where every log line of the request finds it, and writes one
+access line per request (logger ``jour_core.access``, INFO): method, path, route, status,
+duration_ms. :class:`JsonFormatter` writes each record as one JSON object: time, level, logger,
+message, request_id, pid, those request fields when the record has them, and an exception as one
+field. Production uses it (``LOG_FORMAT=json``, the default there); development writes text.
+
+Never logged: query strings, cookies, headers, form fields. A path that carries a secret (a
+calendar feed's token, a password reset link, a check-in or certificate code) is logged with the
+secret replaced by its name, e.g. ``/kurser/kalender/<token>.ics``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from jour_core.health import HEALTH_PATH, READY_PATH
+
+access_logger = logging.getLogger("jour_core.access")
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# URL arguments that are secrets: replaced by their name in a logged path.
+SECRET_URL_ARGUMENTS = frozenset({"token", "uidb64", "code"})
+REQUEST_FIELDS = ("method", "path", "route", "status", "duration_ms")
+
+
+def new_request_id(request: HttpRequest) -> str:
+    """The proxy's X-Request-ID when a proxy is trusted and the id is sane, else a new one."""
+    offered = request.META.get("HTTP_X_REQUEST_ID", "")
+    if settings.JOUR_TRUSTED_PROXY_COUNT > 0 and SANE_REQUEST_ID.fullmatch(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+def logged_path(request: HttpRequest) -> str:
+    """The request's path without its query string, its secret URL arguments by name."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match else ():
+        if name in SECRET_URL_ARGUMENTS and str(value):
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
+
+class RequestLogMiddleware:
+    """The request id, and the access line once the response is made."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        token = request_id.set(new_request_id(request))
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id.get()
+            self.log(request, response.status_code, started)
+            return response
+        finally:
+            request_id.reset(token)
+
+    def log(self, request: HttpRequest, status: int, started: float) -> None:
+        match = getattr(request, "resolver_match", None)
+        fields = {
+            "method": request.method,
+            "path": logged_path(request),
+            "route": match.view_name if match else None,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        # A balancer's probes every few seconds would bury the rest: only their failures at INFO.
+        probe = request.path_info in (HEALTH_PATH, READY_PATH) and status == 200
+        level = logging.DEBUG if probe else logging.INFO
+        access_logger.log(level, "%s %s %s", fields["method"], fields["path"], status, extra=fields)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        request = getattr(record, "request", None)  # django.request's lines name the path
+        if isinstance(request, HttpRequest) and request.path in message:
+            message = message.replace(request.path, logged_path(request))
+        entry = {
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": message,
+            "request_id": request_id.get(),
+            "pid": os.getpid(),
+        }
+        entry.update({name: getattr(record, name) for name in REQUEST_FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """Development's lines: time, level, logger, the request id when there is one, message."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(request_tag)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        current = request_id.get()
+        record.request_tag = f" [{current[:8]}]" if current else ""
+        return super().format(record)
