@@ -300,6 +300,8 @@ def logging_config(log_format: str) -> dict:
             "audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
             # jour_core/logs.py: one line per request (method, path, status, duration).
             "jour_core.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+            # home/management/commands/run_daily_jobs.py: one line per job, with its duration.
+            "home.daily": {"level": "INFO"},
         },
     }
 
