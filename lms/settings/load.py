@@ -13,8 +13,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Mail stays in memory, unless a measurement points it at an SMTP server (loadtest/reset_timing.py).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-# collectstatic writes here; the runner points it into its temporary directory.
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers write sessions at once: take the write lock at BEGIN and wait
