@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from jour_core.health import HEALTH_PATH, READY_PATH
@@ -66,14 +67,13 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        token = request_id.set(new_request_id(request))
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id.get()
-            self.log(request, response.status_code, started)
-            return response
-        finally:
-            request_id.reset(token)
+        # Kept until the response is closed (request_finished): Django's own line about a 4xx or
+        # 5xx answer (django.request) is written after the middleware has returned.
+        request_id.set(new_request_id(request))
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        self.log(request, response.status_code, started)
+        return response
 
     def log(self, request: HttpRequest, status: int, started: float) -> None:
         match = getattr(request, "resolver_match", None)
@@ -88,6 +88,13 @@ class RequestLogMiddleware:
         probe = request.path_info in (HEALTH_PATH, READY_PATH) and status == 200
         level = logging.DEBUG if probe else logging.INFO
         access_logger.log(level, "%s %s %s", fields["method"], fields["path"], status, extra=fields)
+
+
+def forget_request_id(**kwargs) -> None:
+    request_id.set(None)
+
+
+request_finished.connect(forget_request_id, dispatch_uid="jour_core.logs.forget_request_id")
 
 
 class JsonFormatter(logging.Formatter):
