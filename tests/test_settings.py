@@ -83,6 +83,7 @@ def test_production_logs_json_unless_told_otherwise():
     formatter = "LOGGING['handlers']['console']['formatter']"
     assert production_setting(formatter) == "json"
     assert production_setting(formatter, LOG_FORMAT="text") == "text"
+    assert production_setting("LOGGING['loggers']['jour_core.access']['level']") == "INFO"
 
 
 def test_production_trusts_a_proxys_https_header_only_with_a_proxy_count():

@@ -284,9 +284,10 @@ JOUR_REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Jourutbildning")
 
 
-def logging_config(log_format: str) -> dict:
+def logging_config(log_format: str, access_level: str) -> dict:
     """Every line through one handler on standard error, as JSON (``LOG_FORMAT=json``, one object
-    per line: jour_core/logs.py) or as text; one access line per request at INFO."""
+    per line: jour_core/logs.py) or as text; the access lines (one per request, at INFO; a
+    successful health probe's at DEBUG) from ``access_level`` up."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -300,14 +301,15 @@ def logging_config(log_format: str) -> dict:
             # jour_core/audit.py: one line per security event (ids only, never secrets).
             "audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
             # jour_core/logs.py: one line per request (method, path, status, duration).
-            "jour_core.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+            "jour_core.access": {"level": access_level},
             # home/management/commands/run_daily_jobs.py: one line per job, with its duration.
             "home.daily": {"level": "INFO"},
         },
     }
 
 
-LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"))
+# Development, the tests and the benchmarks: text, no access lines (runserver prints its own).
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("ACCESS_LOG_LEVEL", "WARNING"))
 
 # Wagtail.
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Jourutbildning")

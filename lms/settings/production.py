@@ -36,8 +36,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
-# One JSON object per line, with the request id (jour_core/logs.py); LOG_FORMAT=text for text.
-LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"))
+# One JSON object per line, with the request id, and an access line per request
+# (jour_core/logs.py); LOG_FORMAT=text for text.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("ACCESS_LOG_LEVEL", "INFO"))
 
 # The shared cache (README "Run it in production"): with several gunicorn workers, REDIS_URL
 # (e.g. redis://127.0.0.1:6379/0) gives them one page cache, one feed cache and one set of

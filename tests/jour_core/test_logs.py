@@ -17,14 +17,18 @@ from tests.factories import PersonFactory
 
 @pytest.fixture
 def json_lines():
-    """Everything logged, formatted as production formats it; the list of decoded lines."""
+    """Everything logged, formatted as production formats it (access lines at INFO); the list
+    of decoded lines."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
+    root, access = logging.getLogger(), logging.getLogger("jour_core.access")
+    level = access.level
     root.addHandler(handler)
+    access.setLevel(logging.INFO)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     root.removeHandler(handler)
+    access.setLevel(level)
 
 
 def access_lines(lines):
@@ -68,6 +72,13 @@ def test_a_password_reset_link_is_never_logged(client, db, json_lines):
     assert line["path"] == "/accounts/reset/<uidb64>/<token>/"
 
 
+def test_production_writes_access_lines_development_does_not():
+    from lms.settings.base import logging_config
+
+    assert logging_config("json", "INFO")["loggers"]["jour_core.access"]["level"] == "INFO"
+    assert logging.getLogger("jour_core.access").getEffectiveLevel() == logging.WARNING
+
+
 def test_a_client_cannot_choose_its_request_id_without_a_trusted_proxy(client, db):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="chosen-by-client")
     assert response["X-Request-ID"] != "chosen-by-client"
@@ -101,7 +112,9 @@ def test_every_line_of_a_request_carries_its_id_and_an_exception_is_one_field(js
 
 
 def test_successful_probes_stay_out_of_the_info_log(client, db, caplog):
-    with caplog.at_level(logging.INFO, logger="jour_core.access"):
+    with caplog.at_level(logging.DEBUG, logger="jour_core.access"):
         client.get("/healthz")
         client.get("/readyz")
-    assert [r for r in caplog.records if r.name == "jour_core.access" and r.levelno >= logging.INFO] == []
+        client.get("/readyz", HTTP_HOST="not-allowed.example.org")
+    access = [r for r in caplog.records if r.name == "jour_core.access"]
+    assert [r.levelno for r in access] == [logging.DEBUG] * 3
