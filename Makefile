@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load saturation bench clean
+.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load saturation bench topology clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -72,6 +72,11 @@ load: install-dev
 ## make saturation: stepped load until p95 passes 500 ms, for a trivial view, feed polls and the mixed load
 saturation: install-dev
 	$(PY) loadtest/saturation.py
+
+## make topology: the production topology as README "Run it in production" sets it up (PostgreSQL
+## at DATABASE_URL, redis-server, gunicorn with 3 workers; tests/topology/run.py). Not in make test.
+topology: install-dev
+	$(PY) tests/topology/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .
