@@ -486,6 +486,15 @@ def prove_redis_outage_degrades(stack: Stack, coordinator: Client, calendar: Cli
         len(ready) == WORKERS,
         f"/readyz is 200 again on workers {sorted(ready)} within {time.monotonic() - restarted:.1f} s",
     )
+    said = [
+        json.loads(line)
+        for line in stack.log.read_text().splitlines()
+        if '"logger": "jour_core.cache"' in line
+    ]
+    for line in said:
+        print(f"  worker {line['pid']} logged: {line['message']}")
+    down = {line["pid"] for line in said if line["message"].startswith("cache unavailable")}
+    check(down == set(ready), "each worker logged the outage (once a minute at most) and its end")
 
 
 def prove_https_is_required(port: int, log: Path) -> None:
