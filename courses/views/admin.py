@@ -269,6 +269,20 @@ class RunOverviewView(RunScreenMixin, TemplateView):
         )
 
 
+# Wagtail's admin scripts that the register has no use for: it has no date picker, tag field,
+# chooser, modal or privacy switch. Its page leaves them out and defers the rest (its template;
+# jour_core/templatetags/jour_scripts.py), so that it is drawn before the scripts run.
+UNUSED_ON_REGISTER = (
+    "wagtailadmin/js/vendor/jquery-ui-1.13.2.min.js",
+    "wagtailadmin/js/vendor/jquery.datetimepicker.js",
+    "wagtailadmin/js/vendor/bootstrap-transition.js",
+    "wagtailadmin/js/vendor/bootstrap-modal.js",
+    "wagtailadmin/js/vendor/tag-it.js",
+    "wagtailadmin/js/modal-workflow.js",
+    "wagtailadmin/js/privacy-switch.js",
+)
+
+
 class RegisterView(RunScreenMixin, TemplateView):
     """The attendance register: every participant on one page, one click each, saved together."""
 
@@ -325,6 +339,7 @@ class RegisterView(RunScreenMixin, TemplateView):
             errors=kwargs.get("errors"),
             not_yet=self.session.starts_at > timezone.now(),
             check_in_open=window_state(self.session, timezone.now()) != CheckInOutcome.CLOSED,
+            unused_scripts=UNUSED_ON_REGISTER,
         )
         return context
 

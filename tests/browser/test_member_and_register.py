@@ -29,8 +29,15 @@ def test_coordinator_marks_everyone_and_the_matrix_updates(page):
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "samordnare@example.org", admin=True)
     page.goto(f"/admin/runs/{run.pk}/overview/")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.locator(f"a[href='/admin/sessions/{session.pk}/register/']").click()
     page.wait_for_load_state()
+    # Wagtail's scripts, deferred on the register and some left out, have all run: the menu is
+    # drawn, the icons are in, and nothing failed.
+    page.locator("#wagtail-sidebar").get_by_role("link", name="Kursomgångar").wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-sprite] svg symbol').length > 50")
+    assert errors == []
     rows = page.locator("fieldset.register-row")
     count = rows.count()
     assert count >= 4

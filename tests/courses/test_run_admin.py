@@ -6,11 +6,14 @@ import io
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.attendance import enrol, set_marks
 from courses.models import Attendance, Completion, CourseRun, Enrolment, MakeUp, Session
+from courses.views.admin import UNUSED_ON_REGISTER
+from jour_core.templatetags.jour_scripts import script_name
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -85,6 +88,36 @@ def test_register_saves_everyone_together_and_the_matrix_shows_it(client, run, p
     table = overview.context["table"]
     footer = table.columns[f"session_{session.pk}"].footer
     assert footer == "2"  # present + late
+
+
+def scripts_of(html: str) -> list:
+    return BeautifulSoup(html, "html.parser").find_all("script")
+
+
+def test_register_is_drawn_before_wagtails_scripts_run(client, run, participants, coordinator_a):
+    """The register defers Wagtail's admin scripts and leaves out those it has no use for
+    (README "Pages in a browser"): no inline script of its page may call on them before they
+    have run, and each one left out is one that Wagtail's admin pages load (a Wagtail that renames
+    one fails here rather than loading it again unnoticed)."""
+    session = run.sessions.order_by("starts_at").first()
+    sign_in(client, coordinator_a)
+    scripts = scripts_of(client.get(reverse("courses_session_register", args=[session.pk])).content.decode())
+    external = [script for script in scripts if script.get("src")]
+    assert [
+        script for script in scripts if not script.get("src") and script.get("type") != "application/json"
+    ] == []
+    assert external and all(script.has_attr("defer") for script in external)
+    names = {script_name(script["src"]) for script in external}
+    assert names.isdisjoint(UNUSED_ON_REGISTER)
+    assert {
+        "wagtailadmin/js/vendor/jquery-3.6.0.min.js",
+        "wagtailadmin/js/core.js",
+        "wagtailadmin/js/sidebar.js",
+    } <= names
+    overview = client.get(reverse("courses_run_overview", args=[run.pk])).content.decode()
+    assert set(UNUSED_ON_REGISTER) <= {
+        script_name(script["src"]) for script in scripts_of(overview) if script.get("src")
+    }
 
 
 def test_register_refuses_a_tampered_person_and_saves_nothing(
