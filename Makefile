@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load saturation bench topology clean
+.PHONY: run test test-fast checks lint format check-python install install-dev migrate seed messages load saturation lighthouse bench topology clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -77,6 +77,16 @@ saturation: install-dev
 ## at DATABASE_URL, redis-server, gunicorn with 3 workers; tests/topology/run.py). Not in make test.
 topology: install-dev
 	$(PY) tests/topology/run.py
+## make lighthouse: Lighthouse (performance, accessibility) on the production server (gunicorn on
+## 127.0.0.1, the demo data) in Chromium; exits 1 below the thresholds (LIGHTHOUSE_RUNS, LIGHTHOUSE_PAGES)
+LIGHTHOUSE_NPM := tests/lighthouse/node_modules/.installed
+lighthouse: install-dev $(LIGHTHOUSE_NPM)
+	$(PY) tests/lighthouse/run.py
+
+# Lighthouse at the version package-lock.json pins, in tests/lighthouse/node_modules (never global).
+$(LIGHTHOUSE_NPM): tests/lighthouse/package.json tests/lighthouse/package-lock.json
+	cd tests/lighthouse && npm ci --no-audit --no-fund
+	@touch $@
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -98,4 +108,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts tests/lighthouse/node_modules
