@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -35,3 +36,14 @@ def scratch_postgresql(prefix: str) -> Iterator[str]:
             connection.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@contextmanager
+def scratch_database(prefix: str, directory: Path) -> Iterator[str]:
+    """A new, empty database's URL: a PostgreSQL one when the suite runs there (dropped
+    afterwards), else a SQLite file in ``directory``."""
+    if not postgresql_server():
+        yield f"sqlite:///{directory / f'{prefix}.sqlite3'}"
+        return
+    with scratch_postgresql(prefix) as url:
+        yield url

@@ -5,21 +5,15 @@ every row kept; on SQLite, and on PostgreSQL when the suite runs there (DATABASE
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import django
 import pytest
 from django.db import connection
 
 from jour_core.relabel import RelabelRefused, plan, renamed_apps
 from people.moving import email_problems
-from tests.scratch_database import postgresql_server, scratch_postgresql
+from tests.old_checkout import ROOT, checkout, manage, row_counts, skip_or_fail_without
+from tests.scratch_database import scratch_database
 
-ROOT = Path(__file__).resolve().parents[2]
 #: The last commit with the old labels (``people``, ``courses``, ...).
 BEFORE = "3c78d006dfa9ed3aed45452a25ad32ee442ad82c"
 OLD = ("people", "courses", "certifications", "quality")
@@ -67,43 +61,8 @@ def test_the_move_lists_every_user_who_cannot_log_in_by_email():
 @pytest.fixture
 def database_url(tmp_path):
     """A new, empty database: a SQLite file, or a PostgreSQL database beside the suite's."""
-    if not postgresql_server():
-        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
-        return
-    with scratch_postgresql("relabel") as url:
+    with scratch_database("relabel", tmp_path) as url:
         yield url
-
-
-def manage(where: Path, url: str, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH"}}
-    env |= {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lms.settings.dev"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=where, env=env, capture_output=True, text=True, timeout=900
-    )
-    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def row_counts(where: Path, url: str) -> dict[str, int]:
-    """Rows per table, counted by the code at ``where`` (home/backups.py ``table_row_counts``)."""
-    script = (
-        "import json; from django.db import connection; from home.backups import table_row_counts; "
-        "print(json.dumps(table_row_counts(connection)))"
-    )
-    return json.loads(manage(where, url, "shell", "-v", "0", "-c", script).strip().splitlines()[-1])
-
-
-def old_checkout(tmp_path: Path) -> Path:
-    known = subprocess.run(["git", "cat-file", "-e", BEFORE], cwd=ROOT, capture_output=True)
-    if known.returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"the checkout has no commit {BEFORE} (CI clones the whole history)")
-        pytest.skip("a checkout without the history (e.g. a wheel's sources)")
-    where = tmp_path / "before"
-    where.mkdir()
-    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
-    return where
 
 
 @pytest.mark.slow
@@ -113,7 +72,8 @@ def old_checkout(tmp_path: Path) -> Path:
     "Django 6.0 (it does not run there on PostgreSQL); the Django 5.2 runs move one",
 )
 def test_a_database_made_under_the_old_labels_moves_to_the_new_ones_with_every_row(tmp_path, database_url):
-    before_code = old_checkout(tmp_path)
+    skip_or_fail_without(BEFORE)
+    before_code = checkout(BEFORE, tmp_path / "before")
     manage(before_code, database_url, "migrate", "--noinput")
     manage(before_code, database_url, "seed_demo")
     before = row_counts(before_code, database_url)
