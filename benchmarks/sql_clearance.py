@@ -14,7 +14,10 @@ unchanged on SQLite and PostgreSQL:
    of continuing-education courses of her own organisation, not through a run, a completion's
    hours being the sum of its course's units') are put into buckets by
    the shortest window they fall in and summed per person and bucket first; a role of window
-   *j* adds up the buckets 0..*j*. Hours are summed as whole hundredths
+   *j* adds up the buckets 0..*j*. The attended sessions start, as the engine's do, from the
+   window's sessions of the organisations' runs of continuing-education courses (the
+   ``(run, starts_at)`` index), then their marks (by session), never from every mark of the
+   people's ten years. Hours are summed as whole hundredths
    (``ROUND(hours * 100)``), so SQLite's floating-point decimals cannot change a sum or a
    comparison;
 3. one row per (person, role, required type) that gives a reason or a warning (``missing``,
@@ -24,8 +27,8 @@ unchanged on SQLite and PostgreSQL:
    issued one is found with ``ROW_NUMBER()``. A type applies to a person only as
    ``certifications/applicability.py`` says (:func:`applies_sql`).
 
-Every statement starts from the organisations' people (the index on ``organisation_id``), then
-follows the per-person indexes. The Python after the SQL only turns rows into codes. Run it
+Every other part starts from the organisations' people (the index on ``organisation_id``),
+then follows the per-person indexes. The Python after the SQL only turns rows into codes. Run it
 inside Django (settings loaded).
 """
 
@@ -147,18 +150,19 @@ events AS (
     SELECT at.person_id,
            CASE {session_buckets} END,
            COALESCE(cu.hundredths, 0)
-    FROM {user} u
-    JOIN {attendance} at ON at.person_id = u.id
-    JOIN {session} s ON s.id = at.session_id
-    JOIN {run} cr ON cr.id = s.run_id
+    FROM {run} cr
     JOIN {course} c ON c.{course_pk} = cr.course_id
+    JOIN {session} s ON s.run_id = cr.id
+    JOIN {attendance} at ON at.session_id = s.id
+    JOIN {user} u ON u.id = at.person_id
     LEFT JOIN (
         SELECT course_id, number, MAX(CAST(ROUND(hours * 100) AS INTEGER)) AS hundredths
         FROM {unit} GROUP BY course_id, number
     ) cu ON cu.course_id = cr.course_id AND cu.number = s.unit_number
-    WHERE u.organisation_id IN ({orgs})
-      AND at.mark IN ({marks}) AND c.kind = %(continuing)s AND s.unit_number IS NOT NULL
-      AND s.status <> %(cancelled)s AND s.starts_at >= %(first_lo)s AND s.starts_at < %(hi)s
+    WHERE cr.organisation_id IN ({orgs}) AND c.kind = %(continuing)s
+      AND s.starts_at >= %(first_lo)s AND s.starts_at < %(hi)s
+      AND s.unit_number IS NOT NULL AND s.status <> %(cancelled)s
+      AND at.mark IN ({marks}) AND u.organisation_id IN ({orgs})
     UNION ALL
     SELECT co.person_id,
            CASE {completion_buckets} END,
