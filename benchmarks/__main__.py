@@ -1,4 +1,4 @@
-"""python -m benchmarks [--scale small|umbrella] [--only NAME ...] [--rebuild]
+"""python -m benchmarks [--scale small|umbrella|national] [--only NAME ...] [--rebuild]
 
 Builds the synthetic data of the scale once (cached in ``benchmarks/.data/`` for SQLite, or in
 a database of its own on the PostgreSQL server of ``DATABASE_URL``), then measures every
@@ -30,7 +30,9 @@ def database_address(scale: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--scale", choices=["small", "umbrella"], default=os.environ.get("SCALE") or "small")
+    parser.add_argument(
+        "--scale", choices=["small", "umbrella", "national"], default=os.environ.get("SCALE") or "small"
+    )
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmarks")
     parser.add_argument("--rebuild", action="store_true", help="build the data again")
     parser.add_argument("--explain", action="store_true", help="print the query plans of the engine")
@@ -38,8 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="one timing each (a smoke test, not a measurement)"
     )
     args = parser.parse_args(argv)
+    address = database_address(args.scale)
+    if args.scale == "national" and not address.startswith(("postgres://", "postgresql://")):
+        parser.error(
+            "the national scale (3 million marks) runs on PostgreSQL only: "
+            "set DATABASE_URL=postgresql://user@host/name"
+        )
 
-    os.environ["BENCH_DATABASE"] = database_address(args.scale)
+    os.environ["BENCH_DATABASE"] = address
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from benchmarks.runner import run

@@ -8,7 +8,8 @@ join and leave over that time. Organisation 0 is the big one the per-organisatio
 look at.
 
 The rows are written with ``bulk_create`` in batches (no signals, no history rows: the
-benchmarks read, they do not write).
+benchmarks read, they do not write), and the attendance marks, most of the rows (3 million at
+the national scale), with ``COPY`` on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class Scale:
 SCALES = {
     "small": Scale("small", 4, 500, 200, 3, 10, 0.3, 6),
     "umbrella": Scale("umbrella", 100, 10_000, 500, 10, 24, 0.37, 10),
+    # A national federation: three umbrellas' worth (PostgreSQL only, see __main__.py).
+    "national": Scale("national", 300, 30_000, 500, 10, 24, 0.37, 10),
 }
 
 FIRST_NAMES = [
@@ -180,13 +183,13 @@ def _organisation(scale, rng, organisation, size, first_year, anchor) -> None:
 
     people = _people(rng, organisation, size, first_year, anchor)
     qualifications = _pledges_and_child_rights(rng, people, types, anchor)
-    marks: list[Attendance] = []
+    marks: list[Mark] = []
     completions: list[Completion] = []
     basic_runs = _basic_runs(rng, organisation, basic, people, first_year, anchor, marks, completions, types)
     qualifications += basic_runs
     _continuing_runs(scale, rng, organisation, continuing, people, first_year, anchor, marks)
     _records(scale, rng, organisation, people, first_year, anchor)
-    Attendance.objects.bulk_create(marks, batch_size=BATCH)
+    _write_marks(marks)
     Completion.objects.bulk_create(completions, batch_size=BATCH)
     Qualification.objects.bulk_create(qualifications, batch_size=BATCH)
 
@@ -270,6 +273,25 @@ def _qualification(person, qtype, issued, expires, revoked, completion=None) -> 
     )
 
 
+#: An attendance mark as the generator makes it: (session id, person id, mark, marked at).
+Mark = tuple[int, int, str, datetime.datetime]
+
+
+def _write_marks(marks: list[Mark]) -> None:
+    """Write the marks: ``COPY`` on PostgreSQL, ``bulk_create`` on SQLite."""
+    if connection.vendor != "postgresql":
+        Attendance.objects.bulk_create(
+            [Attendance(session_id=s, person_id=p, mark=m, marked_at=at) for s, p, m, at in marks],
+            batch_size=BATCH,
+        )
+        return
+    columns = "session_id, person_id, mark, marked_at, marked_by_id, note"
+    table = connection.ops.quote_name(Attendance._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in marks:
+            copy.write_row((*row, None, ""))
+
+
 def _mark(rng) -> str:
     draw = rng.random()
     return "present" if draw < 0.86 else "late" if draw < 0.9 else "excused" if draw < 0.95 else "absent"
@@ -350,11 +372,7 @@ def _basic_runs(rng, organisation, course, people, first_year, anchor, marks, co
             if session.starts_at > now:
                 break
             mark = _mark(rng)
-            marks.append(
-                Attendance(
-                    session=session, person_id=enrolment.person_id, mark=mark, marked_at=session.ends_at
-                )
-            )
+            marks.append((session.pk, enrolment.person_id, mark, session.ends_at))
             if mark in ("present", "late"):
                 attended.append(session)
         if len(attended) == BASIC_UNITS:
@@ -369,6 +387,7 @@ def _basic_runs(rng, organisation, course, people, first_year, anchor, marks, co
 
 def _continuing_runs(scale, rng, organisation, courses, people, first_year, anchor, marks) -> None:
     """Continuing education every month or so, for a share of the people active then."""
+    units = {course.pk: [u.number for u in course.units.all()] for course in courses}
     plans = []
     for year in range(first_year, anchor.year + 1):
         for n in range(scale.ce_runs_per_year):
@@ -392,7 +411,7 @@ def _continuing_runs(scale, rng, organisation, courses, people, first_year, anch
     by_run = _create_sessions(
         session
         for run, (course, day) in zip(runs, plans, strict=True)
-        for session in _sessions(run, [u.number for u in course.units.all()], day, "13:00", "16:00", every=1)
+        for session in _sessions(run, units[course.pk], day, "13:00", "16:00", every=1)
     )
     sessions = [session for run_sessions in by_run.values() for session in run_sessions]
     now = local_datetime(anchor, datetime.time(12))
@@ -405,9 +424,7 @@ def _continuing_runs(scale, rng, organisation, courses, people, first_year, anch
             enrolments.append(Enrolment(run=run, person=person, enrolled_on=day - datetime.timedelta(days=7)))
             for session in by_run[run.pk]:
                 if session.starts_at <= now and not cancelled:
-                    marks.append(
-                        Attendance(session=session, person=person, mark=_mark(rng), marked_at=session.ends_at)
-                    )
+                    marks.append((session.pk, person.pk, _mark(rng), session.ends_at))
         if cancelled:
             for session in by_run[run.pk]:
                 session.status, session.cancel_reason = "cancelled", "Ledaren sjuk"
