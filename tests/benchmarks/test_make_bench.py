@@ -50,3 +50,13 @@ def test_every_benchmark_runs_and_answers_as_its_baseline():
     assert all(queries[name][1] > queries[name][0] for name in ("feed_build", "feed_304", "board_page"))
     assert all(queries[name][1] == queries[name][0] for name in ("clearance_org", "report_org"))
     assert "benchmark" in done.stdout and "cold ms" in done.stdout  # the summary table
+
+
+def test_the_national_scale_is_refused_on_sqlite(monkeypatch, capsys):
+    from benchmarks.__main__ import main
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--scale", "national"])
+    assert stopped.value.code == 2
+    assert "PostgreSQL only" in capsys.readouterr().err
