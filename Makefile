@@ -60,7 +60,7 @@ checks: lint
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=jour.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING --settings=lms.settings.production
 
-## make bench: timings as ratios against baselines (SCALE=small, or SCALE=umbrella; DATABASE_URL for PostgreSQL)
+## make bench: warm and cold timings as ratios against baselines (SCALE=small|umbrella|national; DATABASE_URL for PostgreSQL, national needs it)
 SCALE ?= small
 bench: install-dev
 	$(PY) -m benchmarks --scale $(SCALE)
