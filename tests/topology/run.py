@@ -16,7 +16,11 @@ Proves, printing what it saw:
 (b) a feed's ETag is the same from every worker;
 (c) failed logins spread over the workers lock the account on every worker;
 (d) /readyz is 503 while redis-server is stopped and 200 again once it is back, while /, the
-    board and a feed keep answering 200; /healthz answers.
+    board and a feed keep answering 200; /healthz answers;
+(e) with nginx on the machine (CI installs it), deploy/nginx.conf in front (its own ports, a
+    self-signed certificate, this run's static directory): plain HTTP is redirected, pages and
+    /readyz come through with nginx's request id, a hashed static file is served from disk
+    compressed and cached for a year, a feed comes compressed.
 
 Which worker answered: the client sends its own X-Request-ID and reads the pid from the JSON
 access line with that id. Needs DATABASE_URL (a PostgreSQL server; a database of its own is
@@ -36,6 +40,8 @@ import os
 import re
 import secrets
 import shlex
+import shutil
+import ssl
 import struct
 import subprocess
 import sys
@@ -239,6 +245,7 @@ class Stack:
     database: str = "topology_jour"
     port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    nginx_config: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.redis = RedisServer(self.tmp / "redis")
@@ -319,6 +326,8 @@ class Stack:
         raise Failure(f"gunicorn did not answer /healthz within 60 s; see {self.log}")
 
     def stop(self) -> None:
+        if self.nginx_config:
+            subprocess.run(["nginx", *self.nginx_config, "-s", "stop"], check=False)
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()
@@ -507,6 +516,104 @@ def prove_https_is_required(port: int, log: Path) -> None:
     )
 
 
+NGINX_MAIN = """worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+
+
+def nginx_site(stack: Stack, http_port: int, https_port: int) -> str:
+    """deploy/nginx.conf for this run: its ports, certificate, static directory and gunicorn."""
+    site = (DEPLOY / "nginx.conf").read_text()
+    replacements = {
+        "/etc/letsencrypt/live/jour.example.org": str(stack.tmp / "tls"),
+        "listen 443 ssl http2;": f"listen {HOST}:{https_port} ssl http2;",
+        "listen 80;": f"listen {HOST}:{http_port};",
+        "/srv/jour/static_collected/": str(stack.tmp / "static") + "/",
+        "server 127.0.0.1:8000": f"server {HOST}:{stack.port}",
+        "server_name jour.example.org;": f"server_name {HOST};",
+    }
+    for old, new in replacements.items():
+        check_quiet(old in site, f"deploy/nginx.conf has {old!r}")
+        site = site.replace(old, new)
+    return "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+
+
+def start_nginx(stack: Stack) -> tuple[int, int]:
+    # nginx's workers run as another user (nobody) when it is started as root, as in
+    # production (www-data): they must be able to read the static files.
+    stack.tmp.chmod(0o755)
+    tls = stack.tmp / "tls"
+    tls.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
+         "-keyout", str(tls / "privkey.pem"), "-out", str(tls / "fullchain.pem")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    http_port, https_port = free_port(), free_port()
+    (stack.tmp / "site.conf").write_text(nginx_site(stack, http_port, https_port))
+    (stack.tmp / "nginx.conf").write_text(NGINX_MAIN.format(tmp=stack.tmp))
+    config = ["-c", str(stack.tmp / "nginx.conf"), "-p", str(stack.tmp)]
+    subprocess.run(["nginx", "-t", *config], check=True, capture_output=True)
+    subprocess.run(["nginx", *config], check=True)
+    stack.nginx_config = config
+    return http_port, https_port
+
+
+def through_nginx(port: int, path: str, tls: bool = True, **headers: str) -> tuple[int, dict, bytes]:
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        connection = http.client.HTTPSConnection(HOST, port, timeout=30, context=context)
+    else:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.request("GET", path, headers={"Host": HOST, **headers})
+    answer = connection.getresponse()
+    result = answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+    connection.close()
+    return result
+
+
+def prove_nginx_in_front(stack: Stack, feed: str) -> None:
+    """(e): deploy/nginx.conf in front of the workers, as the guide sets it up."""
+    http_port, https_port = start_nginx(stack)
+    print(f"  nginx from deploy/nginx.conf on {HOST}:{http_port} and :{https_port}")
+    status, headers, _ = through_nginx(http_port, "/", tls=False)
+    check(status == 301 and headers["location"].startswith("https://"), "nginx redirects plain HTTP")
+    status, headers, _ = through_nginx(https_port, "/")
+    request_id = headers.get("x-request-id", "")
+    check(
+        status == 200 and re.fullmatch(r"[0-9a-f]{32}", request_id) is not None,
+        f"a page comes through nginx with nginx's request id {request_id}",
+    )
+    check(pid_of(stack.log, request_id) > 0, "a worker logged that request id")
+    check("strict-transport-security" in headers, "HTTPS as Django sees it: HSTS is sent")
+    check(through_nginx(https_port, "/readyz")[0] == 200, "/readyz through nginx")
+    manifest = json.loads((stack.tmp / "static" / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["wagtailadmin/js/core.js"]
+    status, headers, body = through_nginx(https_port, f"/static/{hashed}", **{"Accept-Encoding": "gzip"})
+    check(
+        status == 200
+        and headers.get("content-encoding") == "gzip"
+        and "immutable" in headers.get("cache-control", ""),
+        f"/static/{hashed} from disk, gzip, cached for a year ({status}, {len(body)} bytes)",
+    )
+    status, headers, _ = through_nginx(https_port, feed, **{"Accept-Encoding": "gzip"})
+    check(status == 200 and headers.get("content-encoding") == "gzip", "a feed through nginx, compressed")
+
+
 def run(stack: Stack) -> None:
     print(f"Setting up as deploy/ says, in {stack.tmp}")
     stack.create_database()
@@ -527,6 +634,12 @@ def run(stack: Stack) -> None:
     prove_a_change_is_seen_by_every_worker(coordinator, calendar, feed, facts)
     prove_a_lockout_holds_everywhere(stack.port, stack.log, "volontar2@example.org", password)
     prove_redis_outage_degrades(stack, coordinator, calendar, feed)
+    if shutil.which("nginx"):
+        prove_nginx_in_front(stack, feed)
+    elif os.environ.get("CI"):
+        raise Failure("nginx is missing (CI installs it)")
+    else:
+        print("  (nginx is not installed: deploy/nginx.conf not tried)")
 
 
 def main() -> int:
