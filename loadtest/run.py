@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,39 +242,56 @@ def interrupt_on_signals() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+#: The processes a run started, with their names, stopped last first when it ends.
+Started = list[tuple[subprocess.Popen, str]]
+
+
+def guarded(what: str, tmp: Path, body: Callable[[Started], int]) -> int:
+    """``body(started)``'s exit status; an interruption gives 130, a failure to run 2 (with the
+    end of gunicorn's log). Then the processes ``body`` put in ``started`` are stopped and ``tmp``
+    is removed (LOAD_KEEP=1 keeps it). Shared by make load, make saturation, make lighthouse."""
+    started: Started = []
+    interrupt_on_signals()
+    try:
+        return body(started)
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        print(f"{what} could not run: {exc}", getattr(exc, "stderr", None) or "", file=sys.stderr)
+        log_file = tmp / "gunicorn.log"
+        if log_file.exists():
+            print(log_file.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+        return 2
+    finally:
+        for process, name in reversed(started):
+            stop(process, name)
+        if os.environ.get("LOAD_KEEP"):
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> int:
     load = LoadSettings.from_environment()
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
-    server = locust = None
-    interrupt_on_signals()
-    try:
+
+    def body(started: Started) -> int:
         step(f"database and static files in {tmp}")
         prepare_site(env)
         step(f"gunicorn ({load.workers} workers) on {base_url}")
         server = start_gunicorn(env, tmp, port, load.workers)
+        started.append((server, "gunicorn"))
         wait_until_up(f"{base_url}/accounts/login/", server)
         step(f"locust: {load.users} users, spawn rate {load.spawn_rate}/s, {load.seconds} s")
         locust = start_locust(env, tmp, base_url, load)
+        started.append((locust, "locust"))
         return verdict(tmp, locust.wait(), server)
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except (subprocess.CalledProcessError, RuntimeError, FileNotFoundError) as exc:
-        print(f"load test could not run: {exc}", file=sys.stderr)
-        log_file = tmp / "gunicorn.log"
-        if log_file.exists():
-            print(log_file.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
-        return 2
-    finally:
-        stop(locust, "locust")
-        stop(server, "gunicorn")
-        if os.environ.get("LOAD_KEEP"):
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    return guarded("load test", tmp, body)
 
 
 if __name__ == "__main__":

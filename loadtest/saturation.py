@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -210,14 +209,14 @@ def main() -> int:
     env = run.site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
     if os.environ.get("LOAD_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["LOAD_DATABASE_URL"]
-    server = None
-    run.interrupt_on_signals()
-    try:
+
+    def body(started: run.Started) -> int:
         run.step(f"database and static files in {tmp}")
         run.prepare_site(env)
         TOKENS[:] = feed_tokens(env)
         run.step(f"gunicorn ({workers} workers) on {base_url}; {len(TOKENS)} feeds")
         server = run.start_gunicorn(env, tmp, port, workers)
+        started.append((server, "gunicorn"))
         run.wait_until_up(f"{base_url}/accounts/login/", server)
         results: dict[str, list[Step]] = {}
         for load in loads:
@@ -227,18 +226,8 @@ def main() -> int:
         summary = {load: saturation(steps) for load, steps in results.items()}
         print(json.dumps({load: asdict(step) if step else None for load, step in summary.items()}))
         return verdict(summary, results)
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except (subprocess.CalledProcessError, RuntimeError) as exc:
-        print(f"saturation test could not run: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        run.stop(server, "gunicorn")
-        if os.environ.get("LOAD_KEEP"):
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    return run.guarded("saturation test", tmp, body)
 
 
 if __name__ == "__main__":

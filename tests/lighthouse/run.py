@@ -38,13 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from loadtest.run import (  # noqa: E402
+    Started,
     free_port,
-    interrupt_on_signals,
+    guarded,
     prepare_site,
     site_env,
     start_gunicorn,
     step,
-    stop,
     wait_until_up,
 )
 
@@ -288,29 +288,19 @@ def main() -> int:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = site_env(tmp, "lighthouse.sqlite3", base_url, PYTHONUNBUFFERED="1")
-    server = None
-    interrupt_on_signals()
-    try:
+
+    def body(started: Started) -> int:
         step(f"database and static files in {tmp}")
         prepare_site(env)
         pages = [page for page in pages_of(env) if not only or page.name in only]
         step(f"gunicorn on {base_url}")
         server = start_gunicorn(env, tmp, port, workers=2)
+        started.append((server, "gunicorn"))
         wait_until_up(f"{base_url}/accounts/login/", server)
         cookies = {email: sign_in(base_url, email) for email in (VOLUNTEER, COORDINATOR)}
         return verdict(measure(pages, base_url, cookies, runs))
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
-        print(f"lighthouse could not run: {exc}", getattr(exc, "stderr", None) or "", file=sys.stderr)
-        log_file = tmp / "gunicorn.log"
-        if log_file.exists():
-            print(log_file.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
-        return 2
-    finally:
-        stop(server, "gunicorn")
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    return guarded("lighthouse", tmp, body)
 
 
 if __name__ == "__main__":
