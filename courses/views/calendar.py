@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 
 from ..ical import (
     build_calendar,
-    cached_calendar,
+    cached_feed_version,
     current_feed_version,
     feed_allowed,
+    feed_calendar,
     find_feed,
     polled_version,
     sessions_for_person,
@@ -38,17 +39,20 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 def calendar_feed(request, token: str):
     """A subscribed calendar: 304 when nothing changed, else the whole feed. A phone asking
     again about its "My sessions" feed with the ETag it has is answered by ``polled_version``
-    (one precompiled query and the cache); everything else by the full path."""
-    polled = polled_version(token) if _conditional(request) else None
+    (one precompiled query and the cache); everything else by the full path, where a request
+    without a condition, or whose condition fails, reads the sessions once for both the
+    version and the calendar (``feed_calendar``)."""
+    conditional = _conditional(request)
+    polled = polled_version(token) if conditional else None
     if polled is not None and _not_modified(request, polled):
         return _with_version(HttpResponseNotModified(), polled)
     feed = find_feed(token)
     if feed is None or not feed_allowed(feed):
         return _not_found()
-    version = current_feed_version(feed)
-    if _not_modified(request, version):
+    version = current_feed_version(feed) if conditional else cached_feed_version(feed)
+    if version is not None and _not_modified(request, version):
         return _with_version(HttpResponseNotModified(), version)
-    body = cached_calendar(feed, version, request.build_absolute_uri("/"))
+    version, body = feed_calendar(feed, version, request.build_absolute_uri("/"))
     return _with_version(_calendar_response(body, "kalender.ics"), version)
 
 
