@@ -168,7 +168,8 @@ def progress_for_enrolments(enrolments: Iterable[Enrolment] | QuerySet) -> list[
 
     makeups_by_enrolment: dict[int, list[MakeUp]] = defaultdict(list)
     makeup_session_ids = set()
-    for makeup in MakeUp.objects.filter(enrolment__in=[e.pk for e in enrolments]).select_related("session"):
+    makeups = MakeUp.objects.filter(enrolment__in=[e.pk for e in enrolments]).select_related("session__run")
+    for makeup in makeups:
         makeups_by_enrolment[makeup.enrolment_id].append(makeup)
         if makeup.session_id:
             makeup_session_ids.add(makeup.session_id)
@@ -339,12 +340,15 @@ class SelfPacedProgress:
         return timezone.localtime(max(self.done[lesson.pk] for lesson in self.lessons)).date()
 
 
-def self_paced_progress(person, courses: Iterable) -> list[SelfPacedProgress]:
-    """Lessons done per self-paced course for one person (two queries)."""
+def self_paced_progress(
+    person, courses: Iterable, lessons_of: dict[int, list[LessonPage]] | None = None
+) -> list[SelfPacedProgress]:
+    """Lessons done per self-paced course for one person (two queries; one when their lessons
+    are given, as ``CoursePage.lessons_of`` answers for these courses and maybe others)."""
     courses = list(courses)
     if not courses:
         return []
-    lessons_by_course = CoursePage.lessons_of(courses)
+    lessons_by_course = lessons_of if lessons_of is not None else CoursePage.lessons_of(courses)
     done = dict(
         LessonCompletion.objects.filter(
             person=person,

@@ -241,8 +241,14 @@ class CoursePage(Page):
     def lessons_by_unit_of(courses: Iterable[CoursePage]) -> dict[int, dict[int, LessonPage]]:
         """The live lesson page of each unit number (the first in the tree), per course id;
         one query for all the courses."""
+        return CoursePage.first_lesson_by_unit(CoursePage.lessons_of(courses))
+
+    @staticmethod
+    def first_lesson_by_unit(lessons_of: dict[int, list[LessonPage]]) -> dict[int, dict[int, LessonPage]]:
+        """``lessons_of``'s answer as the live lesson page of each unit number (the first in
+        the tree), per course id (no query)."""
         by_course: dict[int, dict[int, LessonPage]] = {}
-        for course_id, lessons in CoursePage.lessons_of(courses).items():
+        for course_id, lessons in lessons_of.items():
             by_unit = by_course[course_id] = {}
             for lesson in lessons:
                 by_unit.setdefault(lesson.unit_number, lesson)

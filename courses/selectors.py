@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from people.models import User
@@ -68,7 +69,8 @@ class MemberOverview:
 
 
 def member_overview(person: User, now: datetime.datetime | None = None) -> MemberOverview:
-    """What ``person`` sees of her courses at ``now`` (default: the present)."""
+    """What ``person`` sees of her courses at ``now`` (default: the present), in a fixed number
+    of queries whatever the number of her runs, units, sessions and courses."""
     now = now or timezone.now()
     progresses = progress_for_enrolments(
         Enrolment.objects.active()
@@ -76,8 +78,11 @@ def member_overview(person: User, now: datetime.datetime | None = None) -> Membe
         .order_by("-enrolled_on")
         .select_related("run__course")
     )
+    self_paced = list(self_paced_courses(person))
     courses = {p.enrolment.run.course_id: p.enrolment.run.course for p in progresses}
-    lessons = CoursePage.lessons_by_unit_of(courses.values())
+    # The lessons of her runs' courses and of the self-paced ones, read together.
+    lessons_of = CoursePage.lessons_of({**courses, **{c.pk: c for c in self_paced}}.values())
+    lessons = CoursePage.first_lesson_by_unit(lessons_of)
     booked = booked_makeups(progresses, now)
     alternatives = makeup_alternatives(person, progresses, now)
     runs = [
@@ -96,49 +101,53 @@ def member_overview(person: User, now: datetime.datetime | None = None) -> Membe
         )
         for progress in progresses
     ]
-    upcoming = list(
-        sessions_for_person(person, timezone.localdate(now))
-        .filter(starts_at__gte=now)
-        .select_related("run__course")
-        .order_by("starts_at")[:UPCOMING_SHOWN]
-    )
+    upcoming = my_next_sessions(person, progresses, now)
     for session in upcoming:
         session.lesson = lessons.get(session.run.course_id, {}).get(session.unit_number)
-    mark_my_sessions(person, upcoming, progresses)
     return MemberOverview(
         runs=runs,
         upcoming=upcoming,
         completions=list(
             Completion.objects.filter(person=person).select_related("course").order_by("-completed_on")
         ),
-        self_paced=self_paced_progress(person, self_paced_courses(person)),
+        self_paced=self_paced_progress(person, self_paced, lessons_of),
     )
 
 
 def booked_makeups(progresses: list[Progress], now: datetime.datetime) -> dict[tuple[int, int], MakeUp]:
-    """The make-ups at a coming, not cancelled session, by enrolment id and unit number."""
-    makeups = (
-        MakeUp.objects.filter(enrolment__in=[p.enrolment for p in progresses], session__starts_at__gte=now)
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .select_related("session__run")
-    )
-    return {(m.enrolment_id, m.unit_number): m for m in makeups}
+    """The make-ups at a coming, not cancelled session, by enrolment id and unit number: of
+    those her progress has read (no query)."""
+    return {
+        (makeup.enrolment_id, makeup.unit_number): makeup
+        for progress in progresses
+        for unit in progress.units
+        for makeup in unit.makeups
+        if makeup.session is not None
+        and makeup.session.starts_at >= now
+        and makeup.session.status != SessionStatus.CANCELLED
+    }
 
 
-def mark_my_sessions(person: User, sessions: list[Session], progresses: list[Progress]) -> None:
-    """Give each of her coming sessions ``on_register`` (she takes part there, in her own run or
-    making up a unit, rather than only leading it: she may give apologies) and ``my_attendance``
-    (her mark there, if any). Two queries."""
+def my_next_sessions(person: User, progresses: list[Progress], now: datetime.datetime) -> list[Session]:
+    """Her next sessions (``sessions_for_person``, coming at ``now``), each with
+    ``on_register`` (she takes part there, in her own run or making up a unit, rather than only
+    leading it: she may give apologies) and ``my_mark`` (her mark there, if any). One query."""
     own_runs = {p.enrolment.run_id for p in progresses}
-    guest = set(
-        MakeUp.objects.filter(enrolment__person=person, session__in=sessions).values_list(
-            "session_id", flat=True
+    sessions = list(
+        sessions_for_person(person, timezone.localdate(now))
+        .filter(starts_at__gte=now)
+        .select_related("run__course")
+        .annotate(
+            guest=Exists(MakeUp.objects.filter(enrolment__person=person, session_id=OuterRef("pk"))),
+            my_mark=Subquery(
+                Attendance.objects.filter(person=person, session_id=OuterRef("pk")).values("mark")[:1]
+            ),
         )
+        .order_by("starts_at")[:UPCOMING_SHOWN]
     )
-    marks = {a.session_id: a for a in Attendance.objects.filter(person=person, session__in=sessions)}
     for session in sessions:
-        session.on_register = session.run_id in own_runs or session.pk in guest
-        session.my_attendance = marks.get(session.pk)
+        session.on_register = session.run_id in own_runs or session.guest
+    return sessions
 
 
 def makeup_alternatives(
