@@ -272,16 +272,18 @@ def clearance_of_members(
     roles: list[ShiftRole],
     members: list[Member],
     qualifications: list[tuple],
-    training: list[Training],
+    training: list[Training] | None = None,
 ) -> list[Clearance]:
     """The engine for people, qualifications and training already read (:func:`members_of`,
     :func:`qualifications_of` and :func:`trainings` from the earliest window or before, for all
     the people of these organisations on ``on``), as the competence report reads them once for
     its own figures too; in the same order as :func:`clearance_for_organisations`. One query
-    (the roles' requirements)."""
+    (the roles' requirements); and the training's three when it is not given (read here for
+    these members only, as :func:`clearance_for_organisations` reads it for the people given)."""
     if not roles or not members:
         return []
-    return _decide_all(Scope(organisation_ids), on, roles, members, qualifications, training)
+    scope = Scope(organisation_ids, None if training is not None else tuple(m.pk for m in members))
+    return _decide_all(scope, on, roles, members, qualifications, training)
 
 
 def members_of(organisation_ids: tuple[int, ...], by_name: bool = False) -> list[Member]:

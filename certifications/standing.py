@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from people.models import User
 
-from .clearance import clearance
+from .clearance import Member, clearance_of_members
 from .describe import describe, renewal_due
-from .models import Qualification
+from .models import Qualification, ShiftRole
 from .validity import EXPIRED, VALID, standing_on
 
 
@@ -27,7 +27,8 @@ class MemberStanding:
 
 
 def member_standing(person: User, day: datetime.date) -> MemberStanding:
-    """Her qualifications and her clearance for each of her organisation's shift roles on ``day``."""
+    """Her qualifications and her clearance for each of her organisation's shift roles on
+    ``day``. Her qualifications are read once, for the list and for the engine."""
     qualifications = list(
         Qualification.objects.filter(person=person)
         .select_related("type")
@@ -35,6 +36,18 @@ def member_standing(person: User, day: datetime.date) -> MemberStanding:
     )
     roles = []
     if person.organisation_id:
+        decided = clearance_of_members(
+            (person.organisation_id,),
+            day,
+            list(ShiftRole.objects.filter(organisation_id=person.organisation_id)),
+            [Member.from_user(person)],
+            # As ``qualifications_of`` reads them: issued by the day.
+            [
+                (q.person_id, q.type_id, q.issued_on, q.expires_on, q.revoked_on, q.pk)
+                for q in qualifications
+                if q.issued_on <= day
+            ],
+        )
         roles = [
             {
                 "role": c.role,
@@ -42,7 +55,7 @@ def member_standing(person: User, day: datetime.date) -> MemberStanding:
                 "reasons": [describe(r, c.role.training_window_months) for r in c.reasons],
                 "warnings": [describe(w) for w in c.warnings],
             }
-            for c in clearance(person.organisation, day, people=[person])
+            for c in decided
         ]
     states = {q.pk: standing_on(day, q.issued_on, q.expires_on, q.revoked_on) for q in qualifications}
     renewals = _renewals(qualifications, states, day)
