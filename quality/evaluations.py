@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -148,11 +148,16 @@ class Evaluation:
 
 
 def _attended(
-    person: User, now: datetime.datetime, run_id: int | None = None, since: datetime.datetime | None = None
+    person: User,
+    now: datetime.datetime,
+    run_id: int | None = None,
+    since: datetime.datetime | None = None,
+    asked_only: bool = False,
 ) -> dict[tuple[int, int], Evaluation]:
     """What she attended that can be evaluated, by (run id, unit number), with the last day she
     attended it: ended, not cancelled sessions of her organisation's runs (one query for the
-    marks, one for the units' titles)."""
+    marks, one for the units' titles); with ``asked_only``, only of the kinds of course her
+    organisation asks about (``_asked_kinds``, in the same query)."""
     marks = (
         Attendance.objects.filter(
             person=person,
@@ -167,6 +172,16 @@ def _attended(
         marks = marks.filter(session__run_id=run_id)
     if since is not None:
         marks = marks.filter(session__ends_at__gte=since)
+    if asked_only:
+        marks = marks.filter(
+            Exists(
+                EvaluationQuestion.objects.filter(
+                    organisation_id=person.organisation_id,
+                    active=True,
+                    course_kind=OuterRef("session__run__course__kind"),
+                )
+            )
+        )
     last: dict[tuple[int, int], datetime.date] = {}
     runs: dict[int, CourseRun] = {}
     for mark in marks:
@@ -216,20 +231,19 @@ def _answered(person: User, run_ids: Iterable[int]) -> set[tuple[int, int]]:
 
 
 def pending_evaluations(person: User, now: datetime.datetime | None = None) -> list[Evaluation]:
-    """The evaluations she may answer now and has not: the oldest first (four queries)."""
+    """The evaluations she may answer now and has not: the oldest first (three queries)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     days = app_settings.QUALITY_EVALUATION_DAYS
     since = local_datetime(today - datetime.timedelta(days=days), datetime.time.min)
-    attended = _attended(person, now, since=since)
+    attended = _attended(person, now, since=since, asked_only=True)
     if not attended:
         return []
     answered = _answered(person, {run_id for run_id, _unit in attended})
-    asked = _asked_kinds(person.organisation_id)
     pending = [
         evaluation
         for key, evaluation in attended.items()
-        if key not in answered and evaluation.closes_on >= today and evaluation.run.course.kind in asked
+        if key not in answered and evaluation.closes_on >= today
     ]
     return sorted(pending, key=lambda e: (e.attended_on, e.run.title, e.run.pk, e.unit_number))
 
