@@ -47,6 +47,9 @@ class UnitEntry:
     lesson: LessonPage | None
     booked: MakeUp | None
     alternatives: list[Session]
+    #: The evaluation of the unit she may answer, if any (given by My training: quality reads
+    #: courses, not the other way round).
+    evaluation: object | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class RunEntry:
     progress: Progress
     course: CoursePage
     units: list[UnitEntry]
+    #: The evaluation of the whole course she may answer, if any (as ``UnitEntry.evaluation``).
+    evaluation: object | None = None
 
 
 @dataclass(frozen=True)

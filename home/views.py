@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,10 +19,10 @@ from certifications.standing import member_standing
 from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
-from courses.selectors import member_overview
+from courses.selectors import RunEntry, member_overview
 from jour_core.audit import audit
 from jour_core.exports import ExportFile, Pseudonyms, export_response
-from quality.evaluations import pending_evaluations
+from quality.evaluations import WHOLE_COURSE, Evaluation, pending_evaluations
 
 from .mydata import collect_personal_data, data_for_reading, personal_data_as_exported, row_count
 from .mydata_pdf import personal_data_pdf
@@ -35,20 +36,38 @@ def my_training(request):
     standing = member_standing(request.user, timezone.localdate())
     # Her calendar link is made on her first visit.
     link = feed_link(feed_token(request.user, FeedKind.MY_SESSIONS), request.build_absolute_uri("/"))
+    evaluations = pending_evaluations(request.user)
     context = {
         "feed_url": link.url,
         "webcal_url": link.webcal,
         "qualifications": standing.qualifications,
         "roles": standing.roles,
-        "runs": overview.runs,
+        "runs": with_evaluations(overview.runs, evaluations),
         "upcoming": overview.upcoming,
         "completions": overview.completions,
         # Her completed courses with their certificates (certifications/certificates.py).
         "certificates": certificate_entries(overview.completions),
         "self_paced": overview.self_paced,
-        "evaluations": pending_evaluations(request.user),
+        "evaluations": evaluations,
     }
     return render(request, "home/my_training.html", context)
+
+
+def with_evaluations(runs: list[RunEntry], evaluations: list[Evaluation]) -> list[RunEntry]:
+    """Her runs with the evaluation of each unit, and of the whole course, she may answer (so
+    that the page looks each up once rather than going through all of them for every unit)."""
+    found = {(e.run.pk, e.unit_number): e for e in evaluations}
+    return [
+        replace(
+            run,
+            evaluation=found.get((run.progress.enrolment.run_id, WHOLE_COURSE)),
+            units=[
+                replace(entry, evaluation=found.get((run.progress.enrolment.run_id, entry.unit.number)))
+                for entry in run.units
+            ],
+        )
+        for run in runs
+    ]
 
 
 def _data_file(request, data: dict, fmt: str, title: str, organisation_name: str, **audit) -> HttpResponse:

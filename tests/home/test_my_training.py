@@ -219,4 +219,25 @@ def test_my_training_takes_the_same_queries_for_one_run_and_four(client, org_a, 
     assert [item.done_count for item in context["self_paced"]] == [1] * 4
     assert len(context["qualifications"]) == 4 and [r["cleared"] for r in context["roles"]] == [True] * 4
     assert len({e.run.pk for e in context["evaluations"]}) == 4
+    # Each unit she attended has its link, looked up once (home/views.py with_evaluations).
+    assert [e.unit.number for run in runs for e in run.units if e.evaluation] == [1, 4] * 4
+    html = response.content.decode()
+    for run in runs:
+        for number in (1, 4):
+            assert reverse("quality_evaluation", args=[run.progress.enrolment.run_id, number]) in html
     assert four == one
+
+
+def test_a_continuing_course_she_attended_is_evaluated_as_a_whole(client, org_a, coordinator_a):
+    create_default_questions(org_a)
+    course = make_course(org_a, title="Fördjupning", units=2, kind="continuing")
+    run = make_run(course, timezone.localdate() - datetime.timedelta(days=8), title="Kväll")
+    sara = PersonFactory(organisation=org_a)
+    enrol(run, [sara])
+    set_marks(run.sessions.order_by("starts_at").first(), {sara.pk: "present"}, coordinator_a)
+    sign_in(client, sara)
+    response = client.get(reverse("my_training"))
+    (entry,) = response.context["runs"]
+    assert entry.evaluation.is_whole_course and not any(e.evaluation for e in entry.units)
+    link = reverse("quality_evaluation", args=[run.pk, 0])
+    assert f'<p class="run-evaluation"><a href="{link}?next=' in response.content.decode()
