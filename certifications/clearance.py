@@ -221,7 +221,7 @@ def clearance(
     organisation: Organisation,
     on: datetime.date,
     roles: Iterable[ShiftRole] | None = None,
-    people: Iterable[User] | None = None,
+    people: Iterable[User | Member] | None = None,
 ) -> list[Clearance]:
     """Every person (default: all of the organisation's people) × every role (default: all of
     its roles), sorted by email, then by the roles' order. Seven queries at most."""
@@ -247,7 +247,7 @@ def clearance_for_organisations(
     organisations: Iterable[Organisation],
     on: datetime.date,
     roles: Iterable[ShiftRole] | None = None,
-    people: Iterable[User] | None = None,
+    people: Iterable[User | Member] | None = None,
 ) -> list[Clearance]:
     """Every person of the organisations (default: all of their people) × every role of her
     own organisation (default: all of them), by organisation in the order given, then by
@@ -259,7 +259,7 @@ def clearance_for_organisations(
             scope = Scope(tuple(o.pk for o in organisations))
             members = members_of(scope.organisation_ids)
         else:
-            members = [Member.from_user(person) for person in people]
+            members = [p if isinstance(p, Member) else Member.from_user(p) for p in people]
             scope = Scope(tuple(o.pk for o in organisations), tuple(p.pk for p in members))
         if not roles or not members:
             return []

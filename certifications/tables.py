@@ -1,58 +1,83 @@
-"""The clearance board's table (django-tables2)."""
+"""The clearance board's table: its columns, the ordering links of their headers, and each
+row's cells, for the page (a plain template loop, ``board.html``) and the files alike."""
 
-import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from people.models import MEMBER_GROUPS
 
+from .board import SORTS
 from .clearance import Clearance
 from .describe import describe
 
+#: The columns in order: (name, header). Those named in ``board.SORTS`` order the rows.
+COLUMNS = (
+    ("name", _("Name")),
+    ("groups", _("Groups")),
+    ("role", _("Shift role")),
+    ("cleared", _("Cleared")),
+    ("reasons", _("Why not")),
+    ("warnings", _("Warnings")),
+)
 
-class ClearanceTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), accessor="person", order_by=("person__name_key",))
-    groups = tables.Column(verbose_name=_("Groups"), accessor="person", orderable=False, empty_values=())
-    role = tables.Column(
-        verbose_name=_("Shift role"), accessor="role__name", order_by=("role__sort_order", "role__name")
+
+class Header(NamedTuple):
+    label: str
+    href: str = ""  # the ordering link ("": not orderable)
+    order: str = ""  # "asc" or "desc" when the rows are ordered by it
+
+
+class Cells(NamedTuple):
+    """One row's cells as the page shows them (the template escapes them)."""
+
+    name: str
+    groups: str
+    role: str
+    cleared: bool
+    reasons: list[str]
+    warnings: list[str]
+
+
+def headers(query: QueryDict, sort: str) -> list[Header]:
+    """The columns' headers; an orderable one links to the same page ordered by it, the other
+    way round when it orders the rows already."""
+    found = []
+    for name, label in COLUMNS:
+        if name not in SORTS:
+            found.append(Header(str(label)))
+            continue
+        order = {name: "asc", f"-{name}": "desc"}.get(sort, "")
+        asked = query.copy()
+        asked["sort"] = f"-{name}" if order == "asc" else name
+        found.append(Header(str(label), f"?{asked.urlencode()}", order))
+    return found
+
+
+def cells(result: Clearance) -> Cells:
+    window = result.role.training_window_months
+    return Cells(
+        result.person.get_full_name() or result.person.email,
+        ", ".join(str(MEMBER_GROUPS[code]) for code in result.person.member_groups),
+        result.role.name,
+        result.cleared,
+        [describe(item, window) for item in result.reasons],
+        [describe(item, window) for item in result.warnings],
     )
-    cleared = tables.Column(verbose_name=_("Cleared"), order_by=("cleared",))
-    reasons = tables.Column(verbose_name=_("Why not"), orderable=False, empty_values=())
-    warnings = tables.Column(verbose_name=_("Warnings"), orderable=False, empty_values=())
 
-    class Meta:
-        attrs = {"class": "listing clearance-board"}
-        per_page = 50
 
-    def render_name(self, value):
-        return value.get_full_name() or value.email
-
-    def render_groups(self, value):
-        return ", ".join(str(MEMBER_GROUPS[code]) for code in value.member_groups)
-
-    def value_groups(self, value):
-        return self.render_groups(value)
-
-    def render_cleared(self, value):
-        label = _("Cleared") if value else _("Not cleared")
-        return format_html(
-            '<span class="status-tag {}">{}</span>', "cleared" if value else "not-cleared", label
-        )
-
-    def value_cleared(self, value):
-        return str(_("yes") if value else _("no"))
-
-    def _texts(self, record: Clearance, items):
-        return [describe(item, record.role.training_window_months) for item in items]
-
-    def render_reasons(self, record):
-        return format_html_join("", "<div>{}</div>", ((t,) for t in self._texts(record, record.reasons)))
-
-    def value_reasons(self, record):
-        return "; ".join(self._texts(record, record.reasons))
-
-    def render_warnings(self, record):
-        return format_html_join("", "<div>{}</div>", ((t,) for t in self._texts(record, record.warnings)))
-
-    def value_warnings(self, record):
-        return "; ".join(self._texts(record, record.warnings))
+def values(result: Clearance) -> list[str]:
+    """The row as the files hold it (the name first, as ``jour_core.exports.PersonCell`` wants it)."""
+    row = cells(result)
+    return [
+        row.name,
+        row.groups,
+        row.role,
+        gettext("yes") if row.cleared else gettext("no"),
+        "; ".join(row.reasons),
+        "; ".join(row.warnings),
+    ]

@@ -19,7 +19,6 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from django_tables2 import RequestConfig
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.views import generic
@@ -47,7 +46,7 @@ from people.views import (
     organisation_to_work_on,
 )
 
-from .board import BoardFilters, clearance_board
+from .board import BoardFilters, board_page, board_sort, clearance_board
 from .certificate_pdf import certificate_pdf, hours_text
 from .certificates import (
     CODE_LENGTH,
@@ -79,7 +78,10 @@ from .report import (
     with_edited_narrative,
     year_period,
 )
-from .tables import ClearanceTable
+from .tables import COLUMNS as BOARD_COLUMNS
+from .tables import cells as board_cells
+from .tables import headers as board_headers
+from .tables import values as board_values
 
 
 def organisation_for(request) -> Organisation:
@@ -124,30 +126,24 @@ class ClearanceBoardView(
         )
         self.day = self.form.day()
         valid = not self.form.is_bound or self.form.is_valid()
-        data = self.form.cleaned_data if self.form.is_bound and valid else {}
-        if not valid:
-            export = None  # a refused filter shows the page with its message, never another file
-        self.results = clearance_board(self.organisation, self.day, BoardFilters.from_form(data))
-        self.table = ClearanceTable(self.results)
-        if export in ("csv", "xlsx"):
+        self.filters = BoardFilters.from_form(self.form.cleaned_data if self.form.is_bound and valid else {})
+        if export in ("csv", "xlsx") and valid:  # a refused filter shows the page with its message
             return self.export(export)
-        RequestConfig(request, paginate=False).configure(self.table)  # the ordering (?sort=)
         # 50 a page, whatever ?per_page= says; any ?page= is a page (a number past the end is
         # the last page, anything else the first), as Django's Paginator.get_page reads it.
-        self.table.paginate(per_page=50)
-        self.table.page = self.table.paginator.get_page(request.GET.get("page"))
+        self.sort = board_sort(request.GET.get("sort"))
+        self.board = board_page(self.organisation, self.day, self.filters, self.sort, request.GET.get("page"))
         return keep_page(request, key, super().get(request, *args, **kwargs))
 
     def export(self, fmt: str):
-        columns = ["name", "groups", "role", "cleared", "reasons", "warnings"]
-        headers = [str(self.table.columns[c].header) for c in columns]
         rows = [
-            [PersonCell(result.person, str(values[0])), *values[1:]]
-            for result, values in zip(self.results, list(self.table.as_values())[1:], strict=True)
+            [PersonCell(result.person, values[0]), *values[1:]]
+            for result in clearance_board(self.organisation, self.day, self.filters)
+            for values in [board_values(result)]
         ]
         return export_response(
             self.request,
-            Sheet(headers, rows, title=_("Clearance")),
+            Sheet([str(label) for _name, label in BOARD_COLUMNS], rows, title=_("Clearance")),
             fmt=fmt,
             kind="clearance",
             filename=f"clearance-{self.day.isoformat()}",
@@ -158,14 +154,19 @@ class ClearanceBoardView(
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
+        page = self.board.page
         context.update(
             form=self.form,
-            table=self.table,
+            page=page,
+            rows=[board_cells(result) for result in page.object_list],
+            headers=board_headers(query, self.sort),
+            pages=page.paginator.get_elided_page_range(page.number) if page.paginator.num_pages > 1 else (),
+            ellipsis=page.paginator.ELLIPSIS,
             day=self.day,
             organisation=self.organisation,
             organisations=Organisation.objects.all() if self.request.user.is_superuser else None,
-            cleared_count=sum(1 for r in self.results if r.cleared),
-            total=len(self.results),
+            cleared_count=self.board.cleared,
+            total=self.board.total,
             query=query.urlencode(),
         )
         return context

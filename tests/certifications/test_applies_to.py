@@ -140,14 +140,14 @@ def test_the_engine_takes_the_same_queries_with_types_for_some_groups(org_a, cat
 @pytest.mark.awkward_moments
 def test_the_board_and_my_training_show_it_for_staff_only(client, coordinator_a, catalogue, people):
     sign_in(client, coordinator_a)
-    table = client.get(reverse("certifications_board"), {"role": catalogue["chat"].pk}).context["table"]
-    rows = {row.record.person.email: row.record for row in table.rows}
+    page = client.get(reverse("certifications_board"), {"role": catalogue["chat"].pk}).context["page"]
+    rows = {row.person.email: row for row in page.object_list}
     assert rows["vera@example.org"].cleared
     assert not rows["stina@example.org"].cleared
     html = client.get(reverse("certifications_board"), {"role": catalogue["chat"].pk}).content.decode()
     assert "Barnkompetens saknas" in html
-    staff = client.get(reverse("certifications_board"), {"group": "staff", "cleared": "no"}).context["table"]
-    assert {row.record.person.email for row in staff.rows} >= {"stina@example.org", "bodil@example.org"}
+    staff = client.get(reverse("certifications_board"), {"group": "staff", "cleared": "no"}).context["page"]
+    assert {row.person.email for row in staff.object_list} >= {"stina@example.org", "bodil@example.org"}
 
     sign_in(client, people["volunteer"])
     roles = {item["role"].name: item for item in client.get(reverse("my_training")).context["roles"]}
