@@ -84,12 +84,17 @@ def _narrowed(rows: list, filters: BoardFilters) -> list:
     return rows
 
 
-def clearance_board(organisation: Organisation, on: datetime.date, filters: BoardFilters) -> list[Clearance]:
+def clearance_board(
+    organisation: Organisation,
+    on: datetime.date,
+    filters: BoardFilters,
+    roles: list[ShiftRole] | None = None,
+) -> list[Clearance]:
     """The board's rows on a date, all decided: every member of the organisation on that date
     (people who have left or not yet joined are not on the board) for the filters' role (every
-    role without one), then only those the other filters keep; by name in Swedish order, then
-    the roles' order."""
-    results = clearance(organisation, on, roles=[filters.role] if filters.role else None)
+    role without one: ``roles``, the organisation's, read here when not given), then only those
+    the other filters keep; by name in Swedish order, then the roles' order."""
+    results = clearance(organisation, on, roles=[filters.role] if filters.role else roles)
     members = [r for r in results if is_member_on(r.person.joined_on, r.person.left_on, on)]
     order = {role.pk: n for n, role in enumerate(_roles_in_order(r.role for r in members))}
     members.sort(key=lambda r: (name_key(r.person), order[r.role.pk]))
@@ -107,17 +112,25 @@ class BoardPage:
 
 
 def board_page(
-    organisation: Organisation, on: datetime.date, filters: BoardFilters, sort: str, number: str | None
+    organisation: Organisation,
+    on: datetime.date,
+    filters: BoardFilters,
+    sort: str,
+    number: str | None,
+    roles: list[ShiftRole] | None = None,
 ) -> BoardPage:
     """Page ``number`` (as ``Paginator.get_page`` reads it) of the board ordered by ``sort``
-    (:func:`board_sort`). The engine decides the page's people only, unless the cleared filter
-    or the ordering by clearance needs everyone decided; then the cleared are counted too."""
+    (:func:`board_sort`; ``roles`` as for :func:`clearance_board`). The engine decides the
+    page's people only, unless the cleared filter or the ordering by clearance needs everyone
+    decided; then the cleared are counted too."""
     key = SORTS.get(sort.removeprefix("-"))
+    if roles is None and not filters.role:
+        roles = roles_of([organisation])
     if filters.cleared is not None or sort.removeprefix("-") == "cleared":
-        rows = clearance_board(organisation, on, filters)
+        rows = clearance_board(organisation, on, filters, roles)
         cleared = sum(1 for r in rows if r.cleared)
     else:
-        rows, cleared = _board_rows(organisation, on, filters), None
+        rows, cleared = _board_rows(organisation, on, filters, roles), None
     if key is not None:
         rows = sorted(rows, key=key, reverse=sort.startswith("-"))
     page = Paginator(rows, PER_PAGE).get_page(number)
@@ -126,9 +139,11 @@ def board_page(
     return BoardPage(page, len(rows), cleared)
 
 
-def _board_rows(organisation: Organisation, on: datetime.date, filters: BoardFilters) -> list[Row]:
-    """The rows :func:`clearance_board` gives, in its order, not decided. Two queries."""
-    roles = _roles_in_order([filters.role] if filters.role else roles_of([organisation]))
+def _board_rows(
+    organisation: Organisation, on: datetime.date, filters: BoardFilters, roles: list[ShiftRole]
+) -> list[Row]:
+    """The rows :func:`clearance_board` gives, in its order, not decided. One query."""
+    roles = _roles_in_order([filters.role] if filters.role else roles)
     people = _narrowed(
         [Row(p, None) for p in members_of((organisation.pk,)) if is_member_on(p.joined_on, p.left_on, on)],
         filters,

@@ -158,11 +158,23 @@ class QualificationForm(WagtailAdminModelForm):
         return qualification
 
 
+class _ReadOnce(forms.models.ModelChoiceIterator):
+    """The choices from the queryset's rows, read once and kept (Django's own reads them again
+    on each rendering, through a server-side cursor on PostgreSQL)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class BoardFilterForm(forms.Form):
     on = BoundedDateField(label=_("Date"), required=False, widget=AdminDateInput)
     role = forms.ModelChoiceField(
         label=_("Shift role"), queryset=ShiftRole.objects.none(), required=False, empty_label=_("All roles")
     )
+    role.iterator = _ReadOnce
     group = forms.ChoiceField(label=_("Group"), required=False)
     cleared = forms.ChoiceField(
         label=_("Cleared"),
@@ -178,6 +190,10 @@ class BoardFilterForm(forms.Form):
 
     def day(self):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
+
+    def roles(self) -> list[ShiftRole]:
+        """The organisation's shift roles, the choices of the role filter: read once for both."""
+        return list(self.fields["role"].queryset)
 
 
 class PeriodForm(forms.Form):

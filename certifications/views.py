@@ -132,7 +132,9 @@ class ClearanceBoardView(
         # 50 a page, whatever ?per_page= says; any ?page= is a page (a number past the end is
         # the last page, anything else the first), as Django's Paginator.get_page reads it.
         self.sort = board_sort(request.GET.get("sort"))
-        self.board = board_page(self.organisation, self.day, self.filters, self.sort, request.GET.get("page"))
+        self.board = board_page(
+            self.organisation, self.day, self.filters, self.sort, request.GET.get("page"), self.form.roles()
+        )
         return keep_page(request, key, super().get(request, *args, **kwargs))
 
     def export(self, fmt: str):
