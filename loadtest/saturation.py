@@ -48,9 +48,9 @@ import run
 
 P95_LIMIT_MS = 500
 DEFAULT_STEPS = {
-    "floor": "50,100,200,300,400,500,600,800",
-    "feed": "50,100,200,300,400,500,600,800",
-    "mixed": "20,40,60,80,100,120,140,160",
+    "floor": "50,100,150,200,250,300,350,400,500,600",
+    "feed": "50,100,150,200,250,300,350,400,500,600",
+    "mixed": "10,20,40,60,80,100,120,140,160",
 }
 TOKENS: list[str] = []
 
@@ -143,6 +143,16 @@ def measure(load: str, base_url: str, steps: list[int], seconds: int) -> list[St
                 flush=True,
             )
             if not step.holds:
+                slowest = sorted(
+                    env.stats.entries.values(), key=lambda e: -e.get_response_time_percentile(0.95)
+                )
+                for entry in slowest[:6]:
+                    print(
+                        f"       {entry.name}: {entry.num_requests} requests, "
+                        f"p50 {entry.get_response_time_percentile(0.5):.0f} "
+                        f"p95 {entry.get_response_time_percentile(0.95):.0f} ms",
+                        flush=True,
+                    )
                 for error in list(env.stats.errors.values())[:5]:
                     print(f"       {error.occurrences} x {error.name}: {error.error}", flush=True)
                 break
