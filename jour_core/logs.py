@@ -10,13 +10,17 @@ field. Production uses it (``LOG_FORMAT=json``, the default there); development 
 
 Never logged: query strings, cookies, headers, form fields. A path that carries a secret (a
 calendar feed's token, a password reset link, a check-in or certificate code) is logged with the
-secret replaced by its name, e.g. ``/kurser/kalender/<token>.ics``.
+secret replaced by its name, e.g. ``/kurser/kalender/<token>.ics``; a path that resolves to no
+such view but starts like one (``/kurser/kalender/<token>`` without ``.ics``, which Django
+redirects or Wagtail answers 404) is cut after that start: ``/kurser/kalender/<redacted>``. Both
+formatters, JSON and text, apply the same to Django's own lines about a request.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime
+import functools
 import json
 import logging
 import os
@@ -25,10 +29,12 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 
+from jour_core.conf import app_settings
 from jour_core.health import HEALTH_PATH, READY_PATH
 
 access_logger = logging.getLogger("jour_core.access")
@@ -44,19 +50,62 @@ REQUEST_FIELDS = ("method", "path", "route", "status", "duration_ms")
 def new_request_id(request: HttpRequest) -> str:
     """The proxy's X-Request-ID when a proxy is trusted and the id is sane, else a new one."""
     offered = request.META.get("HTTP_X_REQUEST_ID", "")
-    if settings.JOUR_TRUSTED_PROXY_COUNT > 0 and SANE_REQUEST_ID.fullmatch(offered):
+    if app_settings.JOUR_TRUSTED_PROXY_COUNT > 0 and SANE_REQUEST_ID.fullmatch(offered):
         return offered
     return uuid.uuid4().hex
 
 
+def _secret_starts(patterns, start: str = "/") -> list[str]:
+    starts = []
+    for entry in patterns:
+        if not isinstance(entry.pattern, RoutePattern):
+            continue  # regular expressions (Wagtail's pages): no secrets of ours there
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            starts += _secret_starts(entry.url_patterns, start + route)
+        elif isinstance(entry, URLPattern) and SECRET_URL_ARGUMENTS & entry.pattern.converters.keys():
+            starts.append(start + route[: route.index("<")])
+    return starts
+
+
+@functools.cache
+def secret_starts() -> tuple[str, ...]:
+    """The literal start of every URL whose path carries a secret (``/kurser/kalender/``,
+    ``/accounts/reset/``, ...), read once from the URL configuration, longest first."""
+    return tuple(sorted(set(_secret_starts(get_resolver().url_patterns)), key=len, reverse=True))
+
+
 def logged_path(request: HttpRequest) -> str:
-    """The request's path without its query string, its secret URL arguments by name."""
+    """The request's path without its query string: its secret URL arguments by name, or, when
+    it did not resolve to the view that takes them, cut after the start such a URL has."""
     path = request.path
     match = getattr(request, "resolver_match", None)
-    for name, value in match.kwargs.items() if match else ():
-        if name in SECRET_URL_ARGUMENTS and str(value):
-            path = path.replace(str(value), f"<{name}>")
+    secrets = {
+        name: str(value)
+        for name, value in (match.kwargs.items() if match else ())
+        if name in SECRET_URL_ARGUMENTS
+    }
+    for name, value in secrets.items():
+        if value:
+            path = path.replace(value, f"<{name}>")
+    if secrets or (match is not None and match.url_name != "wagtail_serve"):
+        return path  # a view of its own took it (Wagtail's pages are the catch-all)
+    script = path[: len(path) - len(request.path_info)]
+    for start in secret_starts():
+        if request.path_info.startswith(start) and len(request.path_info) > len(start):
+            return script + start + "<redacted>"
     return path
+
+
+def _redact(record: logging.LogRecord) -> None:
+    """Django's lines about a request (django.request, django.security) name its path: the path
+    as :func:`logged_path` gives it, in either formatter."""
+    request = getattr(record, "request", None)
+    if isinstance(request, HttpRequest) and not getattr(record, "redacted", False):
+        message = record.getMessage()
+        if request.path in message:
+            record.msg, record.args = message.replace(request.path, logged_path(request)), ()
+        record.redacted = True
 
 
 class RequestLogMiddleware:
@@ -101,10 +150,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
     def format(self, record: logging.LogRecord) -> str:
+        _redact(record)
         message = record.getMessage()
-        request = getattr(record, "request", None)  # django.request's lines name the path
-        if isinstance(request, HttpRequest) and request.path in message:
-            message = message.replace(request.path, logged_path(request))
         entry = {
             "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
                 timespec="milliseconds"
@@ -130,6 +177,7 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s%(request_tag)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
+        _redact(record)
         current = request_id.get()
         record.request_tag = f" [{current[:8]}]" if current else ""
         return super().format(record)

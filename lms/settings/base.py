@@ -131,14 +131,6 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "lms.wsgi.application"
 
-# SQLite by default (nothing to install); PostgreSQL (psycopg 3) when DATABASE_URL is set.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
-
 
 def site_database(database: dict) -> dict:
     """The site's connection options. PostgreSQL's JIT compiler spends far longer compiling
@@ -149,7 +141,20 @@ def site_database(database: dict) -> dict:
     return database
 
 
-site_database(DATABASES["default"])
+def database_from_environment(conn_max_age: int) -> dict:
+    """DATABASE_URL (SQLite by default: nothing to install; PostgreSQL with psycopg 3), each
+    connection kept for DATABASE_CONN_MAX_AGE seconds (``conn_max_age`` when it is not set:
+    0 here, 60 in production) and checked before it is used again."""
+    return site_database(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", conn_max_age)),
+            conn_health_checks=True,
+        )
+    )
+
+
+DATABASES = {"default": database_from_environment(conn_max_age=0)}
 # On PostgreSQL, Wagtail's search index (wagtailsearch.IndexEntry) has PostgreSQL's search
 # fields, and Django 6.0 refuses them without django.contrib.postgres (check postgres.E005).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

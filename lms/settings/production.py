@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import env_bool, env_list, logging_config
+from .base import database_from_environment, env_bool, env_list, logging_config
 
 DEBUG = False
 
@@ -64,7 +64,6 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # Persistent database connections: each gunicorn worker keeps its connection for a minute
-# (DATABASE_CONN_MAX_AGE), checked before reuse. A new PostgreSQL connection per request cost
-# 10 to 12 ms, more than a calendar poll's whole answer (README "Load test").
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# unless DATABASE_CONN_MAX_AGE says otherwise, checked before reuse. A new PostgreSQL connection
+# per request cost 10 to 12 ms, more than a calendar poll's whole answer (README "Load test").
+DATABASES = {"default": database_from_environment(conn_max_age=60)}

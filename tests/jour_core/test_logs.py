@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from courses.ical import feed_token, token_of
 from courses.models import FeedKind
-from jour_core.logs import JsonFormatter, request_id
+from jour_core.logs import JsonFormatter, TextFormatter, request_id
 from tests.factories import PersonFactory
 
 
@@ -70,6 +70,46 @@ def test_a_password_reset_link_is_never_logged(client, db, json_lines):
     client.get("/accounts/reset/MQ/abc-0123456789abcdef/")
     (line,) = access_lines(json_lines())
     assert line["path"] == "/accounts/reset/<uidb64>/<token>/"
+
+
+def test_a_secret_in_a_path_that_does_not_resolve_is_never_logged(client, org_a, json_lines):
+    """Without its ".ics", with a slash added, without the trailing slash (Django redirects
+    before any view): the path is cut after the start such a URL has."""
+    token = token_of(feed_token(PersonFactory(organisation=org_a), FeedKind.MY_SESSIONS))
+    paths = [
+        f"/kurser/kalender/{token}",
+        f"/kurser/kalender/{token}/",
+        "/accounts/reset/MQ/abc-0123456789abcdef",
+        "/intyg/ABCD-EFGH-JKLM/extra/",
+    ]
+    for path in paths:
+        assert client.get(path).status_code in (301, 302, 404)
+    lines = json_lines()
+    logged = [line["path"] for line in access_lines(lines)]
+    assert logged == [
+        "/kurser/kalender/<redacted>",
+        "/kurser/kalender/<redacted>",
+        "/accounts/reset/<redacted>",
+        "/intyg/<redacted>",
+    ]
+    assert token not in json.dumps(lines) and "abc-0123456789abcdef" not in json.dumps(lines)
+    # A page of ours under such a start that takes no secret keeps its path.
+    client.get("/intyg/")
+    assert access_lines(json_lines())[-1]["path"] == "/intyg/"
+
+
+def test_text_logs_redact_djangos_lines_as_json_logs_do(client, org_a):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter())
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        token = token_of(feed_token(PersonFactory(organisation=org_a), FeedKind.MY_SESSIONS))
+        assert client.get(reverse("courses_calendar_feed", args=[token + "x"])).status_code == 404
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+    assert "Not Found: /kurser/kalender/<token>.ics" in stream.getvalue()
+    assert token not in stream.getvalue()
 
 
 def test_production_writes_access_lines_development_does_not():

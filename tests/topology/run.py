@@ -19,7 +19,7 @@ Proves, printing what it saw:
     board and a feed keep answering 200; /healthz answers;
 (e) with nginx on the machine (CI installs it), deploy/nginx.conf in front (its own ports, a
     self-signed certificate, this run's static directory): plain HTTP is redirected, pages and
-    /readyz come through with nginx's request id, a hashed static file is served from disk
+    /readyz (from the machine itself) come through with nginx's request id, a hashed static file is served from disk
     compressed and cached for a year, a feed comes compressed.
 
 Which worker answered: the client sends its own X-Request-ID and reads the pid from the JSON
@@ -242,7 +242,7 @@ def form_fields(page: str, form_marker: str) -> dict[str, str]:
 class Stack:
     tmp: Path
     admin_url: str
-    database: str = "topology_jour"
+    database: str = field(default_factory=lambda: f"topology_jour_{os.getpid()}")
     port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen] = field(default_factory=list)
     nginx_config: list[str] = field(default_factory=list)
@@ -600,7 +600,7 @@ def prove_nginx_in_front(stack: Stack, feed: str) -> None:
     )
     check(pid_of(stack.log, request_id) > 0, "a worker logged that request id")
     check("strict-transport-security" in headers, "HTTPS as Django sees it: HSTS is sent")
-    check(through_nginx(https_port, "/readyz")[0] == 200, "/readyz through nginx")
+    check(through_nginx(https_port, "/readyz")[0] == 200, "/readyz through nginx from the machine itself")
     manifest = json.loads((stack.tmp / "static" / "staticfiles.json").read_text())["paths"]
     hashed = manifest["wagtailadmin/js/core.js"]
     status, headers, body = through_nginx(https_port, f"/static/{hashed}", **{"Accept-Encoding": "gzip"})
