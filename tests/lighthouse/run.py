@@ -161,8 +161,27 @@ def pages_of(env: dict[str, str]) -> list[Page]:
     ]
 
 
-def lighthouse(url: str, output: Path, cookie: str | None) -> dict:
-    """One Lighthouse run of ``url``; its report (also written to ``output``)."""
+class LighthouseRuntimeError(RuntimeError):
+    """Lighthouse could not record the page load (e.g. Chromium's trace had no navigation start,
+    NO_NAVSTART); Lighthouse itself says to run it again."""
+
+
+def lighthouse(url: str, output: Path, cookie: str | None, attempts: int = 3) -> dict:
+    """One Lighthouse run of ``url``; its report (also written to ``output``). A run that could
+    not record the page load is run again, at most ``attempts`` times in all, each retry
+    printed; a page that answers wrongly (a redirect) fails at once."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return lighthouse_once(url, output, cookie)
+        except LighthouseRuntimeError as error:
+            if attempt == attempts:
+                raise
+            print(f"    run again ({attempt}/{attempts}): {str(error).strip().splitlines()[-1]}", flush=True)
+    raise AssertionError("unreachable")
+
+
+def lighthouse_once(url: str, output: Path, cookie: str | None) -> dict:
+    output.unlink(missing_ok=True)
     command = [
         str(LIGHTHOUSE),
         url,
@@ -177,10 +196,12 @@ def lighthouse(url: str, output: Path, cookie: str | None) -> dict:
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if done.returncode != 0 or not output.exists():
-        raise RuntimeError(f"lighthouse failed on {url} ({done.returncode}):\n{done.stderr[-3000:]}")
+        raise LighthouseRuntimeError(
+            f"lighthouse failed on {url} ({done.returncode}):\n{done.stderr[-3000:]}"
+        )
     report = json.loads(output.read_text(encoding="utf-8"))
     if report.get("runtimeError"):
-        raise RuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
+        raise LighthouseRuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
     if report["finalDisplayedUrl"] != url:
         raise RuntimeError(f"lighthouse asked for {url} and was sent to {report['finalDisplayedUrl']}")
     return report
