@@ -169,7 +169,6 @@ class ClearanceBoardView(
             organisations=Organisation.objects.all() if self.request.user.is_superuser else None,
             cleared_count=self.board.cleared,
             total=self.board.total,
-            query=query.urlencode(),
         )
         return context
 

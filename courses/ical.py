@@ -19,12 +19,12 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
-from django.db.models import CharField, Count, Max, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Count, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -182,14 +182,23 @@ def feed_allowed(feed: FeedToken) -> bool:
 class FeedVersion:
     etag: str
     last_modified: datetime.datetime | None
+    #: The organisations whose runs the feed's sessions are of (not part of the ETag): the
+    #: version is kept under one organisation's data version only when they are that one.
+    organisation_ids: frozenset[int] = field(default=frozenset(), compare=False)
 
 
-def _version(feed: FeedToken, count: int, ids: int | None, stamps: tuple) -> FeedVersion:
+def _version(
+    feed: FeedToken, count: int, ids: int | None, stamps: tuple, organisation_ids: frozenset[int]
+) -> FeedVersion:
     """The version of a feed of ``count`` sessions whose ids add up to ``ids`` (None for
     none), with the last changes ``stamps`` to the sessions, their runs and their courses."""
     changed = max((d for d in stamps if d is not None), default=None)
     raw = f"{feed.pk}:{feed.nonce}:{count}:{ids}:" + ":".join(d.isoformat() if d else "-" for d in stamps)
-    return FeedVersion(etag='"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', last_modified=changed)
+    return FeedVersion(
+        etag='"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"',
+        last_modified=changed,
+        organisation_ids=organisation_ids,
+    )
 
 
 def feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
@@ -202,9 +211,15 @@ def feed_version(feed: FeedToken, sessions: QuerySet) -> FeedVersion:
         changed=Max("updated_at"),
         run_changed=Max("run__updated_at"),
         course_changed=Max("run__course__last_published_at"),
+        first_organisation=Min("run__organisation_id"),
+        last_organisation=Max("run__organisation_id"),
     )
     return _version(
-        feed, row["count"], row["ids"], (row["changed"], row["run_changed"], row["course_changed"])
+        feed,
+        row["count"],
+        row["ids"],
+        (row["changed"], row["run_changed"], row["course_changed"]),
+        frozenset({row["first_organisation"], row["last_organisation"]} - {None}),
     )
 
 
@@ -224,6 +239,7 @@ def version_of_rows(feed: FeedToken, rows: list) -> FeedVersion:
             latest(row.run__updated_at for row in rows),
             latest(row.run__course__last_published_at for row in rows),
         ),
+        frozenset(row.run__organisation_id for row in rows),
     )
 
 
@@ -234,17 +250,17 @@ def feed_organisation(feed: FeedToken):
     return feed.run.organisation if feed.kind == FeedKind.RUN else feed.organisation
 
 
-def feed_version_key(feed_id: int, nonce: str, data_version: int) -> str:
-    """Where a feed's version is kept: under the feed, its organisation's data version and
-    today's date (the "My sessions" window moves by the day)."""
-    return f"courses:feed-version:{feed_id}:{nonce}:{data_version}:{timezone.localdate()}"
+def feed_version_key(feed_id: int, nonce: str, organisation_id: int, data_version: int) -> str:
+    """Where a feed's version is kept: under the feed, its organisation and that one's data
+    version, and today's date (the "My sessions" window moves by the day)."""
+    return f"courses:feed-version:{feed_id}:{nonce}:{organisation_id}:{data_version}:{timezone.localdate()}"
 
 
 def _version_key(feed: FeedToken) -> str | None:
     organisation = feed_organisation(feed)
     if organisation is None:
         return None
-    return feed_version_key(feed.pk, feed.nonce, organisation.data_version)
+    return feed_version_key(feed.pk, feed.nonce, organisation.pk, organisation.data_version)
 
 
 def cached_feed_version(feed: FeedToken) -> FeedVersion | None:
@@ -257,9 +273,14 @@ def cached_feed_version(feed: FeedToken) -> FeedVersion | None:
 
 
 def _remember_version(feed: FeedToken, version: FeedVersion) -> None:
-    key = _version_key(feed)
-    if key is not None:
-        cache.set(key, version, FEED_CACHE_SECONDS)
+    """Keep ``version`` under its organisation's data version, when that version is bumped by
+    every change to the feed: not when some of its sessions are of another organisation's runs
+    (she has moved, and still leads or takes part in a run of her earlier organisation: a change
+    there bumps that one's version only). Such a feed is worked out afresh at every request."""
+    organisation = feed_organisation(feed)
+    if organisation is None or not version.organisation_ids <= {organisation.pk}:
+        return
+    cache.set(_version_key(feed), version, FEED_CACHE_SECONDS)
 
 
 def current_feed_version(feed: FeedToken) -> FeedVersion:
@@ -281,7 +302,13 @@ def _poll_statement(alias: str) -> str:
         FeedToken.objects.using(alias)
         .filter(token_hash="")
         .values_list(
-            "pk", "kind", "nonce", "token_hash", "person__is_active", "person__organisation__data_version"
+            "pk",
+            "kind",
+            "nonce",
+            "token_hash",
+            "person__is_active",
+            "person__organisation_id",
+            "person__organisation__data_version",
         )
         .query
     )
@@ -307,12 +334,12 @@ def polled_version(token: str) -> FeedVersion | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    feed_id, kind, nonce, token_hash, is_active, data_version = row
+    feed_id, kind, nonce, token_hash, is_active, organisation_id, data_version = row
     if kind != FeedKind.MY_SESSIONS or not is_active or data_version is None:
         return None
     if not hmac.compare_digest(token_hash, wanted):
         return None
-    return cache.get(feed_version_key(feed_id, nonce, data_version))
+    return cache.get(feed_version_key(feed_id, nonce, organisation_id, data_version))
 
 
 #: How long a built calendar is kept (it is keyed on the feed's version, so a change to its
@@ -392,6 +419,7 @@ EVENT_FIELDS = (
     "run__title",
     "run__location",
     "run__updated_at",
+    "run__organisation_id",
     "run__course__title",
     "run__course__last_published_at",
 )
@@ -518,17 +546,24 @@ def _utc(moment: datetime.datetime) -> str:
 
 def _text(name: str, value: str) -> str:
     """A property of type TEXT: backslash, semicolon and comma escaped, line breaks as ``\\n``
-    (RFC 5545, 3.3.11), the line folded."""
-    escaped = (
+    (RFC 5545, 3.3.11), other control characters left out (TEXT may not hold them: one vertical
+    tab pasted from a word processor made strict clients refuse the whole feed), the line
+    folded."""
+    escaped = CONTROL_CHARACTERS.sub(
+        "",
         value.replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
         .replace("\n", "\\n")
-        .replace("\r", "\\n")
+        .replace("\r", "\\n"),
     )
     return _fold(f"{name}:{escaped}")
 
+
+#: What TEXT may not hold (RFC 5545, 3.3.11): the control characters but tab (line breaks are
+#: escaped before).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 #: A line is folded before it reaches this many octets.
 FOLD_AT = 75

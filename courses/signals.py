@@ -6,22 +6,21 @@ organisation's coordinators the right to edit under it (courses/page_access.py).
 
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import Signal, receiver
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from people.models import Organisation
 from people.signals import person_deactivated
 
 from .ical import revoke_feeds
-from .models import CourseIndexPage, LessonPage, seed_themes
+from .models import CourseIndexPage, CourseRun, LessonPage, seed_themes
 from .notifications import notify_apology
 from .page_access import ensure_course_index, grant_course_editing
 
 #: Sent after completions are recorded, with ``completions``: the new Completion rows.
 #: Apps built on courses (e.g. certifications) award what a completed course grants.
 completions_recorded = Signal()
-# Sent on commit with ``attendance`` (Mark.EXCUSED) when an apology is given before the session.
-apology_reported = Signal()
-
 #: Sent when the transaction commits after a participant gave apologies for a coming session
 #: (courses.attendance.report_apology), with ``attendance``: her Attendance row, marked excused,
 #: with her note. Connect the circle leaders' notice here.
@@ -35,6 +34,22 @@ def restrict_new_lesson_to_members(sender, instance: LessonPage, created: bool, 
     restricted = PageViewRestriction.objects.filter(page__in=instance.get_ancestors(inclusive=True)).exists()
     if not restricted:
         PageViewRestriction.objects.create(page=instance, restriction_type=PageViewRestriction.LOGIN)
+
+
+@receiver(page_published, sender=LessonPage, dispatch_uid="courses_lesson_published")
+@receiver(page_unpublished, sender=LessonPage, dispatch_uid="courses_lesson_unpublished")
+@receiver(post_page_move, sender=LessonPage, dispatch_uid="courses_lesson_moved")
+@receiver(pre_delete, sender=LessonPage, dispatch_uid="courses_lesson_deleted")
+def lesson_changed(sender, instance: LessonPage, parent_page_before=None, **kwargs) -> None:
+    """A lesson's address is in the calendar events of its unit's sessions ("Material: ..."):
+    publishing, unpublishing, moving or deleting it changes the calendars of its course's runs
+    (and of the course it left). Their runs are marked changed: a feed's version (its ETag)
+    follows its runs' ``updated_at``, and the update bumps their organisations' data versions
+    (jour_core/versions.py), so the next poll gets the new calendar."""
+    parents = [instance.path[: -LessonPage.steplen]]
+    if parent_page_before is not None:
+        parents.append(parent_page_before.path)
+    CourseRun.objects.filter(course__path__in=parents).update(updated_at=timezone.now())
 
 
 @receiver(person_deactivated, dispatch_uid="courses_revoke_feeds_of_deactivated")

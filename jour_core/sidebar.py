@@ -126,7 +126,9 @@ def sidebar_key(request) -> str:
             getattr(user, "first_name", None),
             user.get_username(),
             translation.get_language(),
-            sorted(user.get_all_permissions()),
+            # A superuser has every permission (is_superuser is above): reading them would
+            # cost two queries on every page, as nothing has read them for her.
+            () if user.is_superuser else sorted(user.get_all_permissions()),
             _fingerprint(user.pk),
             _registered_menu(),
         )

@@ -100,6 +100,14 @@ def test_the_summary_counts_the_cleared_when_everyone_is_decided(client, coordin
     )  # a link to count them
     assert "15 av 31 behöriga." in client.get(url, {"role": chat, "sort": "-cleared"}).content.decode()
     assert "0 av 42 behöriga." in client.get(url, {"cleared": "no"}).content.decode()
+    # From a page sorted otherwise, and a later page: the link sorts by clearance alone, from
+    # the first page; the downloads keep the filters but not the page.
+    sorted_html = client.get(url, {"role": chat, "sort": "name", "page": "2"}).content.decode()
+    assert f'href="?role={chat}&amp;sort=-cleared">' in sorted_html
+    assert f'href="?role={chat}&amp;sort=name&amp;export=csv"' in sorted_html
+    # Nobody to count: no link.
+    empty = client.get(url, {"q": "nobody-has-this-name"})
+    assert empty.context["total"] == 0 and "sort=-cleared" not in empty.content.decode()
 
 
 def test_a_page_of_the_board_in_html(client, coordinator_a, catalogue, crowd):

@@ -3,6 +3,7 @@ changes, stable UIDs, SEQUENCE and STATUS, conditional requests, and the secret 
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -138,6 +139,59 @@ def test_text_is_escaped_and_folded_so_that_both_libraries_read_it_back(client, 
         description,
         "INSTÄLLD: Studiecirkel – 1. Avsnitt 1",
     )
+
+
+def test_control_characters_pasted_into_a_text_never_break_the_feed(client, setting):
+    """TEXT may not hold control characters (RFC 5545): a vertical tab (a word processor's
+    line break), a form feed, an escape or a delete in a title, a place or a reason is left
+    out, and both libraries still read every event."""
+    run = setting["run"]
+    run.title, run.location = "Cirkel\x0bhösten", "Lokal\x0c 1\x1b\x7f\ttvå"
+    run.save()
+    session = run.sessions.order_by("starts_at").first()
+    session.status, session.cancel_reason = SessionStatus.CANCELLED, "Sjuk\x0bledare\x00"
+    session.save()
+    body = client.get(feed_url(setting["anna"])).content
+    assert not re.search(rb"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]", body)
+    assert len(icalendar.Calendar.from_ical(body).walk("VEVENT")) == 8
+    events = IcsCalendarStream.calendar_from_ics(body.decode()).events
+    assert len(events) == 8
+    assert {e.location for e in events} == {"Lokal 1\ttvå"}
+    assert any(e.description.startswith("Inställd: Sjukledare") for e in events)
+
+
+def test_a_person_who_moved_gets_her_earlier_organisations_changes(client, setting, org_b):
+    """She moves to another organisation and still takes part in a run of her earlier one: a
+    change there bumps that organisation's data version only, so her feed is not kept under
+    her new organisation's: she gets the change at her next poll."""
+    anna = setting["anna"]
+    url = feed_url(anna)
+    etag = client.get(url)["ETag"]
+    anna.organisation = org_b
+    anna.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # nothing changed yet
+    session = setting["run"].sessions.order_by("starts_at").first()
+    session.starts_at += datetime.timedelta(hours=1)
+    session.ends_at += datetime.timedelta(hours=1)
+    session.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert b"SEQUENCE:1" in changed.content
+
+
+def test_a_lesson_published_or_unpublished_changes_the_feed(client, setting):
+    """A lesson's address is in its unit's events ("Material: ..."): unpublishing it, or
+    publishing one, changes the feed at the next poll."""
+    url = feed_url(setting["anna"])
+    first = client.get(url)
+    assert b"/traff-1/" in first.content
+    lesson = LessonPage.objects.get(slug="traff-1")
+    lesson.unpublish()
+    gone = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert gone.status_code == 200 and b"/traff-1/" not in gone.content
+    lesson.save_revision().publish()
+    back = client.get(url, HTTP_IF_NONE_MATCH=gone["ETag"])
+    assert back.status_code == 200 and b"/traff-1/" in back.content
 
 
 def test_a_built_feeds_etag_is_the_one_a_poll_works_out(client, setting):
