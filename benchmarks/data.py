@@ -7,9 +7,9 @@ circle twice a year and continuing education every month for ``years`` years, wi
 join and leave over that time. Organisation 0 is the big one the per-organisation benchmarks
 look at.
 
-The rows are written with ``bulk_create`` in batches (no signals, no history rows: the
-benchmarks read, they do not write), and the attendance marks, most of the rows (3 million at
-the national scale), with ``COPY`` on PostgreSQL.
+The rows are written with ``bulk_create`` in batches (no signals, no history rows: the data is
+built once; only the cold runs write to it, a mark or a room at a time), and the attendance
+marks, most of the rows (3 million at the national scale), with ``COPY`` on PostgreSQL.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ class Result:
     queries: int
     baseline_queries: int
     rows: int
+    #: The warm answer is the baseline's, and the cold one the one made afresh after it.
     same_answer: bool
     cold_ms: float
     cold_baseline_ms: float
@@ -88,6 +89,11 @@ class Benchmark:
     #: Run first, right before the measuring: what the benchmark needs warm and prebuilt (so
     #: that another benchmark's changes before it do not count).
     prepare: Callable[[], None] | None = None
+    #: The answer made afresh right after a cold answer, which ``same`` compares it with (a
+    #: stale or broken cold answer is a different answer): the baseline's by default; a page,
+    #: whose baseline answers the bytes of before the change, is rendered again with every
+    #: cache emptied.
+    fresh: Callable[[], object] | None = None
 
 
 # The database -------------------------------------------------------------------------------------
@@ -199,7 +205,7 @@ def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
             fn()
             times.append(time.perf_counter() - t)
     runs = 1 if quick or statistics.median(ours) * 1000 > SLOW_MS else COLD_RUNS
-    cold_ours, cold_baseline, cold_queries = _cold(benchmark, runs)
+    cold_ours, cold_baseline, cold_queries, cold_same = _cold(benchmark, runs)
     return Result(
         benchmark.name,
         scale,
@@ -208,18 +214,20 @@ def measure(benchmark: Benchmark, scale: str, quick: bool = False) -> Result:
         queries,
         baseline_queries,
         benchmark.rows(ours_result),
-        same,
+        same and cold_same,
         statistics.median(cold_ours) * 1000,
         statistics.median(cold_baseline) * 1000,
         cold_queries,
     )
 
 
-def _cold(benchmark: Benchmark, runs: int) -> tuple[list[float], list[float], int]:
+def _cold(benchmark: Benchmark, runs: int) -> tuple[list[float], list[float], int, bool]:
     """The first answers after a change: ours and the baseline alternately, each right after
-    its own change (not timed), and the queries of ours after one more change."""
+    its own change (not timed); the queries of ours after one more change, and whether that
+    answer is the same as one made afresh (``Benchmark.fresh``)."""
     benchmark.change()
-    _result, queries = _count_queries(benchmark.ours)
+    result, queries = _count_queries(benchmark.ours)
+    same = benchmark.same(result, (benchmark.fresh or benchmark.baseline)())
     ours, baseline = [], []
     for _ in range(runs):
         for fn, times in ((benchmark.ours, ours), (benchmark.baseline, baseline)):
@@ -227,7 +235,7 @@ def _cold(benchmark: Benchmark, runs: int) -> tuple[list[float], list[float], in
             t = time.perf_counter()
             fn()
             times.append(time.perf_counter() - t)
-    return ours, baseline, queries
+    return ours, baseline, queries, same
 
 
 def summary(results: list[Result]) -> str:
