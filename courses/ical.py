@@ -194,6 +194,10 @@ def _version(
     none), with the last changes ``stamps`` to the sessions, their runs and their courses."""
     changed = max((d for d in stamps if d is not None), default=None)
     raw = f"{feed.pk}:{feed.nonce}:{count}:{ids}:" + ":".join(d.isoformat() if d else "-" for d in stamps)
+    if feed.kind == FeedKind.ORGANISATION:
+        # Its name is the calendar's name: renaming the organisation changes the feed (and bumps
+        # its data version, so a version kept in the cache is not used).
+        raw += f":{feed.organisation.name}"
     return FeedVersion(
         etag='"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"',
         last_modified=changed,

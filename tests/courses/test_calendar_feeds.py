@@ -421,3 +421,18 @@ def test_calendar_url_command(setting):
     out = io.StringIO()
     call_command("calendar_url", "--email", "anna@example.org", "--reset", stdout=out)
     assert out.getvalue().strip() != first
+
+
+def test_renaming_the_organisation_renames_its_feed_at_the_next_poll(client, setting, coordinator_a):
+    organisation = setting["run"].organisation
+    url = reverse(
+        "courses_calendar_feed",
+        args=[token_of(feed_token(coordinator_a, FeedKind.ORGANISATION, organisation=organisation))],
+    )
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    organisation.name = "Jouren i Norrby"
+    organisation.save()
+    renamed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert renamed.status_code == 200
+    assert icalendar.Calendar.from_ical(renamed.content)["X-WR-CALNAME"] == "Jouren i Norrby"
