@@ -294,6 +294,15 @@ def members_of(organisation_ids: tuple[int, ...], by_name: bool = False) -> list
     return [Member.from_row(row) for row in rows]
 
 
+#: What the engine reads of a qualification, in this order (:func:`qualifications_of`).
+QUALIFICATION_FIELDS = ("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
+
+
+def qualification_row(qualification: Qualification) -> tuple:
+    """A qualification already read, as :func:`qualifications_of` gives it."""
+    return tuple(getattr(qualification, name) for name in QUALIFICATION_FIELDS)
+
+
 def qualifications_of(scope: Scope, on: datetime.date) -> list[tuple]:
     """(person, type, issued_on, expires_on, revoked_on, pk) of every qualification issued to
     the people in ``scope`` on or before ``on``, read person by person along the (person, type,
@@ -302,7 +311,7 @@ def qualifications_of(scope: Scope, on: datetime.date) -> list[tuple]:
     return list(
         Qualification.objects.filter(scope.people("person__"), issued_on__lte=on)
         .order_by()
-        .values_list("person_id", "type_id", "issued_on", "expires_on", "revoked_on", "pk")
+        .values_list(*QUALIFICATION_FIELDS)
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from people.models import User
 
-from .clearance import Member, clearance_of_members
+from .clearance import Member, clearance_of_members, qualification_row
 from .describe import describe, renewal_due
 from .models import Qualification, ShiftRole
 from .validity import EXPIRED, VALID, standing_on
@@ -42,11 +42,7 @@ def member_standing(person: User, day: datetime.date) -> MemberStanding:
             list(ShiftRole.objects.filter(organisation_id=person.organisation_id)),
             [Member.from_user(person)],
             # As ``qualifications_of`` reads them: issued by the day.
-            [
-                (q.person_id, q.type_id, q.issued_on, q.expires_on, q.revoked_on, q.pk)
-                for q in qualifications
-                if q.issued_on <= day
-            ],
+            [qualification_row(q) for q in qualifications if q.issued_on <= day],
         )
         roles = [
             {

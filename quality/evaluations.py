@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -174,13 +174,7 @@ def _attended(
         marks = marks.filter(session__ends_at__gte=since)
     if asked_only:
         marks = marks.filter(
-            Exists(
-                EvaluationQuestion.objects.filter(
-                    organisation_id=person.organisation_id,
-                    active=True,
-                    course_kind=OuterRef("session__run__course__kind"),
-                )
-            )
+            Exists(_asked(person.organisation_id).filter(course_kind=OuterRef("session__run__course__kind")))
         )
     last: dict[tuple[int, int], datetime.date] = {}
     runs: dict[int, CourseRun] = {}
@@ -213,13 +207,14 @@ def _unit_titles(runs: Iterable[CourseRun]) -> dict[tuple[int, int], str]:
     return {(course, number): title for course, number, title in units}
 
 
+def _asked(organisation_id: int | None) -> QuerySet[EvaluationQuestion]:
+    """The questions her organisation asks: their course kinds are the kinds asked about."""
+    return EvaluationQuestion.objects.filter(organisation_id=organisation_id, active=True)
+
+
 def _asked_kinds(organisation_id: int | None) -> set[str]:
     """The kinds of course her organisation asks questions about."""
-    return set(
-        EvaluationQuestion.objects.filter(organisation_id=organisation_id, active=True)
-        .values_list("course_kind", flat=True)
-        .distinct()
-    )
+    return set(_asked(organisation_id).values_list("course_kind", flat=True).distinct())
 
 
 def _answered(person: User, run_ids: Iterable[int]) -> set[tuple[int, int]]:
