@@ -10,8 +10,8 @@ search and reference indexes, the email) and ``fill_every_table.py`` (a row for 
 demo leaves empty). The current code reads every row (``fingerprint.py``: a hash a row, over the
 columns the table had before), runs ``jour_relabel`` and ``migrate``, and reads them again; the
 two must hold the same rows. What the people see (``snapshot.py``: the coordinator's login, the
-board, a feed, qualifications and attendance) is read by the old code before and the current code
-after, and must be the same.
+board, a feed, qualifications and attendance) is read by the old code before, and by the current
+code and the old code again after, and must be the same.
 """
 
 from __future__ import annotations
@@ -160,6 +160,23 @@ def test_a_lost_or_changed_row_a_dropped_column_or_table_is_named():
     assert differences(before, before) == []
 
 
+@pytest.mark.django_db
+def test_the_fingerprint_of_a_changed_row_names_it(org_a, org_b):
+    """fingerprint.py as the upgrade test runs it (here in the test's own database): a changed
+    row is named by its table and key, and nothing else differs."""
+    from people.models import Organisation, User
+    from tests.upgrade.fingerprint import fingerprints
+
+    before = fingerprints()
+    columns = {table: read["columns"] for table, read in before.items()}
+    assert fingerprints(columns) == before
+    Organisation.objects.filter(pk=org_a.pk).update(name="Ändrad")
+    after = fingerprints(columns)
+    table, rows = Organisation._meta.db_table, len(before[Organisation._meta.db_table]["rows"])
+    assert differences(before, after) == [f"{table}: 1 of {rows} rows changed (keys {org_a.pk})"]
+    assert User._meta.db_table in before
+
+
 @pytest.fixture
 def database_url(tmp_path):
     with scratch_database("upgrade", tmp_path) as url:
@@ -192,8 +209,12 @@ def test_a_database_of_the_previous_release_upgrades_with_every_row(tmp_path, da
     for part in ("login", "board", "feed", "qualifications", "attendance"):
         assert now[part] == seen[part], part
 
-    # A rolling restart: the previous release's code still runs on the upgraded database.
+    # A rolling restart: the previous release's code still runs on the upgraded database, and
+    # shows the people what it showed them before.
     manage(old, database_url, "check")
+    still = snapshot(old, database_url, tmp_path / "seen-old-after.json", seen["on"], **media)
+    for part in ("login", "board", "feed", "qualifications", "attendance"):
+        assert still[part] == seen[part], f"the previous release's {part} after the upgrade"
     read = (
         "from django.apps import apps; print(sum(len(m._base_manager.all()[:50]) for m in apps.get_models()))"
     )
