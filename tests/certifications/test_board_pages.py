@@ -17,8 +17,10 @@ from tests.factories import PersonFactory
 
 @pytest.fixture
 def crowd(org_a, catalogue):
-    """31 people (×2 roles: 62 rows, two pages), some cleared for one role or both, some in the
-    staff group; one has left and is not on the board."""
+    """34 people (with the coordinator 35, ×2 roles: 70 rows, two pages), some cleared for one
+    role or both, some in the staff group; twins (the same name, only their ids tell them
+    apart), one with a protected identity, one whose account is deactivated (still a member
+    until she leaves, so on the board); one has left and is not on the board."""
     today = timezone.localdate()
     for n in range(30):
         person = PersonFactory(
@@ -34,6 +36,13 @@ def crowd(org_a, catalogue):
             qualify(person, catalogue["pledge"], (today - datetime.timedelta(days=30)).isoformat())
             train(org_a, [person], today.isoformat(), "6")
     PersonFactory(email="gone@example.org", organisation=org_a, left_on=today - datetime.timedelta(days=1))
+    for email in ("tvilling.b@example.org", "tvilling.a@example.org"):
+        twin = PersonFactory(email=email, first_name="Namn3", last_name="Efternamn5", organisation=org_a)
+        qualify(twin, catalogue["basic"], "2024-01-01")
+    PersonFactory(
+        email="skyddad@example.org", last_name="Skyddad", organisation=org_a, protected_identity=True
+    )
+    PersonFactory(email="inaktiv@example.org", last_name="Inaktiv", organisation=org_a, is_active=False)
 
 
 def all_pages(organisation, day, filters, sort):
@@ -93,13 +102,13 @@ def test_the_summary_counts_the_cleared_when_everyone_is_decided(client, coordin
     response = client.get(url, {"role": chat})
     html = response.content.decode()
     assert (
-        response.context["total"] == 31 and response.context["cleared_count"] is None
+        response.context["total"] == 35 and response.context["cleared_count"] is None
     )  # and the coordinator
     assert (
         "behöriga." not in html and f'href="?role={chat}&amp;sort=-cleared">' in html
     )  # a link to count them
-    assert "15 av 31 behöriga." in client.get(url, {"role": chat, "sort": "-cleared"}).content.decode()
-    assert "0 av 42 behöriga." in client.get(url, {"cleared": "no"}).content.decode()
+    assert "17 av 35 behöriga." in client.get(url, {"role": chat, "sort": "-cleared"}).content.decode()
+    assert "0 av 48 behöriga." in client.get(url, {"cleared": "no"}).content.decode()
     # From a page sorted otherwise, and a later page: the link sorts by clearance alone, from
     # the first page; the downloads keep the filters but not the page.
     sorted_html = client.get(url, {"role": chat, "sort": "name", "page": "2"}).content.decode()
@@ -115,7 +124,7 @@ def test_a_page_of_the_board_in_html(client, coordinator_a, catalogue, crowd):
     response = client.get(reverse("certifications_board"), {"sort": "-name", "page": "2"})
     html = response.content.decode()
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert body.count("<tr>") == response.context["total"] - 50 == 12
+    assert body.count("<tr>") == response.context["total"] - 50 == 20
     assert '<th class="orderable desc" aria-sort="descending">' in html
     assert '<a href="?sort=name">Namn</a>' in html  # the other way round, from the first page
     assert '<li class="active"><a href="?sort=-name&amp;page=2" aria-current="page">2</a></li>' in html
