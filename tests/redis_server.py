@@ -24,16 +24,18 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """``start()``, ``stop()`` and ``start()`` again on the same port; ``url`` for REDIS_URL."""
+    """``start()``, ``stop()`` and ``start()`` again on the same port; ``url`` for REDIS_URL.
+    With a ``password`` it requires one (``requirepass``), as the production guide sets up."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(self, directory: Path, port: int | None = None, password: str | None = None) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.password = password
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://{f':{self.password}@' if self.password else ''}127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -47,6 +49,8 @@ class RedisServer:
             str(self.directory),
         ]
         command += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"]
+        if self.password:
+            command += ["--requirepass", self.password]
         log = (self.directory / "redis.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
@@ -57,6 +61,9 @@ class RedisServer:
                 )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
+                    if self.password:
+                        conn.sendall(f"AUTH {self.password}\r\n".encode())
+                        conn.recv(16)
                     conn.sendall(b"PING\r\n")
                     if conn.recv(16).startswith(b"+PONG"):
                         return

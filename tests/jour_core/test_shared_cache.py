@@ -19,7 +19,7 @@ def redis(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"{redis_server.REDIS_SERVER} is missing (apt-get install redis-server)")
         pytest.skip("redis-server is not installed")
-    server = redis_server.RedisServer(tmp_path / "redis")
+    server = redis_server.RedisServer(tmp_path / "redis", password="hemligt-redis-losen")  # as in production
     server.start()
     yield server
     server.stop()
@@ -36,6 +36,20 @@ def redis_caches(redis, monkeypatch):
         caches["default"].clear()
         yield caches["default"], caches["other"]
     shared_cache._outage.__init__()
+
+
+def test_a_wrong_password_is_a_miss_and_never_logged(redis, monkeypatch, caplog):
+    """A REDIS_URL with a password Redis does not take: the cache reads as a miss (the site
+    answers from the database), and the warning does not repeat the password."""
+    monkeypatch.setattr(shared_cache, "RETRY_SECONDS", 0.0)
+    shared_cache._outage.__init__()
+    wrong = redis.url.replace(redis.password, "fel-losen")
+    config = {"BACKEND": "jour_core.cache.DegradingRedisCache", "LOCATION": wrong}
+    with override_settings(CACHES={"default": config}), caplog.at_level(logging.WARNING, "jour_core.cache"):
+        caches["default"].set("kept", 1, 60)
+        assert caches["default"].get("kept") is None
+    shared_cache._outage.__init__()
+    assert caplog.records and "fel-losen" not in caplog.text and redis.password not in caplog.text
 
 
 def test_two_workers_share_values(redis_caches):

@@ -248,7 +248,8 @@ class Stack:
     nginx_config: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.redis = RedisServer(self.tmp / "redis")
+        # With a password, as the guide sets it up (the cache holds pickles Django loads).
+        self.redis = RedisServer(self.tmp / "redis", password=secrets.token_hex(16))
         self.log = self.tmp / "gunicorn.log"
         self.log.touch()
 
@@ -504,6 +505,7 @@ def prove_redis_outage_degrades(stack: Stack, coordinator: Client, calendar: Cli
         print(f"  worker {line['pid']} logged: {line['message']}")
     down = {line["pid"] for line in said if line["message"].startswith("cache unavailable")}
     check(down == set(ready), "each worker logged the outage (once a minute at most) and its end")
+    check(stack.redis.password not in stack.log.read_text(), "no log line names Redis's password")
 
 
 def prove_https_is_required(port: int, log: Path) -> None:
