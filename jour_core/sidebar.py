@@ -93,11 +93,16 @@ def _rows_sql() -> tuple[str, tuple]:
     return _rows(_SOMEONE).query.sql_with_params()
 
 
-def _fingerprint(user_id: int) -> list[tuple]:
-    sql, params = _rows_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id if param == _SOMEONE else param for param in params])
-        return sorted(cursor.fetchall())
+def request_rows(request) -> list[tuple]:
+    """The rows of :func:`_rows` for the request's person, sorted: read once for the request,
+    for the sidebar's key and for the admin config's locales (``frame.py``)."""
+    rows = getattr(request, "_jour_sidebar_rows", None)
+    if rows is None:
+        sql, params = _rows_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [request.user.pk if param == _SOMEONE else param for param in params])
+            rows = request._jour_sidebar_rows = sorted(cursor.fetchall())
+    return rows
 
 
 @functools.cache
@@ -129,7 +134,7 @@ def sidebar_key(request) -> str:
             # A superuser has every permission (is_superuser is above): reading them would
             # cost two queries on every page, as nothing has read them for her.
             () if user.is_superuser else sorted(user.get_all_permissions()),
-            _fingerprint(user.pk),
+            request_rows(request),
             _registered_menu(),
         )
     )
