@@ -100,6 +100,10 @@ def test_the_board_takes_the_same_queries_for_more_people_and_none_of_the_engine
     after = counts()
     assert after == before
     assert before[1] < before[0] and before[1] <= 10
+    # Afresh: the session, the person, her device, permissions and profile, the session saved
+    # (as any admin page); the organisation, its roles and members, the engine's five (the
+    # page's people only) and the sidebar's one (the admin config's locales too: frame.py).
+    assert before[0] <= 18
 
 
 def test_the_register_takes_the_same_queries_for_more_participants(umbrella, client):
