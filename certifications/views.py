@@ -66,14 +66,12 @@ from .report import (
     FORMATS,
     Umbrella,
     chart_title,
-    competence_report,
     freeze_report,
+    made_report,
     narrative_key,
     render_report,
-    report_chart,
     report_rows,
     report_tables,
-    summed_report,
     umbrella_overview,
     with_edited_narrative,
     year_period,
@@ -216,12 +214,8 @@ class ReportView(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTempl
             self.external = self.form.cleaned_data["version"] == "external"
         else:
             return False
-        if isinstance(self.organisation, Umbrella):
-            self.report = summed_report(
-                list(self.organisation.organisations), start, end, external=self.external
-            )
-        else:
-            self.report = competence_report(self.organisation, start, end, external=self.external)
+        # Counted and drawn once for everyone who reads it while nothing it depends on changes.
+        self.report, self.charts = made_report(self.organisation, start, end, external=self.external)
         if self.form.is_bound:
             narrative = self.form.cleaned_data.get("narrative") or ""
             self.report = with_edited_narrative(
@@ -249,9 +243,7 @@ class ReportView(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTempl
         if action in FORMATS:
             return self.download(render_report(self.report, self.organisation, self.external, action), action)
         if action in CHARTS:
-            response = HttpResponse(
-                report_chart(self.report, self.organisation, action, self.external), content_type="image/png"
-            )
+            response = HttpResponse(self.charts[action], content_type="image/png")
             period = self.report["period"]
             response["Content-Disposition"] = (
                 f'attachment; filename="{action}-{period["start"]}-{period["end"]}.png"'
@@ -297,7 +289,7 @@ class ReportView(NeedsOrganisationMixin, AdminPermissionMixin, WagtailAdminTempl
                 (
                     chart_title(report, which, self.external),
                     which,
-                    base64.b64encode(report_chart(report, self.organisation, which, self.external)).decode(),
+                    base64.b64encode(self.charts[which]).decode(),
                 )
                 for which in CHARTS
             ]

@@ -3,6 +3,7 @@
 - :mod:`.figures` computes it: one function per section over a shared :class:`ReportPeriod`,
   the external version's suppression, the narrative, and the training hours per month.
 - :mod:`.charts` draws its charts (matplotlib).
+- :mod:`.made` keeps it with its charts in the cache, for the report screen.
 - :mod:`.files` renders it (JSON, HTML, PDF, XLSX, zipped CSV) and freezes it with its files.
 
 What views, commands and other apps use is importable from here.
@@ -19,12 +20,15 @@ from .figures import (
     monthly_training_hours,
     narrative_key,
     report_period,
+    sum_reports,
     summed_report,
+    timed_reports,
     umbrella_overview,
     with_edited_narrative,
     year_period,
 )
 from .files import FORMATS, freeze_report, render_report, report_rows, report_tables
+from .made import MadeReport, made_report
 
 __all__ = [
     "ALL_ORGANISATIONS",
@@ -32,6 +36,7 @@ __all__ = [
     "CHART_MONTHS",
     "FORMATS",
     "GROUPS",
+    "MadeReport",
     "ReportPeriod",
     "Umbrella",
     "chart_bars",
@@ -40,6 +45,7 @@ __all__ = [
     "competence_report",
     "competence_reports",
     "freeze_report",
+    "made_report",
     "monthly_training_hours",
     "narrative_key",
     "render_report",
@@ -47,7 +53,9 @@ __all__ = [
     "report_period",
     "report_rows",
     "report_tables",
+    "sum_reports",
     "summed_report",
+    "timed_reports",
     "umbrella_overview",
     "with_edited_narrative",
     "year_period",

@@ -510,15 +510,33 @@ def competence_reports(
 ) -> dict[int, dict]:
     """The report of every organisation for the period, by organisation id, in a fixed number
     of queries however many organisations, people and years there are (:class:`Facts`)."""
+    return timed_reports(organisations, start, end, external)[0]
+
+
+def timed_reports(
+    organisations: list[Organisation], start: datetime.date, end: datetime.date, external: bool = False
+) -> tuple[dict[int, dict], datetime.datetime | None]:
+    """:func:`competence_reports`, with the moment their figures change by the clock alone
+    within today (:func:`held_next`): for whoever keeps them."""
     if end < start:
         raise ValueError("the period ends before it starts")
+    period = ReportPeriod.of(organisations, start, end)
     with collector_paused():
-        return _competence_reports(ReportPeriod.of(organisations, start, end), external)
+        reports, facts = _competence_reports(period, external)
+    return reports, held_next(period, facts)
 
 
-def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]:
-    """Every section, each for all the organisations at once, then one report per organisation.
-    The people and their qualifications are read once: several sections count them."""
+def held_next(period: ReportPeriod, facts: Facts) -> datetime.datetime | None:
+    """The next end of a session the report read (a session counts once it has ended), or None.
+    Within a day nothing else the figures count by moves: the date (``as_of``) moves at
+    midnight."""
+    return min((s.ends_at for s in facts.sessions.values() if s.ends_at > period.now), default=None)
+
+
+def _competence_reports(period: ReportPeriod, external: bool) -> tuple[dict[int, dict], Facts]:
+    """Every section, each for all the organisations at once, then one report per organisation,
+    with the facts they were counted from. The people and their qualifications are read once:
+    several sections count them."""
     roles = roles_of(list(period.organisations))
     facts = Facts.read(period, roles)
     people = people_per_group(period, facts)
@@ -550,7 +568,7 @@ def _competence_reports(period: ReportPeriod, external: bool) -> dict[int, dict]
             report = external_version(report)
         report["narrative"] = narrative(report, organisation.name)
         reports[pk] = report
-    return reports
+    return reports, facts
 
 
 # The sections -------------------------------------------------------------------------------------
@@ -1059,7 +1077,11 @@ def summed_report(
     """One report for all ``organisations``: their internal figures summed (a person belongs to
     one organisation, so sums of people count each once), then, for the external version, the
     suppression applied to the sums. No one's hours are listed by name."""
-    reports = list(competence_reports(organisations, start, end).values())
+    return sum_reports(list(competence_reports(organisations, start, end).values()), external)
+
+
+def sum_reports(reports: list[dict], external: bool = False) -> dict:
+    """The internal ``reports`` of several organisations summed, as :func:`summed_report`."""
     total = _summed(reports) if reports else {}
     if external:
         total = external_version(total)
