@@ -73,11 +73,25 @@ def token_of(feed: FeedToken) -> str:
     return _token_for(feed.nonce)
 
 
-@transaction.atomic
 def feed_token(
     person, kind: str, run: CourseRun | None = None, organisation=None, reset: bool = False
 ) -> FeedToken:
-    """The person's token for a feed, made on first use; ``reset`` replaces it with a new one."""
+    """The person's token for a feed, made on first use; ``reset`` replaces it with a new one.
+    One read when she has it (every visit to *My training* after the first): no transaction,
+    so on SQLite no page view waits for the write lock to read her link."""
+    if not reset:
+        existing = FeedToken.objects.filter(
+            person=person, kind=kind, run=run, organisation=organisation
+        ).first()
+        if existing is not None:
+            return existing
+    return _new_feed_token(person, kind, run, organisation, reset)
+
+
+@transaction.atomic
+def _new_feed_token(person, kind: str, run: CourseRun | None, organisation, reset: bool) -> FeedToken:
+    """Make the token (or replace it, ``reset``), locking the person's rows for it: of two
+    first visits at once, the second finds the first one's token."""
     feeds = FeedToken.objects.select_for_update().filter(
         person=person, kind=kind, run=run, organisation=organisation
     )

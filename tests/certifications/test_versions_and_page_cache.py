@@ -283,3 +283,39 @@ def test_a_tracked_model_without_a_versioned_manager_is_refused():
     with pytest.raises(ImproperlyConfigured, match="VersionedQuerySet"):
         track(ReminderSent)
     assert ReminderSent not in TRACKED
+
+
+def test_the_expiring_panel_is_counted_once_a_day_and_data_version(
+    client, org_a, coordinator_a, catalogue, clock
+):
+    """The clearance engine behind the start page's panel runs once per organisation, data
+    version and day (certifications/wagtail_hooks.py ExpiringClearancePanel)."""
+    rut = PersonFactory(first_name="Rut", organisation=org_a)
+    qualify(rut, catalogue["basic"], "2024-01-01")
+    qualify(rut, catalogue["pledge"], "2025-12-15")  # expires 2026-12-15: within 30 days
+    train(org_a, [rut], "2026-06-01", "6")
+    sign_in(client, coordinator_a)
+
+    def panel():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("wagtailadmin_home")).content.decode()
+        html = html[html.index('id="expiring-heading"') :]
+        engine = [
+            q for q in queries.captured_queries if "jour_certifications_shiftrolerequirement" in q["sql"]
+        ]
+        return html[: html.index("</section>")], len(engine)
+
+    first, engine_runs = panel()
+    assert "Rut" in first and "Telefonjour" in first and engine_runs == 1
+    assert panel() == (first, 0)
+    rut.first_name = "Ruth"
+    rut.save()  # a new data version
+    renamed, engine_runs = panel()
+    assert "Ruth" in renamed and engine_runs == 1
+    clock.shift(datetime.timedelta(days=25))  # another day, the same version
+    sign_in(client, coordinator_a)  # (the session timed out)
+    assert panel()[1] == 1
+    clock.shift(datetime.timedelta(days=20))  # past the expiry: no longer "within 30 days"
+    sign_in(client, coordinator_a)
+    later, engine_runs = panel()
+    assert engine_runs == 1 and "Ruth" not in later

@@ -241,3 +241,21 @@ def test_a_continuing_course_she_attended_is_evaluated_as_a_whole(client, org_a,
     assert entry.evaluation.is_whole_course and not any(e.evaluation for e in entry.units)
     link = reverse("quality_evaluation", args=[run.pk, 0])
     assert f'<p class="run-evaluation"><a href="{link}?next=' in response.content.decode()
+
+
+def test_a_visit_after_the_first_reads_her_calendar_link_and_writes_nothing(client, org_a):
+    """Her link is made on the first visit; later visits only read it, outside any transaction
+    (on SQLite a transaction waits for the write lock), and write nothing but her session."""
+    sara = PersonFactory(first_name="Sara", organisation=org_a)
+    sign_in(client, sara)
+    with CaptureQueriesContext(connection) as first:
+        made = client.get(reverse("my_training")).context["feed_url"]
+    assert any(q["sql"].startswith("INSERT") and "feedtoken" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as later:
+        assert client.get(reverse("my_training")).context["feed_url"] == made
+    statements = [q["sql"] for q in later.captured_queries]
+    # One transaction: the session's (SESSION_SAVE_EVERY_REQUEST), its only write.
+    transactions = [n for n, sql in enumerate(statements) if sql.startswith("SAVEPOINT")]
+    assert len(transactions) == 1 and statements[transactions[0] + 1].startswith('UPDATE "django_session"')
+    assert not [sql for sql in statements if sql.startswith(("INSERT", "DELETE"))]
+    assert len([sql for sql in statements if sql.startswith("UPDATE")]) == 1
