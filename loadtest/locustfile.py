@@ -28,10 +28,14 @@ class Member(HttpUser):
     abstract = True
     wait_time = between(0.5, 2)
     logins: list[str] = []
+    #: How many users of this process have finished ``on_start`` (their login): loadtest/saturation.py
+    #: measures a step only once every user it spawned has.
+    started = 0
 
     def on_start(self) -> None:
         self.email = random.choice(self.logins)  # noqa: S311
         self.login()
+        Member.started += 1
 
     def login(self) -> None:
         with self.client.get("/accounts/login/", name="login (GET)", catch_response=True) as page:
@@ -68,9 +72,9 @@ class Volunteer(Member):
     logins = VOLUNTEERS
 
     def on_start(self) -> None:
-        super().on_start()
         self.feed_path: str | None = None
         self.etag: str | None = None
+        super().on_start()
 
     @task(3)
     def my_training(self) -> None:

@@ -11,8 +11,14 @@ of users until the 95th percentile of a step passes 500 ms (or the last step is 
 - ``mixed``: ``loadtest/locustfile.py``'s volunteers and staff (logins, *My training*, feeds,
   the admin, the clearance board, the report), with their own waits (0.5 to 2 s).
 
-Each step first spawns its users, then measures for SATURATION_STEP_SECONDS (20) with the
-statistics reset, and prints users, requests/s, failures and the 50th/95th percentile. The
+Each step first spawns its new users and waits until every one of them has finished
+``on_start`` (a volunteer's or coordinator's login, Argon2 and all; a poller's first request:
+each user class counts them, ``locustfile.Member.started``), at most 120 s; then it resets the
+statistics and measures for SATURATION_STEP_SECONDS (20), and prints users, requests/s, failures
+and the 50th/95th/99th percentile. The logins are kept out of the measured step (a user logs in
+once and then works for hours: a step measures the work), but not hidden: the same line gives
+how long the users took to start and the figures of their ``on_start`` requests (the login
+page and the login itself, count and percentiles), from the statistics before the reset. The
 saturation point of a load is its highest throughput with p95 at most 500 ms and no failures.
 The site is loadtest/run.py's: a throw-away database (SQLite, or LOAD_DATABASE_URL), the demo
 data, ``lms.settings.load`` (production over plain HTTP; REDIS_URL is passed on when set).
@@ -38,6 +44,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -47,6 +54,8 @@ import locustfile
 import run
 
 P95_LIMIT_MS = 500
+#: At most this long for a step's new users to finish ``on_start`` (log in) before it is measured.
+START_SECONDS = 120
 DEFAULT_STEPS = {
     "floor": "50,100,150,200,250,300,350,400,500,600",
     "feed": "50,100,150,200,250,300,350,400,500,600",
@@ -63,12 +72,16 @@ class Poller(FastHttpUser):
     path_template = "/kurser/kalender/{}.ics"
     name = "feed poll (304)"
 
+    #: How many pollers have finished ``on_start`` (their first request), as ``locustfile.Member``.
+    started = 0
+
     def on_start(self) -> None:
         self.path = self.path_template.format(random.choice(TOKENS))  # noqa: S311
         with self.client.get(self.path, name=f"{self.name}: first", catch_response=True) as response:
             self.etag = response.headers.get("ETag", "")
             if response.status_code not in (200, 304) or not self.etag:
                 response.failure(f"first request: status {response.status_code}, ETag {self.etag!r}")
+        Poller.started += 1
 
     @task
     def poll(self) -> None:
@@ -117,12 +130,13 @@ def measure(load: str, base_url: str, steps: list[int], seconds: int) -> list[St
     env = Environment(user_classes=LOADS[load], host=base_url)
     runner = env.create_local_runner()
     results: list[Step] = []
+    already = started(load)  # by the loads measured before, in this process
     try:
         for users in steps:
+            env.stats.reset_all()
             runner.start(users, spawn_rate=max(10, users // 2))
-            while runner.user_count < users:
-                gevent.sleep(0.2)
-            gevent.sleep(3)  # the new users' first requests (and logins) are not measured
+            waited = wait_for_start(load, already + users)
+            spawning = on_start_figures(env)  # the logins of the step's new users, apart
             env.stats.reset_all()
             gevent.sleep(seconds)
             total = env.stats.total
@@ -139,12 +153,14 @@ def measure(load: str, base_url: str, steps: list[int], seconds: int) -> list[St
             results.append(step)
             print(
                 f"{load:<6} {users:>5} users {step.rps:>7.1f} req/s {step.failures:>5} failures "
-                f"p50 {step.p50:>6.0f} p95 {step.p95:>6.0f} p99 {step.p99:>6.0f} ms",
+                f"p50 {step.p50:>6.0f} p95 {step.p95:>6.0f} p99 {step.p99:>6.0f} ms"
+                f" | started in {waited:.0f} s: {spawning}",
                 flush=True,
             )
             if not step.holds:
                 slowest = sorted(
-                    env.stats.entries.values(), key=lambda e: -e.get_response_time_percentile(0.95)
+                    (e for e in env.stats.entries.values() if e.num_requests),
+                    key=lambda e: -e.get_response_time_percentile(0.95),
                 )
                 for entry in slowest[:6]:
                     print(
@@ -159,6 +175,43 @@ def measure(load: str, base_url: str, steps: list[int], seconds: int) -> list[St
     finally:
         runner.quit()
     return results
+
+
+def started(load: str) -> int:
+    """How many users of ``load``'s classes have finished ``on_start`` in this process."""
+    return locustfile.Member.started if load == "mixed" else Poller.started
+
+
+def wait_for_start(load: str, count: int) -> float:
+    """Wait until ``count`` users have finished ``on_start`` (at most START_SECONDS); the seconds
+    waited."""
+    began = time.monotonic()
+    while started(load) < count and time.monotonic() - began < START_SECONDS:
+        gevent.sleep(0.2)
+    if started(load) < count:
+        print(f"       {count - started(load)} users had not started after {START_SECONDS} s", flush=True)
+    return time.monotonic() - began
+
+
+def on_start_figures(env: Environment) -> str:
+    """The requests the users made in ``on_start`` (the logins, a poller's first request) since
+    the statistics were last reset: shown on the step's line, not measured with it."""
+    entries = sorted(
+        (
+            e
+            for e in env.stats.entries.values()
+            if e.num_requests and (e.name.startswith("login") or e.name.endswith(": first"))
+        ),
+        key=lambda e: e.name,
+    )
+    return (
+        "; ".join(
+            f"{e.name} {e.num_requests}x p50 {e.get_response_time_percentile(0.5):.0f} "
+            f"p95 {e.get_response_time_percentile(0.95):.0f} ms, {e.num_failures} failures"
+            for e in entries
+        )
+        or "no on_start requests"
+    )
 
 
 def saturation(results: list[Step]) -> Step | None:
