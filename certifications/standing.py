@@ -6,6 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from jour_core.conf import app_settings
 from people.models import User
 
 from .clearance import Member, clearance_of_members, qualification_row
@@ -26,14 +30,44 @@ class MemberStanding:
     roles: list[dict]
 
 
-def member_standing(person: User, day: datetime.date) -> MemberStanding:
-    """Her qualifications and her clearance for each of her organisation's shift roles on
-    ``day``. Her qualifications are read once, for the list and for the engine."""
-    qualifications = list(
+def kept_member_standing(person: User, day: datetime.date) -> MemberStanding:
+    """:func:`member_standing`, kept in the cache (for *My training*, which she opens again and
+    again) under the data versions (``jour_core/versions.py``) of her organisation (its roles,
+    their requirements, her training) and of the organisations of her qualifications' types
+    (read with them: one of an organisation she has left is that one's record), the day and
+    the language of its words; made afresh without an organisation."""
+    organisation = person.organisation  # its data version first, then the data
+    qualifications = _qualifications(person, "type__organisation")
+    if organisation is None or not app_settings.JOUR_PAGE_CACHE_SECONDS:
+        return member_standing(person, day, qualifications)
+    versions = sorted(
+        {(organisation.pk, organisation.data_version)}
+        | {(q.type.organisation_id, q.type.organisation.data_version) for q in qualifications}
+    )
+    organisations = ",".join(f"{pk}.{version}" for pk, version in versions)
+    key = f"certifications:standing:{person.pk}:{organisations}:{day}:{get_language()}"
+    standing = cache.get(key)
+    if standing is None:
+        standing = member_standing(person, day, qualifications)
+        cache.set(key, standing, app_settings.JOUR_PAGE_CACHE_SECONDS)
+    return standing
+
+
+def _qualifications(person: User, related: str = "type") -> list[Qualification]:
+    return list(
         Qualification.objects.filter(person=person)
-        .select_related("type")
+        .select_related(related)
         .order_by("type__name", "-issued_on")
     )
+
+
+def member_standing(
+    person: User, day: datetime.date, qualifications: list[Qualification] | None = None
+) -> MemberStanding:
+    """Her qualifications and her clearance for each of her organisation's shift roles on
+    ``day``. Her qualifications are read once (or given), for the list and for the engine."""
+    if qualifications is None:
+        qualifications = _qualifications(person)
     roles = []
     if person.organisation_id:
         decided = clearance_of_members(

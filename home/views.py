@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from certifications.certificates import certificate_entries
-from certifications.standing import member_standing
+from certifications.standing import kept_member_standing
 from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
@@ -33,7 +33,7 @@ def my_training(request):
     """Her evaluations to answer, runs, sessions, calendar link, self-paced courses,
     qualifications and completions (each with its certificate)."""
     overview = member_overview(request.user)
-    standing = member_standing(request.user, timezone.localdate())
+    standing = kept_member_standing(request.user, timezone.localdate())
     # Her calendar link is made on her first visit.
     link = feed_link(feed_token(request.user, FeedKind.MY_SESSIONS), request.build_absolute_uri("/"))
     evaluations = pending_evaluations(request.user)

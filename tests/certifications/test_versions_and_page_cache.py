@@ -319,3 +319,38 @@ def test_the_expiring_panel_is_counted_once_a_day_and_data_version(
     sign_in(client, coordinator_a)
     later, engine_runs = panel()
     assert engine_runs == 1 and "Ruth" not in later
+
+
+def test_her_standing_on_my_training_is_kept_per_data_version(client, org_a, org_b, catalogue):
+    """My training's qualifications and clearance (certifications/standing.py kept_member_standing):
+    the engine runs once per data version and day; a change to her qualification, also one of
+    an organisation she has left, gives the fresh standing."""
+    vera = PersonFactory(first_name="Vera", organisation=org_a)
+    qualify(vera, catalogue["basic"], "2024-01-01")
+    sign_in(client, vera)
+
+    def standing():
+        with CaptureQueriesContext(connection) as queries:
+            context = client.get(reverse("my_training")).context
+        engine = [
+            q for q in queries.captured_queries if "jour_certifications_shiftrolerequirement" in q["sql"]
+        ]
+        cleared = {row["role"].name: row["cleared"] for row in context["roles"]}
+        return cleared, [row["state"] for row in context["qualifications"]], len(engine)
+
+    first = standing()
+    assert first[0] == {"Telefonjour": False, "Chattjour": True} and first[2] == 1
+    assert standing() == (*first[:2], 0)
+    basic = Qualification.objects.get(person=vera)
+    basic.revoked_on = timezone.localdate() - datetime.timedelta(days=1)
+    basic.revoke_reason = "Avslutat"
+    basic.save()
+    revoked = standing()
+    assert revoked[0] == {"Telefonjour": False, "Chattjour": False} and revoked[2] == 1
+    # She moves to B: her qualification of A's type is A's record.
+    vera.organisation = org_b
+    vera.save()
+    moved = standing()
+    assert moved[0] == {} and moved[2] == 0  # B has no roles
+    Qualification.objects.filter(pk=basic.pk).update(revoked_on=None, revoke_reason="")  # A's version
+    assert standing()[1:] == (["valid"], 0)
