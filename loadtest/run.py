@@ -53,8 +53,12 @@ def step(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+def manage(env: dict[str, str], *args: str, output: bool = False) -> str:
+    """``manage.py`` with ``args`` in the site's environment; with ``output``, what it printed
+    (else it prints as it goes)."""
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=output, text=True)  # noqa: S603
+    return done.stdout or ""
 
 
 def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -112,7 +116,8 @@ def summary(stats_csv: Path) -> tuple[int, int]:
 
 def site_env(tmp: Path, database: str, base_url: str, **extra: str) -> dict[str, str]:
     """The environment of a throw-away site in ``tmp``: production settings over plain HTTP on
-    loopback (``lms.settings.load``), a SQLite database of its own, a fresh secret."""
+    loopback (``lms.settings.load``), a SQLite database of its own (or LOAD_DATABASE_URL's, e.g.
+    a PostgreSQL database, when set), a fresh secret."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.load",
@@ -124,6 +129,8 @@ def site_env(tmp: Path, database: str, base_url: str, **extra: str) -> dict[str,
         "MEDIA_ROOT": str(tmp / "media"),
         **extra,
     }
+    if os.environ.get("LOAD_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["LOAD_DATABASE_URL"]
     env.pop("DEBUG", None)
     return env
 

@@ -41,7 +41,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -229,16 +228,9 @@ def feed_tokens(env: dict[str, str]) -> list[str]:
         "for person in User.objects.filter(is_active=True):\n"
         "    print(token_of(feed_token(person, FeedKind.MY_SESSIONS)))\n"
     )
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, str(run.ROOT / "manage.py"), "shell", "-c", script],
-        cwd=run.ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    out = run.manage(env, "shell", "-c", script, output=True)
     # Django's shell may print other lines first (the models it imported).
-    return [line for line in out.stdout.split() if re.fullmatch(r"[A-Za-z0-9_-]{43}", line)]
+    return [line for line in out.split() if re.fullmatch(r"[A-Za-z0-9_-]{43}", line)]
 
 
 def verdict(summary: dict[str, Step | None], results: dict[str, list[Step]]) -> int:
@@ -270,8 +262,6 @@ def main() -> int:
     port = run.free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = run.site_env(tmp, "load.sqlite3", base_url, REQUIRE_2FA="0", PYTHONUNBUFFERED="1")
-    if os.environ.get("LOAD_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["LOAD_DATABASE_URL"]
 
     def body(started: run.Started) -> int:
         run.step(f"database and static files in {tmp}")

@@ -41,6 +41,7 @@ from loadtest.run import (  # noqa: E402
     Started,
     free_port,
     guarded,
+    manage,
     prepare_site,
     site_env,
     start_gunicorn,
@@ -143,15 +144,7 @@ def sign_in(base_url: str, email: str) -> str:
 
 
 def pages_of(env: dict[str, str]) -> list[Page]:
-    found = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", FIND_PATHS],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    paths = json.loads(found.stdout.strip().splitlines()[-1])
+    paths = json.loads(manage(env, "shell", "-c", FIND_PATHS, output=True).strip().splitlines()[-1])
     return [
         Page("home", "/", None),
         Page("course", paths["course"], None),
