@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.utils.translation import get_language
-
-from jour_core.conf import app_settings
+from jour_core.pagecache import kept
 from people.models import User
 
 from .clearance import Member, clearance_of_members, qualification_row
@@ -38,19 +35,13 @@ def kept_member_standing(person: User, day: datetime.date) -> MemberStanding:
     the language of its words; made afresh without an organisation."""
     organisation = person.organisation  # its data version first, then the data
     qualifications = _qualifications(person, "type__organisation")
-    if organisation is None or not app_settings.JOUR_PAGE_CACHE_SECONDS:
+    if organisation is None:
         return member_standing(person, day, qualifications)
-    versions = sorted(
-        {(organisation.pk, organisation.data_version)}
-        | {(q.type.organisation_id, q.type.organisation.data_version) for q in qualifications}
-    )
-    organisations = ",".join(f"{pk}.{version}" for pk, version in versions)
-    key = f"certifications:standing:{person.pk}:{organisations}:{day}:{get_language()}"
-    standing = cache.get(key)
-    if standing is None:
-        standing = member_standing(person, day, qualifications)
-        cache.set(key, standing, app_settings.JOUR_PAGE_CACHE_SECONDS)
-    return standing
+    versions = [(organisation.pk, organisation.data_version)] + [
+        (q.type.organisation_id, q.type.organisation.data_version) for q in qualifications
+    ]
+    made = lambda: member_standing(person, day, qualifications)  # noqa: E731
+    return kept("certifications:standing", versions, made, person.pk, day)
 
 
 def _qualifications(person: User, related: str = "type") -> list[Qualification]:

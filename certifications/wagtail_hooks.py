@@ -2,14 +2,13 @@
 roles, the clearance board and the home-page panel of coming expiries."""
 
 from django import forms
-from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
@@ -20,7 +19,7 @@ from wagtail.permissions import register_permission_policy
 
 from jour_core.collation import name_key
 from jour_core.columns import DayColumn, NumberColumn
-from jour_core.conf import app_settings
+from jour_core.pagecache import kept
 from people.views import PERSON_PAGE_HOOK, ScopedModelViewSet
 
 from . import views
@@ -278,16 +277,10 @@ class ExpiringClearancePanel(Component):
         if organisation is not None:
             # The engine on every person and role (seven queries) once a day and data version,
             # as the clearance board's page; the rows are words in the language shown.
-            key = expiring_key(organisation.pk, organisation.data_version, timezone.localdate())
-            rows = cache.get(key)
-            if rows is None:
-                rows = expiring_rows(organisation, timezone.localdate())
-                cache.set(key, rows, app_settings.JOUR_PAGE_CACHE_SECONDS)
+            day = timezone.localdate()
+            versions = [(organisation.pk, organisation.data_version)]
+            rows = kept("certifications:expiring", versions, lambda: expiring_rows(organisation, day), day)
         return {"rows": rows, "board_url": reverse("certifications_board")}
-
-
-def expiring_key(organisation_id: int, data_version: int, day) -> str:
-    return f"certifications:expiring:{organisation_id}:{data_version}:{day}:{get_language()}"
 
 
 def expiring_rows(organisation, day) -> list[dict[str, str]]:

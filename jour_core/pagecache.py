@@ -18,6 +18,8 @@ Two things in a page are particular to one response and are never reused from th
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -26,7 +28,25 @@ from django.utils import translation
 
 from .conf import app_settings
 
+T = TypeVar("T")
+
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+
+
+def kept(name: str, versions: Iterable[tuple[int, int]], make: Callable[[], T], *parts: object) -> T:
+    """What ``make`` gives, kept in the cache under ``name``, the (organisation, data version)
+    pairs it is made of, the language and ``parts`` (the day, the person...): a change to any
+    of those organisations' records gives a new key. Made afresh when the page cache is off.
+    Read the versions before the data ``make`` reads."""
+    if not app_settings.JOUR_PAGE_CACHE_SECONDS:
+        return make()
+    organisations = ",".join(f"{pk}.{version}" for pk, version in sorted(set(versions)))
+    key = f"{name}:{organisations}:{translation.get_language()}:" + ":".join(map(str, parts))
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, app_settings.JOUR_PAGE_CACHE_SECONDS)
+    return found
 
 
 def page_key(request: HttpRequest, name: str, version: int, *parts: object) -> str | None:
