@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.browser.doorway import Doorway
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are safe.
@@ -66,8 +68,17 @@ def demo(transactional_db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture(scope="session")
+def doorway(live_server) -> Doorway:
+    server = live_server.thread.httpd
+    doorway = Doorway(server.get_app())
+    server.set_app(doorway)
+    return doorway
+
+
 @pytest.fixture
-def page(browser, live_server, demo):
+def page(browser, live_server, doorway, demo):
+    doorway.open()
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -84,6 +95,7 @@ def page(browser, live_server, demo):
     )
     yield page
     context.close()
+    doorway.shut()
     assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
 
 
