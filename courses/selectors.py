@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from people.models import User
@@ -25,6 +25,7 @@ from .models import (
     Attendance,
     Completion,
     CoursePage,
+    CourseRun,
     Enrolment,
     LessonPage,
     MakeUp,
@@ -117,6 +118,19 @@ def member_overview(person: User, now: datetime.datetime | None = None) -> Membe
         ),
         self_paced=self_paced_progress(person, self_paced, lessons_of),
     )
+
+
+def overview_changes_at(person: User, now: datetime.datetime) -> datetime.datetime | None:
+    """The first moment from ``now`` on at which :func:`member_overview` may change by the clock
+    alone (None: no such moment is coming): the next start or end of a session of her
+    organisation's runs or of a run she is enrolled in. A session is coming until it starts, a
+    unit is missed once its sessions have started and may be evaluated once one has ended; the
+    make-ups offered are her organisation's coming sessions. One query."""
+    runs = CourseRun.objects.filter(Q(organisation_id=person.organisation_id) | Q(enrolments__person=person))
+    found = Session.objects.filter(run_id__in=runs.values("pk")).aggregate(
+        starts=Min("starts_at", filter=Q(starts_at__gte=now)), ends=Min("ends_at", filter=Q(ends_at__gte=now))
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
 
 
 def booked_makeups(progresses: list[Progress], now: datetime.datetime) -> dict[tuple[int, int], MakeUp]:

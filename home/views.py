@@ -19,24 +19,43 @@ from certifications.standing import kept_member_standing
 from certifications.views import PersonMixin
 from courses.ical import feed_link, feed_token
 from courses.models import FeedKind
-from courses.selectors import RunEntry, member_overview
+from courses.selectors import RunEntry, member_overview, overview_changes_at
 from jour_core.audit import audit
 from jour_core.exports import ExportFile, Pseudonyms, export_response
+from jour_core.pagecache import cached_page, keep_page, page_key
 from quality.evaluations import WHOLE_COURSE, Evaluation, pending_evaluations
 
 from .mydata import collect_personal_data, data_for_reading, personal_data_as_exported, row_count
 from .mydata_pdf import personal_data_pdf
+from .selectors import my_training_versions
 
 
 @login_required
 def my_training(request):
     """Her evaluations to answer, runs, sessions, calendar link, self-paced courses,
-    qualifications and completions (each with its certificate)."""
-    overview = member_overview(request.user)
-    standing = kept_member_standing(request.user, timezone.localdate())
+    qualifications and completions (each with its certificate).
+
+    Kept as a whole (``jour_core/pagecache.py``) for her session under the data versions of the
+    organisations whose records it shows, her calendar link, the day and the host, until the
+    next start or end of a session it may show: she opens it again and again, and it changes
+    far less often."""
+    person = request.user
+    versions = my_training_versions(person)  # the versions first, then the data
     # Her calendar link is made on her first visit.
-    link = feed_link(feed_token(request.user, FeedKind.MY_SESSIONS), request.build_absolute_uri("/"))
-    evaluations = pending_evaluations(request.user)
+    token = feed_token(person, FeedKind.MY_SESSIONS)
+    key = None
+    if person.organisation_id:  # without one (a superuser) she sees every organisation's courses
+        key = page_key(
+            request, "my_training", versions, token.pk, token.nonce, timezone.localdate(), request.get_host()
+        )
+    cached = cached_page(request, key)
+    if cached is not None:
+        return cached
+    until = overview_changes_at(person, timezone.now())
+    overview = member_overview(person)
+    standing = kept_member_standing(person, timezone.localdate())
+    link = feed_link(token, request.build_absolute_uri("/"))
+    evaluations = pending_evaluations(person)
     context = {
         "feed_url": link.url,
         "webcal_url": link.webcal,
@@ -50,7 +69,7 @@ def my_training(request):
         "self_paced": overview.self_paced,
         "evaluations": evaluations,
     }
-    return render(request, "home/my_training.html", context)
+    return keep_page(request, key, render(request, "home/my_training.html", context), until)
 
 
 def with_evaluations(runs: list[RunEntry], evaluations: list[Evaluation]) -> list[RunEntry]:

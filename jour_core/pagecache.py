@@ -1,11 +1,13 @@
 """Whole admin pages from the cache, under a key made of everything they show.
 
-The clearance board and the attendance register are read far more often than the records
-behind them change. Their views compute a key from the organisation's data version
+The clearance board, the attendance register and *My training* are read far more often than
+the records behind them change. Their views compute a key from the organisation's data version
 (``jour_core/versions.py``) and whatever else the page depends on (the date shown, the query
 string, the language, the person and her session), and answer from the cache when the key is
 there. A change to any record of the organisation gives a new version, so a stale page is never
-served; the time limit only bounds how long a page is kept in memory.
+served; the time limit only bounds how long a page is kept in memory. A page that also changes
+by the clock alone (*My training*: a session starts, or ends) is kept with the moment it may
+change at, and made afresh from then on.
 
 Two things in a page are particular to one response and are never reused from the cache:
 - the Content-Security-Policy nonce: the page is kept with a placeholder and each answer gets
@@ -17,6 +19,7 @@ Two things in a page are particular to one response and are never reused from th
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -24,7 +27,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .conf import app_settings
 
@@ -79,16 +82,22 @@ def _nonce(request: HttpRequest) -> bytes:
 
 
 def cached_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
-    """The page kept under ``key``, with this response's nonce; None when there is none."""
+    """The page kept under ``key``, with this response's nonce; None when there is none, or
+    when the moment it was kept until has come."""
     entry = cache.get(key) if key else None
     if entry is None:
         return None
-    content_type, body = entry
+    content_type, body, until = entry
+    if until is not None and timezone.now() >= until:
+        return None
     return HttpResponse(body.replace(NONCE_PLACEHOLDER, _nonce(request)), content_type=content_type)
 
 
-def keep_page(request: HttpRequest, key: str | None, response: HttpResponse) -> HttpResponse:
-    """Render ``response`` and keep it under ``key`` (a 200 answer only); returns it."""
+def keep_page(
+    request: HttpRequest, key: str | None, response: HttpResponse, until: datetime.datetime | None = None
+) -> HttpResponse:
+    """Render ``response`` and keep it under ``key`` (a 200 answer only), with ``until``: the
+    moment from which the page may change by the clock alone (None: it does not); returns it."""
     if hasattr(response, "render"):
         response.render()
     if key is None or response.status_code != 200:
@@ -97,5 +106,5 @@ def keep_page(request: HttpRequest, key: str | None, response: HttpResponse) -> 
     nonce = _nonce(request)
     if nonce:
         body = body.replace(nonce, NONCE_PLACEHOLDER)
-    cache.set(key, (response["Content-Type"], body), app_settings.JOUR_PAGE_CACHE_SECONDS)
+    cache.set(key, (response["Content-Type"], body, until), app_settings.JOUR_PAGE_CACHE_SECONDS)
     return response

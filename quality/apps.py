@@ -13,9 +13,16 @@ class QualityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from jour_core.versions import track
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
 
         from . import signals  # noqa: F401 (default evaluation questions for a new organisation)
+        from .models import EvaluationQuestion, EvaluationReceipt
+
+        # My training (kept, home/views.py) lists the evaluations she may answer: of the kinds of
+        # course her organisation asks about, and not those she has answered.
+        track(EvaluationQuestion)
+        track(EvaluationReceipt)
 
         # The board or a coordinator records a finding and its action; a coordinator may delete one.
         edit = [f"jour_quality.{action}_action" for action in ("add", "change", "view")]

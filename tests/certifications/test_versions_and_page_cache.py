@@ -28,6 +28,7 @@ from courses.scheduling import generate_sessions
 from jour_core.versions import TRACKED, track
 from people.importing import apply_people_import, parse_people_csv
 from people.models import Organisation, User
+from quality.models import EvaluationQuestion, EvaluationReceipt
 from tests.auth import sign_in
 from tests.certifications.conftest import qualify, train
 from tests.factories import PersonFactory, make_course, make_run
@@ -96,6 +97,13 @@ def changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path):
         "publishing the course": lambda: course.save_revision().publish(),
         "scheduling sessions": lambda: generate_sessions(
             run, timezone.localdate(), datetime.time(18), datetime.time(20), [1]
+        ),
+        # My training lists the evaluations she may answer (home/views.py keeps the page).
+        "an evaluation question": lambda: EvaluationQuestion.objects.create(
+            organisation=org_a, course_kind="basic", kind="rating", text="Var träffen till nytta?"
+        ),
+        "answering an evaluation": lambda: EvaluationReceipt.objects.create(
+            person=person, run=run, unit_number=1
         ),
     }
 

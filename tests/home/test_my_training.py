@@ -1,6 +1,7 @@
 """The member area: My training, and self-paced lessons."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -12,8 +13,9 @@ from django.utils import timezone
 from certifications.certificates import issue_certificate
 from certifications.models import Qualification, QualificationType, ShiftRole, ShiftRoleRequirement
 from courses.attendance import enrol, record_makeup, set_marks
-from courses.models import Completion, Enrolment, LessonCompletion, LessonPage
-from quality.evaluations import create_default_questions
+from courses.ical import feed_token
+from courses.models import Completion, Enrolment, FeedKind, LessonCompletion, LessonPage
+from quality.evaluations import create_default_questions, questions_for, submit_evaluation
 from tests.auth import sign_in
 from tests.factories import PersonFactory, make_course, make_run
 
@@ -261,3 +263,106 @@ def test_a_visit_after_the_first_reads_her_calendar_link_and_writes_nothing(clie
     assert len(transactions) == 1 and statements[transactions[0] + 1].startswith('UPDATE "django_session"')
     assert not [sql for sql in statements if sql.startswith(("INSERT", "DELETE"))]
     assert len([sql for sql in statements if sql.startswith("UPDATE")]) == 1
+
+
+# My training kept (home/views.py) -------------------------------------------------------------
+
+PER_RENDERING = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*"')
+
+
+def _page(client) -> str:
+    response = client.get(reverse("my_training"))
+    assert response.status_code == 200
+    return PER_RENDERING.sub(r"\1", response.content.decode())
+
+
+def _next_session(setting):
+    return setting["run"].sessions.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
+
+
+def _answer_evaluation(setting, org_a):
+    answers = {q.pk: 4 if q.kind == "rating" else "" for q in questions_for(org_a, "basic")}
+    submit_evaluation(setting["sara"], setting["run"], 1, answers)
+
+
+def _move_lesson(setting, org_a):
+    lesson = LessonPage.objects.get(title="Träff 3")
+    lesson.slug = "traff-3-samtalet"  # its address on the page changes
+    lesson.save_revision().publish()
+
+
+def _before_the_next_session(setting, moment: str) -> None:
+    """The clock at a minute before her next session starts (or ends: she is marked present
+    there, and may evaluate it once it has ended)."""
+    session = setting["session"] = _next_session(setting)
+    setting["clock"].move_to(getattr(session, moment) - datetime.timedelta(minutes=1))
+    if moment == "ends_at":
+        set_marks(session, {setting["sara"].pk: "present"}, setting["coordinator"])
+
+
+#: Where the clock is before the page is kept, for the changes by the clock alone.
+PREPARE = {
+    "her next session starts": lambda s: _before_the_next_session(s, "starts_at"),
+    "her next session ends": lambda s: _before_the_next_session(s, "ends_at"),
+}
+
+
+def _rename_former_type(setting, org_a):
+    kind = QualificationType.objects.get(name="Tystnadslöfte (förra jouren)")
+    kind.name = "Tystnadslöfte (gamla jouren)"
+    kind.save()
+
+
+#: What changes My training while a copy of it is kept, each a function of the setting and her
+#: organisation: her records, her calendar link, her settings, a lesson page, a record of an
+#: organisation she has left, and the clock alone.
+CHANGES = {
+    "a mark": lambda s, org: set_marks(
+        s["run"].sessions.order_by("starts_at")[2], {s["sara"].pk: "present"}, s["coordinator"]
+    ),
+    "her next session starts": lambda s, org: s["clock"].move_to(
+        s["session"].starts_at + datetime.timedelta(seconds=1)
+    ),
+    "her next session ends": lambda s, org: s["clock"].move_to(s["session"].ends_at),
+    "an evaluation answered": _answer_evaluation,
+    "a new calendar link": lambda s, org: feed_token(s["sara"], FeedKind.MY_SESSIONS, reset=True),
+    "the reminders": lambda s, org: _save_reminders(s["sara"]),
+    "a lesson moved": _move_lesson,
+    "her former organisation's type renamed": _rename_former_type,
+}
+
+
+def _save_reminders(sara) -> None:
+    sara.session_reminders = not sara.session_reminders
+    sara.save(update_fields=["session_reminders"])
+
+
+@pytest.mark.parametrize("what", list(CHANGES))
+def test_the_kept_my_training_is_the_page_made_afresh(
+    client, setting, org_a, org_b, coordinator_a, clock, what
+):
+    """Kept after her second visit, the page is answered from the cache in fewer queries; after
+    any change to what it shows, by a record or by the clock alone, it is the page made afresh."""
+    create_default_questions(org_a)
+    sara = setting["sara"]
+    former = QualificationType.objects.create(organisation=org_b, name="Tystnadslöfte (förra jouren)")
+    Qualification.objects.create(
+        person=sara, type=former, issued_on=timezone.localdate(), source="attestation"
+    )
+    setting.update(clock=clock, coordinator=coordinator_a)
+    PREPARE.get(what, lambda s: None)(setting)
+    sign_in(client, sara)
+    client.get(reverse("my_training"))  # sets the CSRF cookie (no page is kept without it)
+    with CaptureQueriesContext(connection) as made:
+        before = _page(client)
+    with CaptureQueriesContext(connection) as kept:
+        assert _page(client) == before
+    # Kept: the session, her, her organisations' versions, her link, the session saved (9
+    # statements against 26 made); nothing of her courses is read.
+    assert len(kept) < len(made) / 2
+    assert not [q for q in kept.captured_queries if "jour_courses_session" in q["sql"]]
+    CHANGES[what](setting, org_a)
+    after = _page(client)
+    assert after != before, what
+    cache.clear()
+    assert after == _page(client), what
