@@ -16,9 +16,17 @@ class CertificationsConfig(AppConfig):
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
 
         from . import signals  # noqa: F401
-        from .models import Qualification, QualificationType, ShiftRole, ShiftRoleRequirement, TrainingRecord
+        from .models import (
+            Certificate,
+            Qualification,
+            QualificationType,
+            ShiftRole,
+            ShiftRoleRequirement,
+            TrainingRecord,
+        )
 
-        for model in (QualificationType, Qualification, TrainingRecord, ShiftRole):
+        # A certificate revoked shows on her My training (kept, home/views.py).
+        for model in (QualificationType, Qualification, TrainingRecord, ShiftRole, Certificate):
             track(model)
         track(ShiftRoleRequirement, "role__organisation")
         # A signed pledge attached to a qualification is private to the person (people/documents.py).

@@ -15,10 +15,19 @@ class CoursesConfig(AppConfig):
         from people.permissions import BOARD_GROUP, COORDINATORS_GROUP, register_role_permissions
 
         from . import signals  # noqa: F401
-        from .models import Attendance, Completion, CoursePage, CourseRun, Enrolment, MakeUp, Session
+        from .models import (
+            Attendance,
+            Completion,
+            CoursePage,
+            CourseRun,
+            Enrolment,
+            LessonCompletion,
+            MakeUp,
+            Session,
+        )
         from .page_access import ensure_course_editing
 
-        for model in (CourseRun, Session, Enrolment, Attendance, MakeUp, Completion):
+        for model in (CourseRun, Session, Enrolment, Attendance, MakeUp, Completion, LessonCompletion):
             track(model)
         track(CoursePage, "organisation")  # its title and units, when published
 

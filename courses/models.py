@@ -764,6 +764,12 @@ class Completion(models.Model):
         return f"{self.person} – {self.course.title} ({self.completed_on})"
 
 
+class LessonCompletionQuerySet(OrganisationScopedQuerySet):
+    #: Her organisation's: a self-paced course is one of her organisation's (My training shows
+    #: how far she has come).
+    organisation_lookup = "person__organisation"
+
+
 class LessonCompletion(models.Model):
     """A member marked a lesson of a self-paced course as done."""
 
@@ -772,6 +778,8 @@ class LessonCompletion(models.Model):
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
     done_at = models.DateTimeField(default=timezone.now)
+
+    objects = LessonCompletionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "lesson"], name="one_lesson_completion")]

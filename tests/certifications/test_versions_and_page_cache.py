@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from certifications.certificates import issue_certificate
 from certifications.models import (
     Qualification,
     QualificationType,
@@ -23,7 +24,7 @@ from certifications.models import (
 )
 from courses.attendance import enrol, record_makeup, set_marks, withdraw
 from courses.completion import record_completions
-from courses.models import Enrolment
+from courses.models import Enrolment, LessonCompletion, LessonPage
 from courses.scheduling import generate_sessions
 from jour_core.versions import TRACKED, track
 from people.importing import apply_people_import, parse_people_csv
@@ -60,6 +61,9 @@ def changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path):
         apply_people_import(parsed, org_a, by=coordinator_a)
 
     record_box = {}
+    # Made before the walk, so that each change below is its own model's.
+    lesson = course.add_child(instance=LessonPage(title="Del", slug="del", unit_number=1))
+    (completion,) = record_completions([(person, course, timezone.localdate())])
 
     def add_record():
         record_box["record"] = train(org_a, [person], "2026-06-01", "3")
@@ -105,6 +109,8 @@ def changes(org_a, org_b, coordinator_a, catalogue, course_run, tmp_path):
         "answering an evaluation": lambda: EvaluationReceipt.objects.create(
             person=person, run=run, unit_number=1
         ),
+        "a lesson done": lambda: LessonCompletion.objects.create(person=person, lesson=lesson),
+        "a certificate": lambda: issue_certificate(completion),
     }
 
 

@@ -10,9 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certifications.certificates import issue_certificate
-from certifications.models import Qualification, QualificationType, ShiftRole, ShiftRoleRequirement
+from certifications.certificates import issue_certificate, revoke_certificate
+from certifications.models import (
+    Certificate,
+    Qualification,
+    QualificationType,
+    ShiftRole,
+    ShiftRoleRequirement,
+)
 from courses.attendance import enrol, record_makeup, set_marks
+from courses.completion import mark_lesson_done
 from courses.ical import feed_token
 from courses.models import Completion, Enrolment, FeedKind, LessonCompletion, LessonPage
 from quality.evaluations import create_default_questions, questions_for, submit_evaluation
@@ -328,6 +335,12 @@ CHANGES = {
     "a new calendar link": lambda s, org: feed_token(s["sara"], FeedKind.MY_SESSIONS, reset=True),
     "the reminders": lambda s, org: _save_reminders(s["sara"]),
     "a lesson moved": _move_lesson,
+    "a lesson of a self-paced course done": lambda s, org: mark_lesson_done(
+        s["sara"], LessonPage.objects.get(title="Del 1")
+    ),
+    "her certificate revoked": lambda s, org: revoke_certificate(
+        Certificate.objects.get(person=s["sara"]), s["coordinator"], "Fel kurs"
+    ),
     "her former organisation's type renamed": _rename_former_type,
 }
 
@@ -349,6 +362,13 @@ def test_the_kept_my_training_is_the_page_made_afresh(
     Qualification.objects.create(
         person=sara, type=former, issued_on=timezone.localdate(), source="attestation"
     )
+    self_paced = make_course(org_a, title="Chatt", units=2, kind="continuing", self_paced=True)
+    for n in (1, 2):
+        self_paced.add_child(instance=LessonPage(title=f"Del {n}", slug=f"del-{n}", unit_number=n))
+    done = Completion.objects.create(
+        person=sara, course=setting["course"], completed_on=datetime.date(2025, 5, 1)
+    )
+    issue_certificate(done, coordinator_a)
     setting.update(clock=clock, coordinator=coordinator_a)
     PREPARE.get(what, lambda s: None)(setting)
     sign_in(client, sara)
