@@ -34,6 +34,9 @@ from .conf import app_settings
 T = TypeVar("T")
 
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+#: The shape of a kept page, in its key: (content type, body, until) since 2. During a rolling
+#: restart the old and the new code share the cache, and neither reads the other's entries.
+PAGE_FORMAT = 2
 
 
 def kept(name: str, versions: Iterable[tuple[int, int]], make: Callable[[], T], *parts: object) -> T:
@@ -73,7 +76,7 @@ def page_key(request: HttpRequest, name: str, version: int, *parts: object) -> s
             *parts,
         )
     )
-    return "people:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"people:page:{PAGE_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _nonce(request: HttpRequest) -> bytes:
