@@ -51,7 +51,7 @@ def my_training(request):
     cached = cached_page(request, key)
     if cached is not None:
         return cached
-    until = overview_changes_at(person, timezone.now())
+    until = overview_changes_at(person, timezone.now()) if key else None
     overview = member_overview(person)
     standing = kept_member_standing(person, timezone.localdate())
     link = feed_link(token, request.build_absolute_uri("/"))

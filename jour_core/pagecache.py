@@ -37,6 +37,8 @@ NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
 #: The shape of a kept page, in its key: (content type, body, until) since 2. During a rolling
 #: restart the old and the new code share the cache, and neither reads the other's entries.
 PAGE_FORMAT = 2
+#: The same for what :func:`kept_until` keeps: (value, until) since 2.
+KEPT_FORMAT = 2
 
 
 def kept(name: str, versions: Iterable[tuple[int, int]], make: Callable[[], T], *parts: object) -> T:
@@ -44,15 +46,31 @@ def kept(name: str, versions: Iterable[tuple[int, int]], make: Callable[[], T], 
     pairs it is made of, the language and ``parts`` (the day, the person...): a change to any
     of those organisations' records gives a new key. Made afresh when the page cache is off.
     Read the versions before the data ``make`` reads."""
+    return kept_until(name, versions, lambda: (make(), None), *parts)
+
+
+def kept_until(
+    name: str,
+    versions: Iterable[tuple[int, int]],
+    make: Callable[[], tuple[T, datetime.datetime | None]],
+    *parts: object,
+) -> T:
+    """:func:`kept`, for what also changes by the clock alone: ``make`` gives the value and the
+    moment from which it may change (None: it does not), and it is made afresh from then on."""
     if not app_settings.JOUR_PAGE_CACHE_SECONDS:
-        return make()
+        return make()[0]
     organisations = ",".join(f"{pk}.{version}" for pk, version in sorted(set(versions)))
-    key = f"{name}:{organisations}:{translation.get_language()}:" + ":".join(map(str, parts))
-    found = cache.get(key)
-    if found is None:
-        found = make()
-        cache.set(key, found, app_settings.JOUR_PAGE_CACHE_SECONDS)
-    return found
+    raw = "|".join([organisations, translation.get_language() or "", *map(str, parts)])
+    # Hashed: an umbrella's value is made of every organisation's version.
+    key = f"{name}:{KEPT_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
+    entry = cache.get(key)
+    if entry is not None:
+        value, until = entry
+        if until is None or timezone.now() < until:
+            return value
+    value, until = make()
+    cache.set(key, (value, until), app_settings.JOUR_PAGE_CACHE_SECONDS)
+    return value
 
 
 def page_key(request: HttpRequest, name: str, version: int, *parts: object) -> str | None:

@@ -15,13 +15,11 @@ around it (the frozen copies, the organisations to pick) is read for each reques
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from jour_core.conf import app_settings
+from jour_core.pagecache import kept_until
 from people.models import Organisation
 
 from .charts import CHARTS, report_chart
@@ -34,45 +32,37 @@ class MadeReport(NamedTuple):
     charts: dict[str, bytes]
 
 
-def report_key(
-    subject: Organisation | Umbrella, start: datetime.date, end: datetime.date, external: bool
-) -> str:
-    """The cache key of the made report of ``subject`` (read its organisations' versions before
-    anything else of theirs)."""
-    raw = "|".join(
-        str(part)
-        for part in (
-            ",".join(f"{o.pk}:{o.data_version}" for o in organisations_of(subject)),
-            "umbrella" if isinstance(subject, Umbrella) else "one",
-            start,
-            end,
-            "external" if external else "internal",
-            translation.get_language(),
-            timezone.localdate(),
-        )
-    )
-    return "certifications:report:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
 def made_report(
     subject: Organisation | Umbrella, start: datetime.date, end: datetime.date, external: bool = False
 ) -> MadeReport:
     """The report of ``subject`` for the period with its charts: from the cache while nothing it
-    depends on has changed, else counted and drawn (and kept)."""
-    key = report_key(subject, start, end, external) if app_settings.JOUR_PAGE_CACHE_SECONDS else None
-    entry = cache.get(key) if key else None
-    if entry is not None:
-        changes_at, made = entry
-        if changes_at is None or timezone.now() < changes_at:
-            return made
-    organisations = list(organisations_of(subject))
+    depends on has changed, else counted and drawn (and kept, ``jour_core.pagecache.kept_until``)."""
+    organisations = list(organisations_of(subject))  # their data versions first, then the data
+    return kept_until(
+        "certifications:report",
+        [(o.pk, o.data_version) for o in organisations],
+        lambda: _made(subject, organisations, start, end, external),
+        "umbrella" if isinstance(subject, Umbrella) else "one",
+        start,
+        end,
+        "external" if external else "internal",
+        timezone.localdate(),
+    )
+
+
+def _made(
+    subject: Organisation | Umbrella,
+    organisations: list[Organisation],
+    start: datetime.date,
+    end: datetime.date,
+    external: bool,
+) -> tuple[MadeReport, datetime.datetime | None]:
+    """The report counted and drawn, and the moment its figures change by the clock alone."""
     if isinstance(subject, Umbrella):
         reports, changes_at = timed_reports(organisations, start, end)
         report = sum_reports(list(reports.values()), external)
     else:
         reports, changes_at = timed_reports(organisations, start, end, external)
         report = reports[subject.pk]
-    made = MadeReport(report, {which: report_chart(report, subject, which, external) for which in CHARTS})
-    if key:
-        cache.set(key, (changes_at, made), app_settings.JOUR_PAGE_CACHE_SECONDS)
-    return made
+    charts = {which: report_chart(report, subject, which, external) for which in CHARTS}
+    return MadeReport(report, charts), changes_at
