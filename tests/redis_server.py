@@ -49,6 +49,8 @@ class RedisServer:
             str(self.directory),
         ]
         command += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"]
+        # A cache with a bound, as the production guide sets it up.
+        command += ["--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"]
         if self.password:
             command += ["--requirepass", self.password]
         log = (self.directory / "redis.log").open("ab")
