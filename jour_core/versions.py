@@ -13,6 +13,12 @@ send no signals: the querysets of tracked models are :class:`VersionedQuerySet`,
 wrote to, whoever calls them (simple-history's bulk functions included); :func:`track` refuses a
 model with a manager that is not one.
 
+A few models belong to no one organisation yet shape every page: a group's permissions and
+Wagtail's page and collection permissions (the menus, the buttons) and the sites (the site's
+name, the pages' addresses). The app that uses them lists them with :func:`track_everywhere`: a
+change to one bumps every organisation's version. Such changes are rare and made by a
+superuser; every kept page and feed is made afresh once after one.
+
 A reader must read the version *before* the data it caches under it (the clearance board and
 the register read the organisation first): a page made from newer data under an older version
 is harmless, the other way round would be stale.
@@ -25,7 +31,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 #: concrete model -> the path from one of its rows to its organisation.
 TRACKED: dict[type[models.Model], str] = {}
@@ -77,11 +83,30 @@ def track(model: type[models.Model], organisation_lookup: str | None = None) -> 
         uid = f"jour_core_versions_{sender._meta.label_lower}"
         post_save.connect(_saved, sender=sender, dispatch_uid=f"{uid}_saved")
         pre_delete.connect(_deleting, sender=sender, dispatch_uid=f"{uid}_deleting")
+    _connect_relations(model, _relations_changed, "versions")
+
+
+def track_everywhere(*models_: type[models.Model]) -> None:
+    """Bump every organisation's version whenever a row of one of ``models_`` (which belong to
+    no organisation) is saved or deleted, or its many-to-many relations change."""
+    for model in models_:
+        uid = f"jour_core_versions_everywhere_{model._meta.label_lower}"
+        post_save.connect(_saved_everywhere, sender=model, dispatch_uid=f"{uid}_saved")
+        post_delete.connect(_deleted_everywhere, sender=model, dispatch_uid=f"{uid}_deleted")
+        _connect_relations(model, _relations_changed_everywhere, "versions_everywhere")
+
+
+def _connect_relations(model: type[models.Model], receiver, name: str) -> None:
+    """``receiver`` for every change of ``model``'s many-to-many relations."""
     for relation in model._meta.many_to_many:
         through = relation.remote_field.through
-        m2m_changed.connect(
-            _relations_changed, sender=through, dispatch_uid=f"jour_core_versions_{through._meta.label_lower}"
-        )
+        uid = f"jour_core_{name}_{through._meta.label_lower}"
+        m2m_changed.connect(receiver, sender=through, dispatch_uid=uid)
+
+
+def _bump_everywhere() -> None:
+    """One ``UPDATE`` adding 1 to every organisation's version."""
+    _bump(_HOLDER[0][0]._base_manager.values("pk") if _HOLDER else [])
 
 
 def organisation_changed(organisation_ids: Iterable[int | None]) -> None:
@@ -182,6 +207,24 @@ def _deleting(sender, instance, **kwargs) -> None:
 
 
 def _relations_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
-    # Adding what is there already (or removing what is not) sends an empty set: no change.
-    if action == "post_clear" or (action in ("post_add", "post_remove") and pk_set):
+    if _relations_did_change(action, pk_set):
         _touch(instance)
+
+
+def _relations_did_change(action: str, pk_set) -> bool:
+    # Adding what is there already (or removing what is not) sends an empty set: no change.
+    return action == "post_clear" or (action in ("post_add", "post_remove") and bool(pk_set))
+
+
+def _saved_everywhere(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        _bump_everywhere()
+
+
+def _deleted_everywhere(sender, instance, **kwargs) -> None:
+    _bump_everywhere()
+
+
+def _relations_changed_everywhere(sender, instance, action, pk_set=None, **kwargs) -> None:
+    if _relations_did_change(action, pk_set):
+        _bump_everywhere()

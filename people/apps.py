@@ -9,12 +9,14 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
         from django.db import models
         from django.db.models.signals import post_migrate
         from wagtail.admin.forms.models import register_form_field_override
         from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
+        from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
-        from jour_core.versions import keep_versions_in, track
+        from jour_core.versions import keep_versions_in, track, track_everywhere
 
         from . import signals  # noqa: F401
         from .bounds import (
@@ -31,6 +33,8 @@ class PeopleConfig(AppConfig):
 
         keep_versions_in(Organisation, "data_version")
         track(User)
+        # What a person may do (the menus and buttons on every kept page) and the sites.
+        track_everywhere(Group, GroupPagePermission, GroupCollectionPermission, Site)
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")
         post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")

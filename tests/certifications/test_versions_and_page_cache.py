@@ -6,12 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from certifications.certificates import issue_certificate
 from certifications.models import (
@@ -124,6 +126,43 @@ def test_every_change_to_the_records_bumps_the_organisations_version_only(
         assert version(org_b) == other, what
 
 
+def test_who_may_do_what_and_the_sites_bump_every_organisations_version(org_a, org_b, coordinator_a):
+    """A group's permissions, Wagtail's page and collection permissions and the sites belong to
+    no organisation but shape every kept page (its menus, buttons, the site's name)."""
+    group = Group.objects.create(name="Granskare")
+    page_permission = Permission.objects.get(codename="publish_page")
+    collection_permission = Permission.objects.get(codename="add_document")
+    site = Site.objects.get(is_default_site=True)
+    box = {}
+    changes = {
+        "a group": lambda: Group.objects.create(name="Nya"),
+        "a group's permissions": lambda: group.permissions.add(collection_permission),
+        "taking one away": lambda: group.permissions.remove(collection_permission),
+        "all of them": lambda: (group.permissions.add(page_permission), group.permissions.clear()),
+        "a page permission": lambda: box.update(
+            page=GroupPagePermission.objects.create(
+                group=group, page=Page.get_first_root_node(), permission=page_permission
+            )
+        ),
+        "deleting it": lambda: box["page"].delete(),
+        "a collection permission": lambda: GroupCollectionPermission.objects.create(
+            group=group, collection=Collection.get_first_root_node(), permission=collection_permission
+        ),
+        "a site's name": lambda: (setattr(site, "site_name", "Jouren"), site.save()),
+        "a group deleted": lambda: group.delete(),
+    }
+    for what, change in changes.items():
+        before = version(org_a), version(org_b)
+        change()
+        assert version(org_a) > before[0] and version(org_b) > before[1], what
+    # Adding a permission a group has already changes nothing: no version moves.
+    readers = Group.objects.create(name="Läsare")
+    readers.permissions.add(page_permission)
+    before = version(org_a), version(org_b)
+    readers.permissions.add(page_permission)
+    assert (version(org_a), version(org_b)) == before
+
+
 def test_saving_an_organisation_never_writes_an_older_version_back(org_a):
     stale = Organisation.objects.get(pk=org_a.pk)
     PersonFactory(organisation=org_a)  # bumps the version in the database
@@ -184,6 +223,20 @@ def test_a_change_to_the_records_shows_on_the_board_at_once(client, board, catal
     train(org_a, [person], timezone.localdate().isoformat(), "6")
     assert client.get(url).context is not None
     assert client.get(url + f"&on={(timezone.localdate() + datetime.timedelta(days=1)).isoformat()}").context
+
+
+def test_a_permission_taken_from_her_group_shows_on_the_kept_board_at_once(client, board):
+    """The menu of a kept page is what she may do now: a change to her group's permissions
+    (which belong to no organisation) makes the page afresh."""
+    url, _person = board
+    menu_item = "Kompetensplanens rader"
+    assert menu_item in client.get(url).content.decode()
+    assert client.get(url).context is None  # kept
+    for group in Group.objects.filter(name__startswith="Coordinators"):
+        group.permissions.remove(*Permission.objects.filter(codename__endswith="_planitem"))
+    after = client.get(url)
+    assert after.context is not None  # made afresh
+    assert menu_item not in after.content.decode()
 
 
 def test_another_organisations_changes_leave_the_cached_board_alone(client, board, org_b):

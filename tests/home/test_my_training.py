@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Site
 
 from certifications.certificates import issue_certificate, revoke_certificate
 from certifications.models import (
@@ -314,6 +315,12 @@ PREPARE = {
 }
 
 
+def _rename_site() -> None:
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Jourens utbildning"
+    site.save()
+
+
 def _rename_former_type(setting, org_a):
     kind = QualificationType.objects.get(name="Tystnadslöfte (förra jouren)")
     kind.name = "Tystnadslöfte (gamla jouren)"
@@ -342,6 +349,8 @@ CHANGES = {
         Certificate.objects.get(person=s["sara"]), s["coordinator"], "Fel kurs"
     ),
     "her former organisation's type renamed": _rename_former_type,
+    # No record of an organisation: the site's name in the title (tracked everywhere).
+    "the site renamed": lambda s, org: _rename_site(),
 }
 
 
