@@ -14,7 +14,7 @@ class PeopleConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from wagtail.admin.forms.models import register_form_field_override
         from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
-        from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
+        from wagtail.models import GroupCollectionPermission, GroupPagePermission, Locale, Site
 
         from jour_core.versions import keep_versions_in, track, track_everywhere
 
@@ -33,8 +33,9 @@ class PeopleConfig(AppConfig):
 
         keep_versions_in(Organisation, "data_version")
         track(User)
-        # What a person may do (the menus and buttons on every kept page) and the sites.
-        track_everywhere(Group, GroupPagePermission, GroupCollectionPermission, Site)
+        # What a person may do (the menus and buttons on every kept page), the sites, and the
+        # locales (the admin's sidebar reads them: jour_core/sidebar.py).
+        track_everywhere(Group, GroupPagePermission, GroupCollectionPermission, Site, Locale)
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="people_role_groups")
         post_migrate.connect(ensure_organisations, sender=self, dispatch_uid="people_organisations")

@@ -13,7 +13,14 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+)
 
 from certifications.certificates import issue_certificate
 from certifications.models import (
@@ -149,6 +156,7 @@ def test_who_may_do_what_and_the_sites_bump_every_organisations_version(org_a, o
             group=group, collection=Collection.get_first_root_node(), permission=collection_permission
         ),
         "a site's name": lambda: (setattr(site, "site_name", "Jouren"), site.save()),
+        "a locale": lambda: Locale.objects.first().save(),
         "a group deleted": lambda: group.delete(),
     }
     for what, change in changes.items():
